@@ -1,0 +1,46 @@
+//! Where the command line writes: standard output (locked, buffered, with a closed pipe treated
+//! as success by the caller) and standard error for the one error message.
+
+use std::io::{self, BufWriter, Write};
+
+use partnermatch::diagnostic::Diagnostics;
+
+/// A buffered, locked standard output.
+pub fn stdout() -> BufWriter<io::StdoutLock<'static>> {
+    BufWriter::new(io::stdout().lock())
+}
+
+/// Prints an error once to standard error: located problems one per line, anything else with
+/// its chain of causes.
+pub fn print_error(err: &anyhow::Error) -> io::Result<()> {
+    let mut stderr = io::stderr().lock();
+    if let Some(diagnostics) = err.chain().find_map(|c| c.downcast_ref::<Diagnostics>()) {
+        writeln!(stderr, "{err}:")?;
+        writeln!(stderr, "{diagnostics}")?;
+        return Ok(());
+    }
+    writeln!(stderr, "error: {err:#}")
+}
+
+/// A borderless table for terminals: columns two spaces apart, numbers right-aligned where
+/// asked, trailing spaces trimmed when printed with `print_table`.
+pub fn plain_table(header: &[&str], right_aligned: &[usize]) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::NOTHING);
+    table.set_header(header.iter().copied());
+    for (i, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, 2));
+        if right_aligned.contains(&i) {
+            column.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    table
+}
+
+/// Writes a table line by line without trailing spaces.
+pub fn print_table(out: &mut impl Write, table: &comfy_table::Table) -> io::Result<()> {
+    for line in table.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}

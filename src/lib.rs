@@ -1,0 +1,33 @@
+//! partnermatch: find partners for shared public services.
+//!
+//! Organisation profiles load into a validated [`Dataset`](dataset::Dataset); criteria weights
+//! come from the priority order of a 2011 UK survey of 479 public-sector executives; a parallel
+//! scorer ranks and explains candidate partners.
+//!
+//! The modules follow the pipeline: [`input`] (files to text) → [`profiles`] (TOML to typed
+//! profiles) → [`dataset`] (cross-checked bodies) → later stages. Every parser reports problems
+//! as [`diagnostic::Diagnostics`] that name the file, line, column and field.
+//!
+//! ```
+//! use std::path::Path;
+//! use partnermatch::{dataset::Dataset, profiles::parse_profiles_bytes};
+//!
+//! let toml = br#"
+//! [[organisation]]
+//! id = "E07000223"
+//! name = "Adur District Council"
+//! sector = "local_government"
+//! kind = "district"
+//! location = { lat = 50.8333, lon = -0.2833 }
+//! "#;
+//! let parsed = parse_profiles_bytes(Path::new("adur.toml"), toml);
+//! assert!(parsed.diagnostics.is_empty());
+//! let dataset = Dataset::from_parsed(parsed, "example").unwrap();
+//! assert_eq!(dataset.organisations()[0].name, "Adur District Council");
+//! ```
+
+pub mod dataset;
+pub mod diagnostic;
+pub mod input;
+pub mod model;
+pub mod profiles;

@@ -1,0 +1,511 @@
+//! One `[[organisation]]` table (or a one-body file's root) into a typed `Organisation`, with
+//! every field checked on its own so that one bad field does not hide the others. Checks that
+//! need the whole dataset (duplicate ids, references) happen in `dataset`.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Location;
+use crate::input::toml::{Sp, Table};
+use crate::model::{
+    Barrier, ControlType, CriteriaOrder, Criterion, Enumeration, Kind, LatLon, Organisation,
+    OrganisationId, Partnership, Party, Payback, PoliticalControl, Reason, Sector, Service,
+    ServiceSet, Severity, Status, Tier,
+};
+
+/// Every field of an organisation table, in documented order.
+pub const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "short_name",
+    "aliases",
+    "sector",
+    "kind",
+    "tier",
+    "status",
+    "nation",
+    "region",
+    "parent",
+    "police_force_area",
+    "combined_authority",
+    "location",
+    "population",
+    "budget_gbp",
+    "area_km2",
+    "rural_urban",
+    "political_control",
+    "reasons",
+    "barriers",
+    "services_sought",
+    "services_offered",
+    "partnership",
+    "neighbours",
+    "ict",
+    "payback",
+    "criteria_order",
+    "notes",
+];
+
+/// The fields of `location`.
+const LOCATION_FIELDS: &[&str] = &["lat", "lon"];
+/// The fields of `political_control`.
+const CONTROL_FIELDS: &[&str] = &["lead_party", "control", "label", "as_of"];
+/// The fields of each `partnership`.
+const PARTNERSHIP_FIELDS: &[&str] = &["partner", "services", "since", "name"];
+
+/// Where the parts of a profile that refer to other bodies were written, for the dataset's
+/// cross-checks.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The table's dotted path (`organisation[3]`, or empty for a one-body file).
+    pub path: String,
+    /// Start of the organisation's table.
+    pub table: Location,
+    /// The `id` value.
+    pub id: Location,
+    /// The `parent` value.
+    pub parent: Option<Location>,
+    /// Each `neighbours` item, parallel to `Organisation::neighbours`.
+    pub neighbours: Vec<Location>,
+    /// Each partnership's `partner` value, parallel to `Organisation::partnerships`.
+    pub partners: Vec<Location>,
+}
+
+impl Origin {
+    /// The dotted path of one of the profile's fields.
+    pub fn field(&self, field: &str) -> String {
+        if self.path.is_empty() { field.to_owned() } else { format!("{}.{field}", self.path) }
+    }
+}
+
+/// A profile read from a file, with where its references were written.
+#[derive(Debug, Clone)]
+pub struct ParsedOrganisation {
+    /// The profile.
+    pub organisation: Organisation,
+    /// Where its parts were written.
+    pub origin: Origin,
+}
+
+/// Reads one organisation table. Every problem found is recorded on the table's reader. When a
+/// required field is missing or invalid the profile cannot be built: the error then carries the
+/// id and where it was written, if the id itself was readable, so that references to the body
+/// are not reported as unknown too.
+pub fn read_organisation(
+    t: &Table<'_, '_>,
+) -> Result<ParsedOrganisation, Option<(OrganisationId, Location)>> {
+    t.deny_unknown(FIELDS);
+    let source = t.source();
+    let loc = |span: std::ops::Range<usize>| source.location(span.start);
+
+    let id = read_id(t, "id");
+    if id.is_none() && !t.contains("id") {
+        t.missing("id", "add `id = \"...\"`, a stable code such as the GSS code");
+    }
+    let name = t.text("name");
+    if name.is_none() && !t.contains("name") {
+        t.missing("name", "add `name = \"...\"`, the body's official name");
+    }
+    let sector = t.enumeration::<Sector>("sector");
+    if sector.is_none() && !t.contains("sector") {
+        let allowed: Vec<&str> = Sector::all().iter().map(|s| s.name()).collect();
+        t.missing("sector", &format!("add `sector = \"...\"`, one of: {}", allowed.join(", ")));
+    }
+    let location = read_location(t);
+    let kind = read_kind(t, sector.as_ref().map(|s| *s.get_ref()));
+    let tier = t.enumeration::<Tier>("tier").map(Sp::into_inner);
+    let status = t.enumeration::<Status>("status").map(Sp::into_inner);
+
+    let short_name = t.text("short_name").map(Sp::into_inner);
+    let aliases = t
+        .strings("aliases")
+        .map(|v| v.into_iter().map(Sp::into_inner).collect())
+        .unwrap_or_default();
+    let nation = t.text("nation").map(Sp::into_inner);
+    let region = t.text("region").map(Sp::into_inner);
+    let parent = read_id(t, "parent");
+    let police_force_area = t.text("police_force_area").map(Sp::into_inner);
+    let combined_authority = t.text("combined_authority").map(Sp::into_inner);
+    let population = read_positive_integer(t, "population");
+    let budget_gbp = read_positive_number(t, "budget_gbp");
+    let area_km2 = read_positive_number(t, "area_km2");
+    let rural_urban = t.text("rural_urban").map(Sp::into_inner);
+    let political_control = read_control(t);
+    let reasons =
+        t.enumerations::<Reason>("reasons").map(|v| v.into_iter().map(Sp::into_inner).collect());
+    let barriers = read_barriers(t);
+    let services_sought = read_services(t, "services_sought");
+    let services_offered = read_services(t, "services_offered");
+    let partnerships = read_partnerships(t);
+    let neighbours = read_ids(t, "neighbours");
+    let ict = read_ict(t);
+    let payback = t.enumeration::<Payback>("payback").map(Sp::into_inner);
+    let criteria_order = read_criteria_order(t, "criteria_order");
+    let notes = t.text("notes").map(Sp::into_inner);
+
+    let Some(id) = id else { return Err(None) };
+    let (Some(name), Some(sector), Some(location)) = (name, sector, location) else {
+        let at = loc(id.span());
+        return Err(Some((id.into_inner(), at)));
+    };
+    let mut organisation =
+        Organisation::new(id.get_ref().clone(), name.into_inner(), sector.into_inner(), location);
+    organisation.short_name = short_name;
+    organisation.aliases = aliases;
+    organisation.kind = kind;
+    organisation.tier = tier.or_else(|| kind.and_then(Kind::implied_tier));
+    organisation.status = status.unwrap_or(Status::Current);
+    organisation.nation = nation;
+    organisation.region = region;
+    organisation.police_force_area = police_force_area;
+    organisation.combined_authority = combined_authority;
+    organisation.population = population;
+    organisation.budget_gbp = budget_gbp;
+    organisation.area_km2 = area_km2;
+    organisation.rural_urban = rural_urban;
+    organisation.political_control = political_control;
+    organisation.reasons = reasons;
+    organisation.barriers = barriers;
+    organisation.services_sought = services_sought;
+    organisation.services_offered = services_offered;
+    organisation.ict = ict;
+    organisation.payback = payback;
+    organisation.criteria_order = criteria_order;
+    organisation.notes = notes;
+
+    let parent_location = parent.as_ref().map(|p| loc(p.span()));
+    organisation.parent = parent.map(Sp::into_inner);
+    let neighbour_locations = neighbours.iter().map(|n| loc(n.span())).collect();
+    organisation.neighbours = neighbours.into_iter().map(Sp::into_inner).collect();
+    let (partnerships, partner_locations) = match partnerships {
+        Some(list) => {
+            let locations = list.iter().map(|(_, l)| l.clone()).collect();
+            (Some(list.into_iter().map(|(p, _)| p).collect()), locations)
+        }
+        None => (None, Vec::new()),
+    };
+    organisation.partnerships = partnerships;
+
+    Ok(ParsedOrganisation {
+        organisation,
+        origin: Origin {
+            path: t.path().to_owned(),
+            table: loc(t.span()),
+            id: loc(id.span()),
+            parent: parent_location,
+            neighbours: neighbour_locations,
+            partners: partner_locations,
+        },
+    })
+}
+
+fn read_id(t: &Table<'_, '_>, key: &str) -> Option<Sp<OrganisationId>> {
+    let text = t.string(key)?;
+    match OrganisationId::new(text.get_ref()) {
+        Ok(id) => Some(Sp::new(text.span(), id)),
+        Err(message) => {
+            t.error(text.span(), key, message).help("use a code such as a GSS code (E07000223)");
+            None
+        }
+    }
+}
+
+fn read_ids(t: &Table<'_, '_>, key: &str) -> Vec<Sp<OrganisationId>> {
+    let Some(items) = t.strings(key) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Sp<OrganisationId>> = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let path = format!("{key}[{i}]");
+        match OrganisationId::new(item.get_ref()) {
+            Ok(id) if out.iter().any(|seen| *seen.get_ref() == id) => {
+                t.error(item.span(), &path, format!("\"{id}\" is listed twice"))
+                    .help("list each body once");
+            }
+            Ok(id) => out.push(Sp::new(item.span(), id)),
+            Err(message) => {
+                t.error(item.span(), &path, message).help("use the other body's id");
+            }
+        }
+    }
+    out
+}
+
+fn read_location(t: &Table<'_, '_>) -> Option<LatLon> {
+    let help = "add `location = { lat = 50.83, lon = -0.27 }` (WGS84 degrees)";
+    let Some(table) = t.table("location") else {
+        if !t.contains("location") {
+            t.missing("location", help);
+        }
+        return None;
+    };
+    table.deny_unknown(LOCATION_FIELDS);
+    let lat = table.number("lat");
+    let lon = table.number("lon");
+    for key in LOCATION_FIELDS {
+        if !table.contains(key) {
+            table.missing(key, help);
+        }
+    }
+    let (lat, lon) = (lat?, lon?);
+    let mut ok = true;
+    if !(-90.0..=90.0).contains(lat.get_ref()) {
+        table
+            .error(lat.span(), "lat", format!("latitude {} is outside [-90, 90]", lat.get_ref()))
+            .help("give the latitude in decimal degrees north; check that lat and lon are not swapped");
+        ok = false;
+    }
+    if !(-180.0..=180.0).contains(lon.get_ref()) {
+        table
+            .error(lon.span(), "lon", format!("longitude {} is outside [-180, 180]", lon.get_ref()))
+            .help("give the longitude in decimal degrees east (west is negative)");
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    LatLon::new(lat.into_inner(), lon.into_inner()).ok()
+}
+
+fn read_kind(t: &Table<'_, '_>, sector: Option<Sector>) -> Option<Kind> {
+    let kind = t.enumeration::<Kind>("kind")?;
+    let kind_value = *kind.get_ref();
+    if let Some(sector) = sector
+        && kind_value.sector() != sector
+    {
+        let allowed: Vec<&str> = Kind::of_sector(sector).map(|k| k.name()).collect();
+        t.error(
+            kind.span(),
+            "kind",
+            format!(
+                "kind \"{}\" belongs to sector \"{}\", not \"{}\"",
+                kind_value.name(),
+                kind_value.sector().name(),
+                sector.name()
+            ),
+        )
+        .help(format!(
+            "change the sector to \"{}\", or use a kind of \"{}\": {}",
+            kind_value.sector().name(),
+            sector.name(),
+            allowed.join(", ")
+        ));
+        return None;
+    }
+    Some(kind_value)
+}
+
+fn read_positive_integer(t: &Table<'_, '_>, key: &str) -> Option<u64> {
+    let value = t.integer(key)?;
+    match u64::try_from(*value.get_ref()) {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            t.error(
+                value.span(),
+                key,
+                format!("`{key}` must be positive, found {}", value.get_ref()),
+            )
+            .help(format!(
+                "give the {} as a whole number above 0, or remove the field if it is not known",
+                key.replace('_', " ")
+            ));
+            None
+        }
+    }
+}
+
+fn read_positive_number(t: &Table<'_, '_>, key: &str) -> Option<f64> {
+    let value = t.number(key)?;
+    if *value.get_ref() > 0.0 {
+        Some(value.into_inner())
+    } else {
+        t.error(value.span(), key, format!("`{key}` must be positive, found {}", value.get_ref()))
+            .help("give a value above 0, or remove the field if it is not known");
+        None
+    }
+}
+
+fn read_control(t: &Table<'_, '_>) -> Option<PoliticalControl> {
+    let table = t.table("political_control")?;
+    table.deny_unknown(CONTROL_FIELDS);
+    let lead_party = table.string("lead_party").and_then(|text| {
+        Party::parse_code(text.get_ref())
+            .map_err(|err| table.unknown(text.span(), "lead_party", &err))
+            .ok()
+    });
+    let control = table.enumeration::<ControlType>("control");
+    if control.is_none() && !table.contains("control") {
+        table.missing(
+            "control",
+            "add `control = \"...\"`: majority, minority, coalition, mayoral or noc",
+        );
+    }
+    let label = table.text("label").map(Sp::into_inner);
+    let as_of = table.date("as_of").map(Sp::into_inner);
+    let control = control?;
+    if *control.get_ref() == ControlType::Noc && lead_party.is_some() {
+        table
+            .error(control.span(), "control", "no overall control has no lead party")
+            .help("remove `lead_party`, or give the control type the lead party holds");
+        return None;
+    }
+    Some(PoliticalControl { lead_party, control: control.into_inner(), label, as_of })
+}
+
+fn read_barriers(t: &Table<'_, '_>) -> Option<BTreeMap<Barrier, Severity>> {
+    let table = t.table("barriers")?;
+    let names: Vec<&str> = Barrier::all().iter().map(|b| b.name()).collect();
+    table.deny_unknown(&names);
+    let mut out = BTreeMap::new();
+    for barrier in Barrier::all() {
+        let Some(value) = table.number(barrier.name()) else {
+            continue;
+        };
+        match Severity::new(*value.get_ref()) {
+            Ok(s) => {
+                out.insert(*barrier, s);
+            }
+            Err(message) => {
+                table
+                    .error(value.span(), barrier.name(), message)
+                    .help("give a severity from 0 (no concern) to 1 (a deal-breaker)");
+            }
+        }
+    }
+    Some(out)
+}
+
+fn read_services(t: &Table<'_, '_>, key: &str) -> Option<ServiceSet> {
+    t.enumerations::<Service>(key).map(|v| v.into_iter().map(Sp::into_inner).collect())
+}
+
+fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Location)>> {
+    let tables = t.tables("partnership")?;
+    let mut out: Vec<(Partnership, Location)> = Vec::with_capacity(tables.len());
+    for table in tables {
+        table.deny_unknown(PARTNERSHIP_FIELDS);
+        let partner = read_id(&table, "partner");
+        if partner.is_none() && !table.contains("partner") {
+            table.missing("partner", "add `partner = \"...\"`, the other body's id");
+        }
+        let services = read_services(&table, "services").unwrap_or_default();
+        let since = table.integer("since").and_then(|year| {
+            let y = *year.get_ref();
+            if (1800..=2200).contains(&y) {
+                Some(y as i32)
+            } else {
+                table
+                    .error(year.span(), "since", format!("year {y} is not plausible"))
+                    .help("give the year the partnership started, such as 2014");
+                None
+            }
+        });
+        let name = table.text("name").map(Sp::into_inner);
+        let Some(partner) = partner else { continue };
+        if out.iter().any(|(p, _)| p.partner == *partner.get_ref()) {
+            table
+                .error(
+                    partner.span(),
+                    "partner",
+                    format!("partner \"{}\" is listed twice", partner.get_ref()),
+                )
+                .help("list each partner once, with all the services shared");
+            continue;
+        }
+        let location = t.source().location(partner.span().start);
+        out.push((Partnership { partner: partner.into_inner(), services, since, name }, location));
+    }
+    Some(out)
+}
+
+fn read_ict(t: &Table<'_, '_>) -> Option<BTreeMap<Service, String>> {
+    let table = t.table("ict")?;
+    let mut out = BTreeMap::new();
+    let keys: Vec<(&str, std::ops::Range<usize>)> = table.keys().collect();
+    for (key, span) in keys {
+        match Service::parse_name(key) {
+            Ok(service) => {
+                if let Some(product) = table.text(key) {
+                    out.insert(service, product.into_inner());
+                }
+            }
+            Err(err) => table.unknown(span, key, &err),
+        }
+    }
+    Some(out)
+}
+
+/// Reads a criteria order: an array whose items are criterion names or arrays of tied names.
+pub fn read_criteria_order(t: &Table<'_, '_>, key: &str) -> Option<CriteriaOrder> {
+    let items = t.array(key)?;
+    let mut positions: Vec<Vec<Criterion>> = Vec::with_capacity(items.len());
+    let mut seen: Vec<Criterion> = Vec::new();
+    let mut ok = true;
+    // Adds one named criterion to a position; false when it is unknown or repeated.
+    let mut take = |path: &str,
+                    span: std::ops::Range<usize>,
+                    text: &str,
+                    position: &mut Vec<Criterion>|
+     -> bool {
+        match Criterion::parse_name(text) {
+            Ok(c) if seen.contains(&c) => {
+                t.error(span, path, format!("criterion \"{c}\" appears more than once"))
+                    .help("give each criterion one position; tie criteria with a nested array");
+                false
+            }
+            Ok(c) => {
+                seen.push(c);
+                position.push(c);
+                true
+            }
+            Err(err) => {
+                t.unknown(span, path, &err);
+                false
+            }
+        }
+    };
+    for (path, item) in &items {
+        let mut position = Vec::new();
+        match item.get_ref() {
+            toml::de::DeValue::String(s) => ok &= take(path, item.span(), s, &mut position),
+            toml::de::DeValue::Array(tied) => {
+                for (j, inner) in tied.iter().enumerate() {
+                    let inner_path = format!("{path}[{j}]");
+                    match inner.get_ref() {
+                        toml::de::DeValue::String(s) => {
+                            ok &= take(&inner_path, inner.span(), s, &mut position);
+                        }
+                        _ => {
+                            t.error(inner.span(), &inner_path, "expected a criterion name")
+                                .help("a tie is an array of criterion names");
+                            ok = false;
+                        }
+                    }
+                }
+                if tied.is_empty() {
+                    t.error(item.span(), path, "empty position").help("remove the empty array");
+                    ok = false;
+                }
+            }
+            _ => {
+                t.error(item.span(), path, "expected a criterion name or an array of tied names")
+                    .help("write for example [\"proximity\", [\"kind_fit\", \"size_fit\"], ...]");
+                ok = false;
+            }
+        }
+        if !position.is_empty() {
+            positions.push(position);
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let span = t.raw(key).map(Sp::span).unwrap_or_default();
+    match CriteriaOrder::new(positions) {
+        Ok(order) => Some(order),
+        Err(message) => {
+            t.error(span, key, message)
+                .help("list all ten criteria once each, highest priority first");
+            None
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The one integration-test binary: runs the `partnermatch` binary as a user would, over temp
+//! directories, through the small fluent harness in `harness`.
+
+// A failed unwrap in a test is a failed test, which is what we want here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+// The harness is shared API: not every helper is used by every test file yet.
+#[allow(dead_code)]
+mod harness;
+mod validate;
