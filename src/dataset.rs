@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::model::{Organisation, OrganisationId, closest};
 use crate::profiles::{Origin, Parsed, ParsedOrganisation};
 
@@ -29,8 +29,7 @@ impl Dataset {
         description: impl Into<String>,
     ) -> Result<Self, Diagnostics> {
         let Parsed { organisations: parsed, broken, mut diagnostics } = parsed;
-        let mut first_seen: HashMap<&OrganisationId, &Location> =
-            HashMap::with_capacity(parsed.len());
+        let mut first_seen: HashMap<&OrganisationId, &Place> = HashMap::with_capacity(parsed.len());
         // Profiles that could not be built still own their id: a second body with it is a
         // duplicate, and references to it are not unknown.
         for (id, at) in &broken {
@@ -44,7 +43,7 @@ impl Dataset {
         for (i, p) in parsed.iter().enumerate() {
             let id = &p.organisation.id;
             if let Some(first) = first_seen.get(id) {
-                diagnostics.push(duplicate_id(&p.origin.id, id, first).field(p.origin.field("id")));
+                diagnostics.push(duplicate_id(&p.origin.id, id, first));
                 duplicate[i] = true;
             } else {
                 first_seen.insert(id, &p.origin.id);
@@ -52,9 +51,8 @@ impl Dataset {
         }
         let ids: Vec<&str> = first_seen.keys().map(|id| id.as_str()).collect();
         let mut n_suggestions = 0usize;
-        let mut unknown = |at: &Location, field: &str, what: &str, id: &OrganisationId| {
-            let mut d = Diagnostic::new(at.clone(), format!("{what} \"{id}\" is not a known body"))
-                .field(field);
+        let mut unknown = |at: &Place, what: &str, id: &OrganisationId| {
+            let mut d = at.diagnostic(format!("{what} \"{id}\" is not a known body"));
             n_suggestions += 1;
             let suggestion = if n_suggestions <= MAX_SUGGESTIONS {
                 closest(id.as_str(), ids.iter().copied())
@@ -72,38 +70,32 @@ impl Dataset {
             let origin = &p.origin;
             if let (Some(parent), Some(at)) = (&o.parent, &origin.parent) {
                 if *parent == o.id {
-                    diagnostics.push(
-                        Diagnostic::new(at.clone(), "a body cannot be its own parent")
-                            .field(origin.field("parent"))
-                            .help("give the id of the body whose area contains this one, or remove `parent`"),
-                    );
+                    diagnostics.push(at.diagnostic("a body cannot be its own parent").help(
+                        "give the id of the body whose area contains this one, or remove `parent`",
+                    ));
                 } else if !first_seen.contains_key(parent) {
-                    diagnostics.push(unknown(at, &origin.field("parent"), "parent", parent));
+                    diagnostics.push(unknown(at, "parent", parent));
                 }
             }
-            for (j, (n, at)) in o.neighbours.iter().zip(&origin.neighbours).enumerate() {
-                let field = origin.field(&format!("neighbours[{j}]"));
+            for (n, at) in o.neighbours.iter().zip(&origin.neighbours) {
                 if *n == o.id {
                     diagnostics.push(
-                        Diagnostic::new(at.clone(), "a body cannot be its own neighbour")
-                            .field(field)
+                        at.diagnostic("a body cannot be its own neighbour")
                             .help("remove the body's own id from `neighbours`"),
                     );
                 } else if !first_seen.contains_key(n) {
-                    diagnostics.push(unknown(at, &field, "neighbour", n));
+                    diagnostics.push(unknown(at, "neighbour", n));
                 }
             }
             let partners = o.partnerships.iter().flatten().zip(&origin.partners);
-            for (j, (partnership, at)) in partners.enumerate() {
-                let field = origin.field(&format!("partnership[{j}].partner"));
+            for (partnership, at) in partners {
                 if partnership.partner == o.id {
                     diagnostics.push(
-                        Diagnostic::new(at.clone(), "a body cannot be its own partner")
-                            .field(field)
+                        at.diagnostic("a body cannot be its own partner")
                             .help("remove this partnership, or give the other body's id"),
                     );
                 } else if !first_seen.contains_key(&partnership.partner) {
-                    diagnostics.push(unknown(at, &field, "partner", &partnership.partner));
+                    diagnostics.push(unknown(at, "partner", &partnership.partner));
                 }
             }
         }
@@ -162,9 +154,12 @@ impl Dataset {
     }
 }
 
-fn duplicate_id(at: &Location, id: &OrganisationId, first: &Location) -> Diagnostic {
-    Diagnostic::new(at.clone(), format!("duplicate id \"{id}\": also defined at {first}"))
-        .field("id")
+fn duplicate_id(at: &Place, id: &OrganisationId, first: &Place) -> Diagnostic {
+    let first = match first.row {
+        Some(row) => format!("{} (row {row})", first.location),
+        None => first.location.to_string(),
+    };
+    at.diagnostic(format!("duplicate id \"{id}\": also defined at {first}"))
         .help("give each body a unique id, or remove the repeated profile")
 }
 
@@ -209,10 +204,9 @@ fn check_parent_cycles(
                             continue; // already reported as its own parent
                         }
                         let origin: &Origin = &parsed[j].origin;
-                        let at = origin.parent.clone().unwrap_or_else(|| origin.table.clone());
+                        let at = origin.parent.as_ref().unwrap_or(&origin.table);
                         diagnostics.push(
-                            Diagnostic::new(at, format!("parent links form a cycle: {} -> {}", members.join(" -> "), members[0]))
-                                .field(origin.field("parent"))
+                            at.diagnostic(format!("parent links form a cycle: {} -> {}", members.join(" -> "), members[0]))
                                 .help("a parent must be a larger area that contains the body; break the cycle"),
                         );
                     }

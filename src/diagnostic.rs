@@ -47,8 +47,11 @@ impl fmt::Display for Location {
 pub struct Diagnostic {
     /// Where it is.
     pub location: Location,
-    /// The field at fault, as a dotted path (`political_control.lead_party`), when there is one.
+    /// The field at fault, as a dotted path (`political_control.lead_party`), or the column of
+    /// a table, when there is one.
     pub field: Option<String>,
+    /// The data row of a table (1-based, header excluded), for problems in CSV input.
+    pub row: Option<usize>,
     /// What is wrong, lower case, no trailing period.
     pub message: String,
     /// How to fix it, when the tool can say.
@@ -58,12 +61,18 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at a location.
     pub fn new(location: Location, message: impl Into<String>) -> Self {
-        Self { location, field: None, message: message.into(), help: None }
+        Self { location, field: None, row: None, message: message.into(), help: None }
     }
 
     /// Names the field at fault.
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    /// Names the data row of a table (the field is then shown as its column).
+    pub fn row(mut self, row: usize) -> Self {
+        self.row = Some(row);
         self
     }
 
@@ -77,8 +86,11 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.location)?;
-        if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
+        match (self.row, &self.field) {
+            (Some(row), Some(column)) => write!(f, "row {row}, column `{column}`: ")?,
+            (Some(row), None) => write!(f, "row {row}: ")?,
+            (None, Some(field)) => write!(f, "field `{field}`: ")?,
+            (None, None) => {}
         }
         f.write_str(&self.message)?;
         if let Some(help) = &self.help {
@@ -89,6 +101,34 @@ impl fmt::Display for Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// Where a value was written: its location, the field (or table column) and, for tables, the
+/// data row. Kept beside parsed values so that later checks can point back at the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// File, line and column.
+    pub location: Location,
+    /// The field's dotted path, or the table column.
+    pub field: String,
+    /// The data row, for tables.
+    pub row: Option<usize>,
+}
+
+impl Place {
+    /// A place in a file-based format (TOML): location and field path.
+    pub fn new(location: Location, field: impl Into<String>) -> Self {
+        Self { location, field: field.into(), row: None }
+    }
+
+    /// A problem at this place.
+    pub fn diagnostic(&self, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::new(self.location.clone(), message).field(self.field.clone());
+        match self.row {
+            Some(row) => d.row(row),
+            None => d,
+        }
+    }
+}
 
 /// Every problem found in one run, sorted by file, line and column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

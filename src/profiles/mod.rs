@@ -7,7 +7,7 @@ mod write;
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceText};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, Place, SourceText};
 use crate::input::toml::TomlReader;
 use crate::input::{read_text, text_from_bytes};
 use crate::model::OrganisationId;
@@ -23,7 +23,7 @@ pub struct Parsed {
     /// Profiles that could be built.
     pub organisations: Vec<ParsedOrganisation>,
     /// Ids (and where they were written) of profiles that could not be built.
-    pub broken: Vec<(OrganisationId, Location)>,
+    pub broken: Vec<(OrganisationId, Place)>,
     /// Every problem found.
     pub diagnostics: Diagnostics,
 }

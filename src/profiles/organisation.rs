@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Location;
+use crate::diagnostic::Place;
 use crate::input::toml::{Sp, Table};
 use crate::model::{
     Barrier, ControlType, CriteriaOrder, Criterion, Enumeration, Kind, LatLon, Organisation,
@@ -56,25 +56,16 @@ const PARTNERSHIP_FIELDS: &[&str] = &["partner", "services", "since", "name"];
 /// cross-checks.
 #[derive(Debug, Clone)]
 pub struct Origin {
-    /// The table's dotted path (`organisation[3]`, or empty for a one-body file).
-    pub path: String,
-    /// Start of the organisation's table.
-    pub table: Location,
+    /// The start of the organisation's table (or row).
+    pub table: Place,
     /// The `id` value.
-    pub id: Location,
+    pub id: Place,
     /// The `parent` value.
-    pub parent: Option<Location>,
-    /// Each `neighbours` item, parallel to `Organisation::neighbours`.
-    pub neighbours: Vec<Location>,
-    /// Each partnership's `partner` value, parallel to `Organisation::partnerships`.
-    pub partners: Vec<Location>,
-}
-
-impl Origin {
-    /// The dotted path of one of the profile's fields.
-    pub fn field(&self, field: &str) -> String {
-        if self.path.is_empty() { field.to_owned() } else { format!("{}.{field}", self.path) }
-    }
+    pub parent: Option<Place>,
+    /// Each neighbour, parallel to `Organisation::neighbours`.
+    pub neighbours: Vec<Place>,
+    /// Each partnership's partner, parallel to `Organisation::partnerships`.
+    pub partners: Vec<Place>,
 }
 
 /// A profile read from a file, with where its references were written.
@@ -92,10 +83,12 @@ pub struct ParsedOrganisation {
 /// are not reported as unknown too.
 pub fn read_organisation(
     t: &Table<'_, '_>,
-) -> Result<ParsedOrganisation, Option<(OrganisationId, Location)>> {
+) -> Result<ParsedOrganisation, Option<(OrganisationId, Place)>> {
     t.deny_unknown(FIELDS);
     let source = t.source();
-    let loc = |span: std::ops::Range<usize>| source.location(span.start);
+    let place = |span: std::ops::Range<usize>, key: &str| {
+        Place::new(source.location(span.start), t.field_path(key))
+    };
 
     let id = read_id(t, "id");
     if id.is_none() && !t.contains("id") {
@@ -144,7 +137,7 @@ pub fn read_organisation(
 
     let Some(id) = id else { return Err(None) };
     let (Some(name), Some(sector), Some(location)) = (name, sector, location) else {
-        let at = loc(id.span());
+        let at = place(id.span(), "id");
         return Err(Some((id.into_inner(), at)));
     };
     let mut organisation =
@@ -172,29 +165,29 @@ pub fn read_organisation(
     organisation.criteria_order = criteria_order;
     organisation.notes = notes;
 
-    let parent_location = parent.as_ref().map(|p| loc(p.span()));
+    let parent_place = parent.as_ref().map(|p| place(p.span(), "parent"));
     organisation.parent = parent.map(Sp::into_inner);
-    let neighbour_locations = neighbours.iter().map(|n| loc(n.span())).collect();
-    organisation.neighbours = neighbours.into_iter().map(Sp::into_inner).collect();
-    let (partnerships, partner_locations) = match partnerships {
+    let neighbour_places =
+        neighbours.iter().map(|(i, n)| place(n.span(), &format!("neighbours[{i}]"))).collect();
+    organisation.neighbours = neighbours.into_iter().map(|(_, n)| n.into_inner()).collect();
+    let (partnerships, partner_places) = match partnerships {
         Some(list) => {
-            let locations = list.iter().map(|(_, l)| l.clone()).collect();
-            (Some(list.into_iter().map(|(p, _)| p).collect()), locations)
+            let places = list.iter().map(|(_, at)| at.clone()).collect();
+            (Some(list.into_iter().map(|(p, _)| p).collect()), places)
         }
         None => (None, Vec::new()),
     };
     organisation.partnerships = partnerships;
 
     Ok(ParsedOrganisation {
-        organisation,
         origin: Origin {
-            path: t.path().to_owned(),
-            table: loc(t.span()),
-            id: loc(id.span()),
-            parent: parent_location,
-            neighbours: neighbour_locations,
-            partners: partner_locations,
+            table: Place::new(source.location(t.span().start), t.path()),
+            id: place(id.span(), "id"),
+            parent: parent_place,
+            neighbours: neighbour_places,
+            partners: partner_places,
         },
+        organisation,
     })
 }
 
@@ -209,19 +202,20 @@ fn read_id(t: &Table<'_, '_>, key: &str) -> Option<Sp<OrganisationId>> {
     }
 }
 
-fn read_ids(t: &Table<'_, '_>, key: &str) -> Vec<Sp<OrganisationId>> {
+/// A list of ids, each with its index in the list as written.
+fn read_ids(t: &Table<'_, '_>, key: &str) -> Vec<(usize, Sp<OrganisationId>)> {
     let Some(items) = t.strings(key) else {
         return Vec::new();
     };
-    let mut out: Vec<Sp<OrganisationId>> = Vec::with_capacity(items.len());
+    let mut out: Vec<(usize, Sp<OrganisationId>)> = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let path = format!("{key}[{i}]");
         match OrganisationId::new(item.get_ref()) {
-            Ok(id) if out.iter().any(|seen| *seen.get_ref() == id) => {
+            Ok(id) if out.iter().any(|(_, seen)| *seen.get_ref() == id) => {
                 t.error(item.span(), &path, format!("\"{id}\" is listed twice"))
                     .help("list each body once");
             }
-            Ok(id) => out.push(Sp::new(item.span(), id)),
+            Ok(id) => out.push((i, Sp::new(item.span(), id))),
             Err(message) => {
                 t.error(item.span(), &path, message).help("use the other body's id");
             }
@@ -378,9 +372,9 @@ fn read_services(t: &Table<'_, '_>, key: &str) -> Option<ServiceSet> {
     t.enumerations::<Service>(key).map(|v| v.into_iter().map(Sp::into_inner).collect())
 }
 
-fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Location)>> {
+fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Place)>> {
     let tables = t.tables("partnership")?;
-    let mut out: Vec<(Partnership, Location)> = Vec::with_capacity(tables.len());
+    let mut out: Vec<(Partnership, Place)> = Vec::with_capacity(tables.len());
     for table in tables {
         table.deny_unknown(PARTNERSHIP_FIELDS);
         let partner = read_id(&table, "partner");
@@ -411,8 +405,8 @@ fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Location)>> 
                 .help("list each partner once, with all the services shared");
             continue;
         }
-        let location = t.source().location(partner.span().start);
-        out.push((Partnership { partner: partner.into_inner(), services, since, name }, location));
+        let at = Place::new(t.source().location(partner.span().start), table.field_path("partner"));
+        out.push((Partnership { partner: partner.into_inner(), services, since, name }, at));
     }
     Some(out)
 }
