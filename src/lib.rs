@@ -28,6 +28,9 @@
 
 pub mod dataset;
 pub mod diagnostic;
+pub mod export;
+pub mod filter;
+pub mod import;
 pub mod input;
 pub mod model;
 pub mod profiles;

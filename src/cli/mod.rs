@@ -1,17 +1,21 @@
 //! The command line: clap arguments, turned into validated settings, one file per subcommand.
 //! This is the only module that knows clap; it calls the library and prints what it returns.
 
+mod import;
+mod list;
 mod output;
+mod show;
 mod validate;
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use partnermatch::dataset::Dataset;
+use partnermatch::dataset::{Dataset, FindError};
 use partnermatch::diagnostic::{Diagnostic, Diagnostics};
+use partnermatch::model::Enumeration;
 
 /// Exit codes, shown in `--help` and the README.
 const EXIT_CODES: &str = "\
@@ -28,18 +32,32 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "partnermatch", version, about, long_about, after_help = EXIT_CODES)]
 pub struct Cli {
-    /// Profiles to use: a TOML file, or a directory read recursively.
-    #[arg(long, global = true, value_name = "PATH")]
-    data: Option<PathBuf>,
+    #[command(flatten)]
+    global: GlobalArgs,
 
     #[command(subcommand)]
     command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// The bodies to use: a TOML profile file, a directory of them (read recursively) or a CSV
+    /// table. Default: the embedded UK councils.
+    #[arg(long, global = true, value_name = "PATH")]
+    data: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
+    /// List the bodies of the dataset, filtered.
+    List(list::Args),
+    /// Show one body's profile, found by id or name.
+    Show(show::Args),
+    /// Turn a table of bodies (CSV) into TOML profiles.
+    Import(import::Args),
 }
 
 /// An error in what the user gave (exit code 2), as opposed to a runtime failure (exit 1).
@@ -64,32 +82,58 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Validate(args) => validate::run(&args, cli.data.as_deref()),
+        Command::Validate(args) => validate::run(&args, &cli.global),
+        Command::List(args) => list::run(&args, &cli.global),
+        Command::Show(args) => show::run(&args, &cli.global),
+        Command::Import(args) => import::run(&args),
     }
 }
 
 /// 0 for a closed pipe, 2 for bad input or usage, 1 for anything else.
 fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if let Some(io_err) = cause.downcast_ref::<io::Error>()
-            && io_err.kind() == io::ErrorKind::BrokenPipe
-        {
+        if is_broken_pipe(cause) {
             return 0;
         }
-        if cause.is::<Diagnostics>() || cause.is::<Diagnostic>() || cause.is::<UsageError>() {
+        if cause.is::<Diagnostics>()
+            || cause.is::<Diagnostic>()
+            || cause.is::<UsageError>()
+            || cause.is::<FindError>()
+        {
             return 2;
         }
     }
     1
 }
 
-/// Loads the dataset named by `--data`.
-fn load_dataset(data: Option<&Path>) -> anyhow::Result<Dataset> {
-    let Some(path) = data else {
-        return Err(UsageError(
-            "no dataset given: pass --data PATH (a profile file or directory)".to_owned(),
-        )
-        .into());
+/// Whether an error is a write to a closed pipe (`partnermatch list | head`), however wrapped.
+fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
+    let kind = if let Some(e) = cause.downcast_ref::<io::Error>() {
+        Some(e.kind())
+    } else if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+        e.io_error_kind()
+    } else if let Some(e) = cause.downcast_ref::<csv::Error>() {
+        match e.kind() {
+            csv::ErrorKind::Io(io) => Some(io.kind()),
+            _ => None,
+        }
+    } else {
+        None
     };
-    Dataset::load(path).with_context(|| format!("invalid data in {}", path.display()))
+    kind == Some(io::ErrorKind::BrokenPipe)
+}
+
+/// Loads the dataset named by `--data`, or the embedded default.
+fn load_dataset(global: &GlobalArgs) -> anyhow::Result<Dataset> {
+    match &global.data {
+        Some(path) => {
+            Dataset::load(path).with_context(|| format!("invalid data in {}", path.display()))
+        }
+        None => Dataset::embedded().context("the embedded dataset is invalid (a build problem)"),
+    }
+}
+
+/// A clap value parser for a vocabulary, with "did you mean" and the allowed values.
+fn parse_enum<T: Enumeration>(text: &str) -> Result<T, String> {
+    T::parse_name(text).map_err(|e| format!("{}; {}", e.message(), e.help()))
 }

@@ -44,3 +44,59 @@ pub fn print_table(out: &mut impl Write, table: &comfy_table::Table) -> io::Resu
     }
     Ok(())
 }
+
+/// The output formats of commands that print records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// An aligned table for people.
+    Table,
+    /// JSON (pretty-printed), for scripts.
+    Json,
+    /// CSV with a header row, for spreadsheets.
+    Csv,
+}
+
+/// Writes a value as pretty JSON and a final newline.
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    out: &mut impl Write,
+    value: &T,
+) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Writes records as CSV with a header row.
+pub fn write_csv<T: serde::Serialize>(out: &mut impl Write, records: &[T]) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    for r in records {
+        writer.serialize(r)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// A whole number with thousands separators: 64187 → "64,187".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        for (n, want) in
+            [(0, "0"), (999, "999"), (1000, "1,000"), (64187, "64,187"), (1_199_870, "1,199,870")]
+        {
+            assert_eq!(super::thousands(n), want);
+        }
+    }
+}

@@ -3,9 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
 
-use partnermatch::model::Enumeration;
+use partnermatch::model::{Enumeration, Kind, Sector};
 
 use super::output;
 
@@ -14,16 +13,17 @@ use super::output;
 pub struct Args {}
 
 /// Runs `validate`.
-pub fn run(_args: &Args, data: Option<&Path>) -> anyhow::Result<()> {
-    let dataset = super::load_dataset(data)?;
-    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+pub fn run(_args: &Args, global: &super::GlobalArgs) -> anyhow::Result<()> {
+    let dataset = super::load_dataset(global)?;
+    // Sectors and kinds in their documented order (bodies of unknown kind first in a sector).
+    let mut counts: BTreeMap<(Sector, Option<Kind>), usize> = BTreeMap::new();
     for o in dataset.organisations() {
-        let kind = o.kind.map_or("(kind not given)", |k| k.label());
-        *counts.entry((o.sector.label(), kind)).or_default() += 1;
+        *counts.entry((o.sector, o.kind)).or_default() += 1;
     }
     let mut table = output::plain_table(&["sector", "kind", "bodies"], &[2]);
     for ((sector, kind), n) in &counts {
-        table.add_row([sector.to_string(), kind.to_string(), n.to_string()]);
+        let kind = kind.map_or("(kind not given)", |k| k.label());
+        table.add_row([sector.label().to_owned(), kind.to_owned(), n.to_string()]);
     }
     let mut out = output::stdout();
     let noun = if dataset.len() == 1 { "organisation" } else { "organisations" };

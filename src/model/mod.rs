@@ -204,7 +204,8 @@ impl Serialize for ServiceSet {
 /// Who runs a body politically, as of a date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PoliticalControl {
-    /// The party leading the body; `None` under no overall control or when not known.
+    /// The party leading the body; under no overall control, the largest party where the
+    /// source names one. `None` when not known.
     pub lead_party: Option<Party>,
     /// How the body is controlled.
     pub control: ControlType,

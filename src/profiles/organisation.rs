@@ -336,12 +336,6 @@ fn read_control(t: &Table<'_, '_>) -> Option<PoliticalControl> {
     let label = table.text("label").map(Sp::into_inner);
     let as_of = table.date("as_of").map(Sp::into_inner);
     let control = control?;
-    if *control.get_ref() == ControlType::Noc && lead_party.is_some() {
-        table
-            .error(control.span(), "control", "no overall control has no lead party")
-            .help("remove `lead_party`, or give the control type the lead party holds");
-        return None;
-    }
     Some(PoliticalControl { lead_party, control: control.into_inner(), label, as_of })
 }
 

@@ -1,0 +1,75 @@
+//! `partnermatch list`: browse the bodies of the dataset, filtered, as a table, JSON or CSV.
+
+use std::io::Write as _;
+
+use partnermatch::export::records::BodyRecord;
+use partnermatch::model::{Enumeration, Kind, Organisation, Sector};
+
+use super::output::{self, Format};
+use super::{GlobalArgs, UsageError};
+
+/// Arguments of `list`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only bodies of this sector (repeatable).
+    #[arg(long = "sector", value_name = "SECTOR", value_parser = super::parse_enum::<Sector>)]
+    sectors: Vec<Sector>,
+
+    /// Only bodies of this kind (repeatable), for example district or police_force.
+    #[arg(long = "kind", value_name = "KIND", value_parser = super::parse_enum::<Kind>)]
+    kinds: Vec<Kind>,
+
+    /// Only bodies in this region (repeatable), for example "South East".
+    #[arg(long = "region", value_name = "REGION")]
+    regions: Vec<String>,
+
+    /// Only bodies in this nation (repeatable), for example Wales.
+    #[arg(long = "nation", value_name = "NATION")]
+    nations: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+/// Runs `list`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
+    let dataset = super::load_dataset(global)?;
+    let filter = partnermatch::filter::Filter {
+        sectors: args.sectors.clone(),
+        kinds: args.kinds.clone(),
+        regions: args.regions.clone(),
+        nations: args.nations.clone(),
+    };
+    filter.check(&dataset).map_err(|e| UsageError(e.to_string()))?;
+    let bodies: Vec<&Organisation> =
+        dataset.organisations().iter().filter(|o| filter.matches(o)).collect();
+    let mut out = output::stdout();
+    match args.format {
+        Format::Json => {
+            let records: Vec<BodyRecord> = bodies.iter().copied().map(BodyRecord::from).collect();
+            output::write_json(&mut out, &records)?;
+        }
+        Format::Csv => {
+            let records: Vec<BodyRecord> = bodies.iter().copied().map(BodyRecord::from).collect();
+            output::write_csv(&mut out, &records)?;
+        }
+        Format::Table => {
+            let mut table =
+                output::plain_table(&["id", "name", "kind", "region", "population"], &[4]);
+            for o in &bodies {
+                table.add_row([
+                    o.id.to_string(),
+                    o.name.clone(),
+                    o.kind.map_or("", |k| k.label()).to_owned(),
+                    o.region.clone().unwrap_or_default(),
+                    o.population.map_or_else(String::new, output::thousands),
+                ]);
+            }
+            output::print_table(&mut out, &table)?;
+            writeln!(out, "{} of {} bodies", bodies.len(), dataset.len())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! `partnermatch show BODY`: one body's profile, found by id, official name, short name or
+//! alias, as text, JSON or TOML.
+
+use std::io::Write as _;
+
+use partnermatch::model::{Enumeration, Organisation};
+use partnermatch::profiles::to_toml;
+
+use super::GlobalArgs;
+use super::output::{self, thousands};
+
+/// The output formats of `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShowFormat {
+    /// A readable summary.
+    Text,
+    /// The profile as JSON.
+    Json,
+    /// The profile in the TOML profile format.
+    Toml,
+}
+
+/// Arguments of `show`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The body: its id (E07000223), official name or short name, in any case.
+    #[arg(value_name = "BODY")]
+    body: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    format: ShowFormat,
+}
+
+/// Runs `show`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
+    let dataset = super::load_dataset(global)?;
+    let o = &dataset.organisations()[dataset.find(&args.body)?];
+    let mut out = output::stdout();
+    match args.format {
+        ShowFormat::Json => output::write_json(&mut out, o)?,
+        ShowFormat::Toml => out.write_all(to_toml(std::slice::from_ref(o), "").as_bytes())?,
+        ShowFormat::Text => write_text(&mut out, o, &dataset)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_text(
+    out: &mut impl std::io::Write,
+    o: &Organisation,
+    dataset: &partnermatch::dataset::Dataset,
+) -> std::io::Result<()> {
+    let unknown = "unknown";
+    let name_of = |id: &partnermatch::model::OrganisationId| {
+        dataset.get(id).map_or_else(|| id.to_string(), |b| format!("{} ({id})", b.display_name()))
+    };
+    writeln!(out, "{} ({})", o.name, o.id)?;
+    let kind = o.kind.map_or(unknown, |k| k.label());
+    writeln!(out, "  sector      {} / {kind}", o.sector.label())?;
+    let place: Vec<&str> =
+        [o.region.as_deref(), o.nation.as_deref()].into_iter().flatten().collect();
+    writeln!(
+        out,
+        "  place       {} ({:.4}, {:.4})",
+        place.join(", "),
+        o.location.lat,
+        o.location.lon
+    )?;
+    if let Some(parent) = &o.parent {
+        writeln!(out, "  within      {}", name_of(parent))?;
+    }
+    writeln!(out, "  population  {}", o.population.map_or_else(|| unknown.to_owned(), thousands))?;
+    let control = o.political_control.as_ref().map_or_else(
+        || unknown.to_owned(),
+        |c| {
+            let party = c.lead_party.map_or("", |p| p.label());
+            let date = c.as_of.as_deref().map(|d| format!(", as of {d}")).unwrap_or_default();
+            format!("{} {party}{date}", c.control.label()).replace("  ", " ")
+        },
+    );
+    writeln!(out, "  control     {control}")?;
+    let neighbours: Vec<String> = o.neighbours.iter().map(name_of).collect();
+    writeln!(
+        out,
+        "  neighbours  {}",
+        if neighbours.is_empty() { "none".to_owned() } else { neighbours.join(", ") }
+    )?;
+    let list = |items: Option<Vec<&'static str>>| {
+        items.map_or_else(
+            || unknown.to_owned(),
+            |v| if v.is_empty() { "none".to_owned() } else { v.join(", ") },
+        )
+    };
+    writeln!(
+        out,
+        "  reasons     {}",
+        list(o.reasons.as_ref().map(|r| r.iter().map(|x| x.label()).collect()))
+    )?;
+    writeln!(
+        out,
+        "  seeks       {}",
+        list(o.services_sought.map(|s| s.iter().map(|x| x.label()).collect()))
+    )?;
+    writeln!(
+        out,
+        "  offers      {}",
+        list(o.services_offered.map(|s| s.iter().map(|x| x.label()).collect()))
+    )?;
+    let barriers = o.barriers.as_ref().map_or_else(
+        || unknown.to_owned(),
+        |b| {
+            b.iter()
+                .map(|(k, v)| format!("{} {:.2}", k.label(), v.get()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    );
+    writeln!(out, "  barriers    {barriers}")?;
+    let partners = o.partnerships.as_ref().map_or_else(
+        || unknown.to_owned(),
+        |p| {
+            if p.is_empty() {
+                "none".to_owned()
+            } else {
+                p.iter().map(|x| name_of(&x.partner)).collect::<Vec<_>>().join(", ")
+            }
+        },
+    );
+    writeln!(out, "  partners    {partners}")?;
+    if let Some(notes) = &o.notes {
+        writeln!(out, "  notes       {notes}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! The cross-body checks: unique ids, known references, no self references, no parent cycles.
+//! Each problem is a `Fault` naming the body and the reference at fault, so that callers can
+//! either report it (validation) or drop the row or reference (`import --skip-invalid`).
+//! O(n + references) time with hash lookups; suggestions are capped.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Place};
+use crate::model::{OrganisationId, closest};
+use crate::profiles::ParsedOrganisation;
+
+/// Suggestions for unknown references are computed for this many problems at most: each one
+/// scans every id, and a broken dataset can have many.
+const MAX_SUGGESTIONS: usize = 50;
+
+/// Which reference of a body is at fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// `parent`.
+    Parent,
+    /// `neighbours[i]`.
+    Neighbour(usize),
+    /// `partnership[i]`.
+    Partner(usize),
+}
+
+/// What is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultKind {
+    /// The body's id was already used by an earlier body.
+    DuplicateId,
+    /// A reference names a body that does not exist.
+    UnknownReference(Reference, OrganisationId),
+    /// A reference names the body itself.
+    SelfReference(Reference),
+    /// The body's parent links lead back to itself.
+    ParentCycle,
+}
+
+/// One problem of one body (by its index in the checked slice).
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// Index of the body at fault.
+    pub index: usize,
+    /// What is wrong.
+    pub kind: FaultKind,
+    /// The located message.
+    pub diagnostic: Diagnostic,
+}
+
+/// Checks bodies against each other. `broken` are the ids of bodies that could not be read:
+/// they still own their id (a later body with it is a duplicate, references to it are not
+/// unknown). Returns the faults of `parsed` bodies and problems among `broken` ids alone.
+pub fn cross_check(
+    parsed: &[ParsedOrganisation],
+    broken: &[(OrganisationId, Place)],
+) -> (Vec<Fault>, Vec<Diagnostic>) {
+    let mut faults = Vec::new();
+    let mut broken_problems = Vec::new();
+    let mut first_seen: HashMap<&OrganisationId, &Place> =
+        HashMap::with_capacity(parsed.len() + broken.len());
+    for (id, at) in broken {
+        match first_seen.get(id) {
+            Some(first) => broken_problems.push(duplicate_id(at, id, first)),
+            None => {
+                first_seen.insert(id, at);
+            }
+        }
+    }
+    let mut duplicate = vec![false; parsed.len()];
+    for (index, p) in parsed.iter().enumerate() {
+        let id = &p.organisation.id;
+        match first_seen.get(id) {
+            Some(first) => {
+                faults.push(Fault {
+                    index,
+                    kind: FaultKind::DuplicateId,
+                    diagnostic: duplicate_id(&p.origin.id, id, first),
+                });
+                duplicate[index] = true;
+            }
+            None => {
+                first_seen.insert(id, &p.origin.id);
+            }
+        }
+    }
+    let ids: Vec<&str> = first_seen.keys().map(|id| id.as_str()).collect();
+    let mut n_suggestions = 0usize;
+    let mut unknown = |at: &Place, what: &str, id: &OrganisationId| {
+        n_suggestions += 1;
+        let suggestion = if n_suggestions <= MAX_SUGGESTIONS {
+            closest(id.as_str(), ids.iter().copied())
+        } else {
+            None
+        };
+        let d = at.diagnostic(format!("{what} \"{id}\" is not a known body"));
+        match suggestion {
+            Some(s) => d.help(format!(
+                "did you mean \"{s}\"? otherwise add a profile for \"{id}\" or remove the reference"
+            )),
+            None => d.help(format!("add a profile for \"{id}\", or remove the reference")),
+        }
+    };
+    for (index, p) in parsed.iter().enumerate() {
+        let (o, origin) = (&p.organisation, &p.origin);
+        let mut check = |reference: Reference, target: &OrganisationId, at: &Place, what: &str| {
+            if *target == o.id {
+                let help = match reference {
+                    Reference::Parent => "give the id of the body whose area contains this one",
+                    Reference::Neighbour(_) => "remove the body's own id from its neighbours",
+                    Reference::Partner(_) => "remove this partnership, or give the other body's id",
+                };
+                faults.push(Fault {
+                    index,
+                    kind: FaultKind::SelfReference(reference),
+                    diagnostic: at
+                        .diagnostic(format!("a body cannot be its own {what}"))
+                        .help(help),
+                });
+            } else if !first_seen.contains_key(target) {
+                faults.push(Fault {
+                    index,
+                    kind: FaultKind::UnknownReference(reference, target.clone()),
+                    diagnostic: unknown(at, what, target),
+                });
+            }
+        };
+        if let (Some(parent), Some(at)) = (&o.parent, &origin.parent) {
+            check(Reference::Parent, parent, at, "parent");
+        }
+        for (j, (n, at)) in o.neighbours.iter().zip(&origin.neighbours).enumerate() {
+            check(Reference::Neighbour(j), n, at, "neighbour");
+        }
+        let partners = o.partnerships.iter().flatten().zip(&origin.partners);
+        for (j, (partnership, at)) in partners.enumerate() {
+            check(Reference::Partner(j), &partnership.partner, at, "partner");
+        }
+    }
+    parent_cycles(parsed, &duplicate, &mut faults);
+    (faults, broken_problems)
+}
+
+fn duplicate_id(at: &Place, id: &OrganisationId, first: &Place) -> Diagnostic {
+    let first = match first.row {
+        Some(row) => format!("{} (row {row})", first.location),
+        None => first.location.to_string(),
+    };
+    at.diagnostic(format!("duplicate id \"{id}\": also defined at {first}"))
+        .help("give each body a unique id, or remove the repeated profile")
+}
+
+/// Finds every body on a cycle of `parent` links (A in B in A). Each body is walked once:
+/// O(n).
+fn parent_cycles(parsed: &[ParsedOrganisation], duplicate: &[bool], faults: &mut Vec<Fault>) {
+    let index: HashMap<&OrganisationId, usize> = parsed
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !duplicate[*i])
+        .map(|(i, p)| (&p.organisation.id, i))
+        .collect();
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    let mut state = vec![0u8; parsed.len()];
+    for start in 0..parsed.len() {
+        if duplicate[start] || state[start] != 0 {
+            continue;
+        }
+        let mut path = Vec::new();
+        let mut current = Some(start);
+        while let Some(i) = current {
+            current = None;
+            match state[i] {
+                0 => {
+                    state[i] = 1;
+                    path.push(i);
+                    current =
+                        parsed[i].organisation.parent.as_ref().and_then(|p| index.get(p).copied());
+                }
+                1 => {
+                    let cycle = &path[path.iter().position(|&j| j == i).unwrap_or(0)..];
+                    let members: Vec<&str> =
+                        cycle.iter().map(|&j| parsed[j].organisation.id.as_str()).collect();
+                    if members.len() == 1 {
+                        continue; // a body that is its own parent is reported as a self reference
+                    }
+                    for &j in cycle {
+                        let origin = &parsed[j].origin;
+                        let at = origin.parent.as_ref().unwrap_or(&origin.table);
+                        let message = format!(
+                            "parent links form a cycle: {} -> {}",
+                            members.join(" -> "),
+                            members[0]
+                        );
+                        faults.push(Fault {
+                            index: j,
+                            kind: FaultKind::ParentCycle,
+                            diagnostic: at.diagnostic(message).help(
+                                "a parent must be a larger area that contains the body; break the cycle",
+                            ),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        for i in path {
+            state[i] = 2;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Finding a body by what a person types: its id, official name, short name or an alias, case
+//! and spacing ignored. An unknown or ambiguous name is an error listing the closest bodies.
+
+use super::Dataset;
+use crate::model::Organisation;
+
+/// How many close matches an unknown name lists.
+const N_SUGGESTIONS: usize = 5;
+
+/// A name that does not pick exactly one body.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FindError {
+    /// Nothing matches; the closest bodies are listed as (id, name).
+    #[error("no body matches \"{query}\"{}", list(" (closest: ", .closest))]
+    Unknown {
+        /// What was asked for.
+        query: String,
+        /// The closest bodies, best first, as (id, name).
+        closest: Vec<(String, String)>,
+    },
+    /// Several bodies match; all are listed as (id, name).
+    #[error("\"{query}\" matches {} bodies{}; give the id instead", .matches.len(), list(": ", .matches))]
+    Ambiguous {
+        /// What was asked for.
+        query: String,
+        /// Every matching body, as (id, name).
+        matches: Vec<(String, String)>,
+    },
+}
+
+fn list(prefix: &str, bodies: &[(String, String)]) -> String {
+    if bodies.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = bodies.iter().map(|(id, name)| format!("{name} ({id})")).collect();
+    let close = if prefix.contains('(') { ")" } else { "" };
+    format!("{prefix}{}{close}", items.join(", "))
+}
+
+/// Lower-cases, turns `&` into `and`, and collapses everything but letters and digits to one
+/// space: "Adur  District-Council" and "adur district council" compare equal.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.replace('&', " and ").split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+fn names(o: &Organisation) -> impl Iterator<Item = &str> {
+    std::iter::once(o.name.as_str())
+        .chain(o.short_name.as_deref())
+        .chain(o.aliases.iter().map(String::as_str))
+}
+
+impl Dataset {
+    /// Finds one body by id (`E07000223`), official name, short name or alias, ignoring case,
+    /// spacing and punctuation. Returns its index in `organisations()`.
+    pub fn find(&self, query: &str) -> Result<usize, FindError> {
+        let trimmed = query.trim();
+        if let Some(i) =
+            self.organisations.iter().position(|o| o.id.as_str().eq_ignore_ascii_case(trimmed))
+        {
+            return Ok(i);
+        }
+        let wanted = normalise(trimmed);
+        let matches: Vec<usize> = self
+            .organisations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !wanted.is_empty() && names(o).any(|n| normalise(n) == wanted))
+            .map(|(i, _)| i)
+            .collect();
+        let describe = |i: &usize| {
+            let o = &self.organisations[*i];
+            (o.id.to_string(), o.name.clone())
+        };
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(FindError::Unknown {
+                query: trimmed.to_owned(),
+                closest: self.closest(&wanted).iter().map(describe).collect(),
+            }),
+            many => Err(FindError::Ambiguous {
+                query: trimmed.to_owned(),
+                matches: many.iter().map(describe).collect(),
+            }),
+        }
+    }
+
+    /// The bodies whose names are most like `wanted` (normalised), best first.
+    fn closest(&self, wanted: &str) -> Vec<usize> {
+        let mut scored: Vec<(f64, usize)> = self
+            .organisations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let score = names(o)
+                    .chain(std::iter::once(o.id.as_str()))
+                    .map(|n| {
+                        let n = normalise(n);
+                        let mut s = strsim::jaro_winkler(wanted, &n);
+                        if !wanted.is_empty() && (n.contains(wanted) || wanted.contains(n.as_str()))
+                        {
+                            s = s.max(0.9);
+                        }
+                        s
+                    })
+                    .fold(0.0, f64::max);
+                (score, i)
+            })
+            .filter(|(score, _)| *score >= 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(N_SUGGESTIONS).map(|(_, i)| i).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_normalise() {
+        assert_eq!(normalise("  Adur  District-Council "), "adur district council");
+        assert_eq!(normalise("Brighton & Hove"), "brighton and hove");
+        assert_eq!(normalise("St. Helens"), "st helens");
+    }
+}

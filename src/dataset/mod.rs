@@ -1,0 +1,98 @@
+//! The validated dataset: every profile loaded, ids unique, every reference (parent, neighbours,
+//! partners) pointing at a body that exists, no body its own partner, no parent cycles. Bodies
+//! are kept sorted by id, so everything downstream is independent of file and row order.
+//! Owns the cross-body checks (`check`), loading from any source (`load`, the embedded default)
+//! and finding a body by id or name (`find`). Single-field checks belong to the readers.
+
+mod check;
+mod embedded;
+mod find;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{Organisation, OrganisationId};
+use crate::profiles::Parsed;
+
+pub use check::{Fault, FaultKind, Reference, cross_check};
+pub use embedded::{EMBEDDED_DESCRIPTION, EMBEDDED_PROFILES, EMBEDDED_PROFILES_PATH};
+pub use find::FindError;
+
+/// A validated set of organisations, sorted by id.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    organisations: Vec<Organisation>,
+    by_id: HashMap<OrganisationId, usize>,
+    description: String,
+}
+
+impl Dataset {
+    /// Checks a set of parsed profiles against each other and builds the dataset, or returns
+    /// every problem found (the readers' and the cross-checks').
+    pub fn from_parsed(
+        parsed: Parsed,
+        description: impl Into<String>,
+    ) -> Result<Self, Diagnostics> {
+        let Parsed { organisations, broken, mut diagnostics } = parsed;
+        let (faults, broken_duplicates) = cross_check(&organisations, &broken);
+        diagnostics.extend(broken_duplicates);
+        for fault in faults {
+            diagnostics.push(fault.diagnostic);
+        }
+        let organisations = organisations.into_iter().map(|p| p.organisation).collect();
+        diagnostics.into_result(()).map(|()| Self::from_organisations(organisations, description))
+    }
+
+    /// Builds a dataset from organisations already known to be consistent (sorted here).
+    fn from_organisations(
+        mut organisations: Vec<Organisation>,
+        description: impl Into<String>,
+    ) -> Self {
+        organisations.sort_by(|a, b| a.id.cmp(&b.id));
+        let by_id = organisations.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect();
+        Self { organisations, by_id, description: description.into() }
+    }
+
+    /// Loads and checks the data at a path: a CSV table (by its `.csv` or `.tsv` extension), a
+    /// TOML profile file, or a directory of profiles.
+    pub fn load(path: &Path) -> Result<Self, Diagnostics> {
+        let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("csv" | "tsv") => crate::import::load_csv(path),
+            _ => {
+                Self::from_parsed(crate::profiles::load_toml_path(path), path.display().to_string())
+            }
+        }
+    }
+
+    /// Every organisation, sorted by id.
+    pub fn organisations(&self) -> &[Organisation] {
+        &self.organisations
+    }
+
+    /// The number of organisations.
+    pub fn len(&self) -> usize {
+        self.organisations.len()
+    }
+
+    /// Whether the dataset holds no organisation.
+    pub fn is_empty(&self) -> bool {
+        self.organisations.is_empty()
+    }
+
+    /// Where the data came from, for messages and manifests.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The position of an id in `organisations()`.
+    pub fn index_of(&self, id: &OrganisationId) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// An organisation by id.
+    pub fn get(&self, id: &OrganisationId) -> Option<&Organisation> {
+        self.index_of(id).map(|i| &self.organisations[i])
+    }
+}

@@ -1,0 +1,52 @@
+//! Results out: every file the tool writes goes through `write_atomic`, so it appears whole or
+//! not at all. Exporters for each output format live beside it.
+
+pub mod records;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes a file atomically: the bytes go to a temporary file in the same folder, which is
+/// flushed to disk and then renamed over the target. A crash or kill mid-write leaves the
+/// target untouched (and no temporary file once the process has gone: it is removed on drop,
+/// and named `.partnermatch-*.tmp` so that a leftover is recognisable).
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file =
+        tempfile::Builder::new().prefix(".partnermatch-").suffix(".tmp").tempfile_in(dir)?;
+    {
+        let mut buffered = io::BufWriter::new(file.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        std::fs::write(&target, "old").unwrap();
+        let err = write_atomic(&target, |w: &mut dyn Write| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        write_atomic(&target, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
+}

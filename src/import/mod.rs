@@ -1,0 +1,464 @@
+//! Tables in: a CSV of bodies (any spreadsheet export) into profiles. Columns are matched to
+//! profile fields by name (with common synonyms), a mapping file or options; values can be
+//! translated and defaulted. Land neighbours may also come from edge lists. Every row that
+//! cannot be converted is reported with its row, column and reason; by default one bad row
+//! fails the whole import, and `skip_invalid` converts the rest and says what it skipped.
+//!
+//! The reader streams the file record by record, so a table may be far larger than memory
+//! needs for its text; it allows up to `MAX_ROWS` rows.
+
+pub mod mapping;
+mod row;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::dataset::{Dataset, FaultKind, Reference, cross_check};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, Place};
+use crate::model::OrganisationId;
+use crate::profiles::{Parsed, ParsedOrganisation};
+
+pub use mapping::{Field, Mapping};
+pub use row::RowFailure;
+use row::{RowReader, TableShape};
+
+/// The most rows a table may have (ten million): far beyond any country's public bodies, and a
+/// bound that keeps a runaway file from exhausting memory.
+pub const MAX_ROWS: usize = 10_000_000;
+
+/// What reading a table produced.
+pub struct TableRead {
+    /// Rows converted into profiles.
+    pub rows: Vec<ParsedOrganisation>,
+    /// Rows that could not be converted, with their problems (and ids when readable).
+    pub failures: Vec<RowFailure>,
+    /// Data rows read.
+    pub n_rows: usize,
+    /// Columns not matched to any field (and not ignored on purpose).
+    pub unmatched_columns: Vec<String>,
+}
+
+/// Counts the lines of what passes through it, so that a record's byte offset can be turned
+/// into its line. (The csv reader's own position can point at the previous record's newline
+/// rather than past it, which made both its line count and a plain count of the newlines
+/// before the offset one short; counting newlines at or before the offset is right either
+/// way, since a record never starts with a newline.)
+struct LineCounter<R> {
+    inner: R,
+    state: std::rc::Rc<std::cell::RefCell<Lines>>,
+}
+
+/// Newline offsets read but not yet passed, and the lines already passed.
+#[derive(Default)]
+struct Lines {
+    pending: std::collections::VecDeque<u64>,
+    read: u64,
+    passed: usize,
+}
+
+impl Lines {
+    /// The 1-based line of the record starting at or just after a byte offset. Offsets must be
+    /// asked for in increasing order; only newlines not yet passed are kept, so memory stays
+    /// bounded by the read buffer.
+    fn line_of(&mut self, byte: u64) -> usize {
+        while self.pending.front().is_some_and(|&nl| nl <= byte) {
+            self.pending.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut state = self.state.borrow_mut();
+        let start = state.read;
+        state.pending.extend(
+            buf[..n]
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| start + i as u64),
+        );
+        state.read += n as u64;
+        Ok(n)
+    }
+}
+
+type CsvReader = csv::Reader<LineCounter<std::fs::File>>;
+
+fn open_csv(
+    path: &Path,
+    delimiter: u8,
+) -> Result<(CsvReader, std::rc::Rc<std::cell::RefCell<Lines>>), Diagnostic> {
+    let file = std::fs::File::open(path).map_err(|err| {
+        Diagnostic::new(Location::file(path), format!("cannot read file: {err}"))
+            .help("check that the path exists and that you may read it")
+    })?;
+    let state = std::rc::Rc::new(std::cell::RefCell::new(Lines::default()));
+    let counter = LineCounter { inner: file, state: state.clone() };
+    Ok((csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(counter), state))
+}
+
+/// Turns a csv error into a located problem.
+fn csv_problem(path: &Path, err: &csv::Error) -> Diagnostic {
+    let line = err.position().map_or(1, |p| p.line() as usize);
+    match err.kind() {
+        csv::ErrorKind::Utf8 { err: utf8, .. } => Diagnostic::new(
+            Location::at(path, line, Some(utf8.field() + 1)),
+            "cell is not valid UTF-8",
+        )
+        .help("save the table as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"),
+        csv::ErrorKind::Io(io) => {
+            Diagnostic::new(Location::file(path), format!("cannot read file: {io}"))
+        }
+        _ => Diagnostic::new(Location::at(path, line, None), format!("malformed CSV: {err}"))
+            .help("check the quoting of this line"),
+    }
+}
+
+/// The delimiter a file's extension implies (`.tsv`: tab), else the mapping's.
+fn delimiter_for(path: &Path, mapping: &Mapping) -> u8 {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv")) && mapping.delimiter == b','
+    {
+        b'\t'
+    } else {
+        mapping.delimiter
+    }
+}
+
+/// Reads a table of bodies. File-level problems (unreadable, no header, missing required
+/// columns) are errors; row problems are returned per row in `failures`.
+pub fn read_table(path: &Path, mapping: &Mapping) -> Result<TableRead, Diagnostics> {
+    let (mut reader, lines) = open_csv(path, delimiter_for(path, mapping))?;
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) if h.iter().any(|c| !c.trim().is_empty()) => {
+            h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_owned()).collect()
+        }
+        Ok(_) => {
+            return Err(Diagnostic::new(Location::file(path), "the table is empty")
+                .help("the first line must name the columns")
+                .into());
+        }
+        Err(err) => return Err(csv_problem(path, &err).into()),
+    };
+    let (by_field, unmatched_columns) = mapping.match_columns(&headers, path)?;
+    let mut missing = Diagnostics::new();
+    for field in [Field::Id, Field::Name, Field::Lat, Field::Lon] {
+        if by_field[field.index()].is_none() && !mapping.defaults.contains_key(&field) {
+            let names = field.synonyms().join(", ");
+            missing.push(
+                Diagnostic::new(Location::at(path, 1, None), format!("no column for the required field `{field}`"))
+                    .help(format!(
+                        "name a column {names}, or map one with --column {field}=COLUMN; the columns are: {}",
+                        headers.join(", ")
+                    )),
+            );
+        }
+    }
+    missing.into_result(())?;
+    let shape =
+        TableShape { file: Arc::from(path), headers: &headers, by_field: &by_field, mapping };
+    let mut out =
+        TableRead { rows: Vec::new(), failures: Vec::new(), n_rows: 0, unmatched_columns };
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                out.n_rows += 1;
+                out.failures.push(RowFailure {
+                    problems: vec![csv_problem(path, &err).row(out.n_rows)],
+                    id: None,
+                });
+                continue;
+            }
+        }
+        out.n_rows += 1;
+        if out.n_rows > MAX_ROWS {
+            return Err(Diagnostic::new(
+                Location::file(path),
+                format!("the table has more than {MAX_ROWS} rows"),
+            )
+            .help("split it into several tables")
+            .into());
+        }
+        let line =
+            record.position().map_or(out.n_rows + 1, |p| lines.borrow_mut().line_of(p.byte()));
+        if record.iter().all(|c| c.trim().is_empty()) {
+            out.n_rows -= 1; // blank lines are not rows
+            continue;
+        }
+        if record.len() != headers.len() {
+            let d = Diagnostic::new(
+                Location::at(path, line, None),
+                format!("the row has {} cells but the header has {}", record.len(), headers.len()),
+            )
+            .row(out.n_rows)
+            .help("check for a stray delimiter or a missing quote in this line");
+            out.failures.push(RowFailure { problems: vec![d], id: None });
+            continue;
+        }
+        match RowReader::new(&shape, &record, line, out.n_rows).read() {
+            Ok(parsed) => out.rows.push(parsed),
+            Err(failure) => out.failures.push(failure),
+        }
+    }
+    if out.n_rows == 0 {
+        return Err(Diagnostic::new(Location::file(path), "the table has a header but no rows")
+            .help("add one row per body")
+            .into());
+    }
+    Ok(out)
+}
+
+/// One undirected land-boundary edge from an edge list.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// One end, and where it was written.
+    pub a: (OrganisationId, Place),
+    /// The other end, and where it was written.
+    pub b: (OrganisationId, Place),
+}
+
+/// Reads an edge list: a CSV whose first two columns are the ids of bodies sharing a land
+/// boundary (other columns are ignored).
+pub fn read_edges(path: &Path, delimiter: u8) -> Result<Vec<Edge>, Diagnostics> {
+    let (mut reader, lines) = open_csv(path, delimiter)?;
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) if h.len() >= 2 => h.iter().map(str::to_owned).collect(),
+        Ok(_) => {
+            return Err(Diagnostic::new(
+                Location::at(path, 1, None),
+                "an edge list needs two id columns",
+            )
+            .help("write a header such as `id_a,id_b`, then one pair of ids per line")
+            .into());
+        }
+        Err(err) => return Err(csv_problem(path, &err).into()),
+    };
+    let file: Arc<Path> = Arc::from(path);
+    let mut edges = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    let mut record = csv::StringRecord::new();
+    let mut row = 0usize;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                diagnostics.push(csv_problem(path, &err));
+                continue;
+            }
+        }
+        row += 1;
+        let line = record.position().map_or(row + 1, |p| lines.borrow_mut().line_of(p.byte()));
+        let mut end = |column: usize| {
+            let place = Place {
+                location: Location {
+                    file: file.clone(),
+                    line: Some(line),
+                    column: Some(column + 1),
+                },
+                field: headers[column].clone(),
+                row: Some(row),
+            };
+            match OrganisationId::new(record.get(column).unwrap_or("")) {
+                Ok(id) => Some((id, place)),
+                Err(message) => {
+                    diagnostics.push(place.diagnostic(message).help("give the ids of two bodies"));
+                    None
+                }
+            }
+        };
+        if let (Some(a), Some(b)) = (end(0), end(1)) {
+            if a.0 == b.0 {
+                diagnostics.push(
+                    b.1.diagnostic("a body cannot be its own neighbour").help("remove this line"),
+                );
+            } else {
+                edges.push(Edge { a, b });
+            }
+        }
+    }
+    diagnostics.into_result(edges)
+}
+
+/// The outcome of an import.
+pub struct Imported {
+    /// The converted, cross-checked bodies.
+    pub dataset: Dataset,
+    /// Data rows read.
+    pub n_rows: usize,
+    /// Why each skipped row or dropped reference was left out (`skip_invalid` only).
+    pub skipped: Vec<Diagnostic>,
+    /// The number of rows skipped.
+    pub n_skipped: usize,
+    /// Columns not matched to any field.
+    pub unmatched_columns: Vec<String>,
+}
+
+/// Adds edges to the bodies' neighbour lists (both ends, once each). Edges naming a body that
+/// is not a row are attached to the known end, so that the cross-checks report them.
+fn attach_edges(
+    rows: &mut [ParsedOrganisation],
+    broken: &std::collections::HashSet<&OrganisationId>,
+    edges: Vec<Edge>,
+) -> Vec<Diagnostic> {
+    let index: HashMap<OrganisationId, usize> =
+        rows.iter().enumerate().map(|(i, p)| (p.organisation.id.clone(), i)).collect();
+    let mut orphans = Vec::new();
+    for Edge { a, b } in edges {
+        let (ia, ib) = (index.get(&a.0).copied(), index.get(&b.0).copied());
+        for (from, to) in [(ia, &b), (ib, &a)] {
+            if let Some(i) = from {
+                let p = &mut rows[i];
+                if !p.organisation.neighbours.contains(&to.0) {
+                    p.organisation.neighbours.push(to.0.clone());
+                    p.origin.neighbours.push(to.1.clone());
+                }
+            }
+        }
+        // An edge between two rows that failed is not a problem of its own.
+        if ia.is_none() && ib.is_none() && !broken.contains(&a.0) && !broken.contains(&b.0) {
+            orphans.push(
+                a.1.diagnostic(format!("neither \"{}\" nor \"{}\" is a known body", a.0, b.0)),
+            );
+        }
+    }
+    orphans
+}
+
+/// Imports a table (plus optional edge lists) into a checked dataset.
+///
+/// Without `skip_invalid`, any problem fails the import and every problem is returned. With
+/// it, rows with problems are skipped, and references to skipped rows are dropped, repeating
+/// until what is left is consistent; `Imported::skipped` says why each was left out.
+pub fn import(
+    table: &Path,
+    edge_files: &[PathBuf],
+    mapping: &Mapping,
+    skip_invalid: bool,
+) -> Result<Imported, Diagnostics> {
+    let read = read_table(table, mapping)?;
+    let mut edges = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    for path in edge_files {
+        match read_edges(path, delimiter_for(path, mapping)) {
+            Ok(e) => edges.extend(e),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    // Problems with the edge files themselves are not rows to skip: always fatal.
+    diagnostics.into_result(())?;
+    let TableRead { mut rows, failures, n_rows, unmatched_columns } = read;
+    let broken: std::collections::HashSet<&OrganisationId> =
+        failures.iter().filter_map(|f| f.id.as_ref().map(|(id, _)| id)).collect();
+    let orphan_edges = attach_edges(&mut rows, &broken, edges);
+    drop(broken);
+    let description = table.display().to_string();
+    if !skip_invalid {
+        let mut parsed = Parsed::default();
+        for RowFailure { problems, id } in failures {
+            parsed.diagnostics.extend(problems);
+            parsed.broken.extend(id);
+        }
+        parsed.diagnostics.extend(orphan_edges);
+        parsed.organisations = rows;
+        let dataset = Dataset::from_parsed(parsed, description)?;
+        return Ok(Imported {
+            dataset,
+            n_rows,
+            skipped: Vec::new(),
+            n_skipped: 0,
+            unmatched_columns,
+        });
+    }
+    let mut skipped: Vec<Diagnostic> = orphan_edges;
+    let mut n_skipped = failures.len();
+    let mut gone: std::collections::HashSet<OrganisationId> = std::collections::HashSet::new();
+    for RowFailure { problems, id } in failures {
+        skipped.extend(problems);
+        gone.extend(id.map(|(id, _)| id));
+    }
+    loop {
+        let (faults, _) = cross_check(&rows, &[]);
+        if faults.is_empty() {
+            break;
+        }
+        let mut drop_row = vec![false; rows.len()];
+        let mut drop_refs: Vec<(usize, Reference)> = Vec::new();
+        for fault in faults {
+            match &fault.kind {
+                FaultKind::UnknownReference(reference, id) if gone.contains(id) => {
+                    let note = fault.diagnostic.help(format!("dropped: \"{id}\" was skipped"));
+                    skipped.push(note);
+                    drop_refs.push((fault.index, *reference));
+                }
+                _ => {
+                    skipped.push(fault.diagnostic);
+                    drop_row[fault.index] = true;
+                }
+            }
+        }
+        drop_references(&mut rows, drop_refs);
+        let mut kept = Vec::with_capacity(rows.len());
+        for (p, drop) in rows.into_iter().zip(drop_row) {
+            if drop {
+                n_skipped += 1;
+                // A duplicate's id lives on in the first row with it.
+                if kept.iter().all(|k: &ParsedOrganisation| k.organisation.id != p.organisation.id)
+                {
+                    gone.insert(p.organisation.id);
+                }
+            } else {
+                kept.push(p);
+            }
+        }
+        rows = kept;
+    }
+    let dataset =
+        Dataset::from_parsed(Parsed { organisations: rows, ..Parsed::default() }, description)?;
+    Ok(Imported { dataset, n_rows, skipped, n_skipped, unmatched_columns })
+}
+
+/// Removes the given references (highest index first, so earlier indices stay valid).
+fn drop_references(rows: &mut [ParsedOrganisation], mut refs: Vec<(usize, Reference)>) {
+    refs.sort_by_key(|(i, r)| {
+        let j = match r {
+            Reference::Parent => 0,
+            Reference::Neighbour(j) | Reference::Partner(j) => *j,
+        };
+        (*i, std::cmp::Reverse(j))
+    });
+    for (i, reference) in refs {
+        let p = &mut rows[i];
+        match reference {
+            Reference::Parent => {
+                p.organisation.parent = None;
+                p.origin.parent = None;
+            }
+            Reference::Neighbour(j) => {
+                p.organisation.neighbours.remove(j);
+                p.origin.neighbours.remove(j);
+            }
+            Reference::Partner(j) => {
+                if let Some(list) = p.organisation.partnerships.as_mut() {
+                    list.remove(j);
+                    p.origin.partners.remove(j);
+                }
+            }
+        }
+    }
+}
+
+/// Loads a CSV table as a dataset (`--data table.csv`): default column matching, no skipping.
+pub fn load_csv(path: &Path) -> Result<Dataset, Diagnostics> {
+    import(path, &[], &Mapping::default(), false).map(|i| i.dataset)
+}
+
+#[cfg(test)]
+mod tests;
