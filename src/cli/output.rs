@@ -76,18 +76,7 @@ pub fn write_csv<T: serde::Serialize>(out: &mut impl Write, records: &[T]) -> an
     Ok(())
 }
 
-/// A whole number with thousands separators: 64187 → "64,187".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use partnermatch::export::thousands;
 
 #[cfg(test)]
 mod tests {

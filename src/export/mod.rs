@@ -6,6 +6,19 @@ pub mod records;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// A whole number with thousands separators: 64187 → "64,187".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Writes a file atomically: the bytes go to a temporary file in the same folder, which is
 /// flushed to disk and then renamed over the target. A crash or kill mid-write leaves the
 /// target untouched (and no temporary file once the process has gone: it is removed on drop,

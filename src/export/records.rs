@@ -71,3 +71,65 @@ impl From<&Organisation> for BodyRecord {
         }
     }
 }
+
+/// A body named in an output: id and name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BodyRef {
+    /// Stable id.
+    pub id: String,
+    /// Official name.
+    pub name: String,
+}
+
+impl From<&Organisation> for BodyRef {
+    fn from(o: &Organisation) -> Self {
+        Self { id: o.id.to_string(), name: o.name.clone() }
+    }
+}
+
+/// One ranked candidate, explained both ways (`rank --format json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateRecord {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Stable id.
+    pub id: String,
+    /// Official name.
+    pub name: String,
+    /// Short name, if any.
+    pub short_name: Option<String>,
+    /// Kind name, if known.
+    pub kind: Option<&'static str>,
+    /// Region, if known.
+    pub region: Option<String>,
+    /// Distance between centres (km).
+    pub distance_km: f64,
+    /// The mutual score.
+    pub score: f64,
+    /// The ranked body's view of the candidate.
+    pub forward: crate::score::SideExplanation,
+    /// The candidate's view of the ranked body.
+    pub backward: crate::score::SideExplanation,
+    /// The strongest reasons, from the ranked body's view.
+    pub reasons: Vec<String>,
+}
+
+impl CandidateRecord {
+    /// Builds the record of a candidate from its explanation.
+    pub fn new(rank: usize, o: &Organisation, explanation: crate::score::Explanation) -> Self {
+        let reasons = explanation.forward.strongest(3).iter().map(|c| c.reason.clone()).collect();
+        Self {
+            rank,
+            id: o.id.to_string(),
+            name: o.name.clone(),
+            short_name: o.short_name.clone(),
+            kind: o.kind.map(Enumeration::name),
+            region: o.region.clone(),
+            distance_km: explanation.distance_km,
+            score: explanation.mutual,
+            forward: explanation.forward,
+            backward: explanation.backward,
+            reasons,
+        }
+    }
+}

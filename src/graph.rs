@@ -1,0 +1,242 @@
+//! The partner graph (petgraph): bodies are nodes, in dataset order; typed, undirected edges join
+//! land neighbours, existing partners (with the services shared) and bodies to their parent
+//! area. A relation listed on either side, or both, is one edge. The graph answers the
+//! relational questions of scoring (a direct partnership, partners in common, adjacency,
+//! containment) and exports as Graphviz DOT. No I/O.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
+use petgraph::visit::EdgeRef;
+
+use crate::dataset::Dataset;
+use crate::model::{Enumeration, ServiceSet};
+
+/// What an edge means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// The two bodies share a land boundary.
+    Neighbour,
+    /// The two bodies have an existing partnership, sharing these services (empty: not known).
+    Partnership(ServiceSet),
+    /// The first endpoint's area lies within the second's (a district in its county).
+    Parent,
+}
+
+impl Relation {
+    /// The relation's name in exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Relation::Neighbour => "neighbour",
+            Relation::Partnership(_) => "partnership",
+            Relation::Parent => "parent",
+        }
+    }
+}
+
+/// The partner graph. Node `i` is body `i` of the dataset.
+#[derive(Debug, Clone)]
+pub struct PartnerGraph {
+    graph: UnGraph<(), Relation, u32>,
+}
+
+impl PartnerGraph {
+    /// Builds the graph from a dataset. O(n + relations).
+    pub fn build(dataset: &Dataset) -> Self {
+        let n = dataset.len();
+        let mut graph = UnGraph::with_capacity(n, n * 4);
+        for _ in 0..n {
+            graph.add_node(());
+        }
+        // (low, high, kind) → edge, so that a relation written on both sides is one edge.
+        let mut seen: HashMap<(u32, u32, u8), EdgeIndex> = HashMap::new();
+        let mut add =
+            |graph: &mut UnGraph<(), Relation, u32>, a: usize, b: usize, relation: Relation| {
+                let kind = match relation {
+                    Relation::Neighbour => 0,
+                    Relation::Partnership(_) => 1,
+                    Relation::Parent => 2,
+                };
+                let key = (a.min(b) as u32, a.max(b) as u32, kind);
+                match (seen.get(&key), relation) {
+                    (Some(&e), Relation::Partnership(services)) => {
+                        if let Some(Relation::Partnership(known)) = graph.edge_weight_mut(e) {
+                            *known = known.union(services);
+                        }
+                    }
+                    (Some(_), _) => {}
+                    (None, _) => {
+                        let e = graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), relation);
+                        seen.insert(key, e);
+                    }
+                }
+            };
+        for (a, o) in dataset.organisations().iter().enumerate() {
+            for n in &o.neighbours {
+                if let Some(b) = dataset.index_of(n) {
+                    add(&mut graph, a, b, Relation::Neighbour);
+                }
+            }
+            for p in o.partnerships.iter().flatten() {
+                if let Some(b) = dataset.index_of(&p.partner) {
+                    add(&mut graph, a, b, Relation::Partnership(p.services));
+                }
+            }
+            if let Some(b) = o.parent.as_ref().and_then(|p| dataset.index_of(p)) {
+                add(&mut graph, a, b, Relation::Parent);
+            }
+        }
+        Self { graph }
+    }
+
+    /// The petgraph graph.
+    pub fn inner(&self) -> &UnGraph<(), Relation, u32> {
+        &self.graph
+    }
+
+    /// The bodies related to `a` by one kind of relation, sorted and without repeats.
+    pub fn related(&self, a: usize, kind: fn(&Relation) -> bool) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .graph
+            .edges(NodeIndex::new(a))
+            .filter(|e| kind(e.weight()))
+            .map(|e| if e.source().index() == a { e.target().index() } else { e.source().index() })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// `a`'s land neighbours, sorted.
+    pub fn neighbours(&self, a: usize) -> Vec<usize> {
+        self.related(a, |r| *r == Relation::Neighbour)
+    }
+
+    /// `a`'s partners, sorted.
+    pub fn partners(&self, a: usize) -> Vec<usize> {
+        self.related(a, |r| matches!(r, Relation::Partnership(_)))
+    }
+
+    /// The services `a` and `b` share in an existing partnership, if they have one.
+    pub fn partnership(&self, a: usize, b: usize) -> Option<ServiceSet> {
+        self.graph.edges_connecting(NodeIndex::new(a), NodeIndex::new(b)).find_map(|e| {
+            match e.weight() {
+                Relation::Partnership(s) => Some(*s),
+                _ => None,
+            }
+        })
+    }
+
+    /// The parent of `a` (the body whose area contains it), if any.
+    pub fn parent(&self, a: usize) -> Option<usize> {
+        self.graph
+            .edges(NodeIndex::new(a))
+            .find(|e| *e.weight() == Relation::Parent && e.source().index() == a)
+            .map(|e| e.target().index())
+    }
+
+    /// The number of edges of each kind: (neighbour, partnership, parent).
+    pub fn edge_counts(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for e in self.graph.edge_weights() {
+            match e {
+                Relation::Neighbour => counts.0 += 1,
+                Relation::Partnership(_) => counts.1 += 1,
+                Relation::Parent => counts.2 += 1,
+            }
+        }
+        counts
+    }
+
+    /// The graph in Graphviz DOT: nodes labelled with the bodies' short names and ids, edges
+    /// styled by relation (neighbours grey, partnerships bold blue with their services, parent
+    /// links dashed, pointing from the body to its parent). `keep` selects relations.
+    pub fn to_dot(&self, dataset: &Dataset, keep: &dyn Fn(&Relation) -> bool) -> String {
+        let mut out =
+            String::from("graph partners {\n    node [shape=box, fontname=\"Helvetica\"];\n");
+        for (i, o) in dataset.organisations().iter().enumerate() {
+            let kind = o.kind.map_or("", |k| k.label());
+            let label = format!("{}\n{} ({})", o.display_name(), kind, o.id);
+            let _ = writeln!(out, "    {i} [label={}];", dot_string(&label));
+        }
+        for e in self.graph.edge_references().filter(|e| keep(e.weight())) {
+            let (a, b) = (e.source().index(), e.target().index());
+            let style = match e.weight() {
+                Relation::Neighbour => "color=grey".to_owned(),
+                Relation::Partnership(services) => {
+                    let names: Vec<&str> = services.iter().map(|s| s.name()).collect();
+                    format!("color=blue, penwidth=2, label={}", dot_string(&names.join(", ")))
+                }
+                Relation::Parent => "style=dashed, dir=forward".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "    {a} -- {b} [{style}, relation={}];",
+                dot_string(e.weight().name())
+            );
+        }
+        out.push_str("}\n");
+        out
+    }
+}
+
+/// A DOT quoted string: backslashes, quotes and newlines escaped.
+fn dot_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Service;
+
+    fn fixture() -> Dataset {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/good");
+        Dataset::load(&path).unwrap()
+    }
+
+    #[test]
+    fn relations_are_symmetric_and_merged() {
+        let d = fixture();
+        let g = PartnerGraph::build(&d);
+        let idx = |id: &str| d.index_of(&crate::model::OrganisationId::new(id).unwrap()).unwrap();
+        let (evd, wvd, smd, ncc) = (idx("T-EVD"), idx("T-WVD"), idx("T-SMD"), idx("T-NCC"));
+        // Eastvale lists Westvale and Southmoor; Westvale lists Eastvale back: two edges, not three.
+        assert_eq!(g.neighbours(evd), {
+            let mut v = vec![wvd, smd];
+            v.sort();
+            v
+        });
+        assert_eq!(g.neighbours(wvd), vec![evd]);
+        assert_eq!(g.neighbours(smd), vec![evd]);
+        let services = g.partnership(wvd, evd).unwrap();
+        assert!(services.contains(Service::RevenuesAndBenefits));
+        assert_eq!(g.parent(evd), Some(ncc));
+        assert_eq!(g.parent(ncc), None);
+        let (n, p, c) = g.edge_counts();
+        assert_eq!((n, p, c), (2, 2, 3));
+    }
+
+    #[test]
+    fn dot_output_escapes_and_styles() {
+        let d = fixture();
+        let dot = PartnerGraph::build(&d).to_dot(&d, &|_| true);
+        assert!(dot.starts_with("graph partners {"));
+        assert!(dot.contains("label=\"Eastvale\\ndistrict council (T-EVD)\""));
+        assert!(dot.contains("relation=\"partnership\""));
+        assert_eq!(dot_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    }
+}

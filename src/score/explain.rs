@@ -1,0 +1,346 @@
+//! Explanations: each criterion's value, weight and contribution in both directions, with a
+//! plain-English reason ("shares a boundary", "both district councils", "similar size: 64,187
+//! and 110,727 residents"). Built from the same `Context::values` as ranking, so the numbers
+//! are the ranking's numbers. Not on the hot path: called for the few bodies shown.
+
+use serde::Serialize;
+
+use super::{Context, Mutual, PairFacts, Value};
+use crate::dataset::Dataset;
+use crate::index::{N_BARRIERS, NONE, barrier_at, reason_at, services_of};
+use crate::model::{Criterion, Enumeration, Organisation};
+
+/// One criterion in one direction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionExplanation {
+    /// The criterion.
+    pub criterion: Criterion,
+    /// Its value in [0, 1].
+    pub value: f64,
+    /// Its weight for the side whose view this is.
+    pub weight: f64,
+    /// weight × value.
+    pub contribution: f64,
+    /// True when the data was missing and the neutral value was used.
+    pub neutral: bool,
+    /// Why, in plain English.
+    pub reason: String,
+}
+
+/// One side's view of the other.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideExplanation {
+    /// The directional score: the sum of the contributions.
+    pub score: f64,
+    /// Every criterion, in the order of `Criterion::all()`.
+    pub criteria: Vec<CriterionExplanation>,
+}
+
+impl SideExplanation {
+    /// The strongest reasons: the `n` largest contributions backed by data (not neutral), in
+    /// decreasing order.
+    pub fn strongest(&self, n: usize) -> Vec<&CriterionExplanation> {
+        let mut known: Vec<&CriterionExplanation> =
+            self.criteria.iter().filter(|c| !c.neutral && c.value > 0.0).collect();
+        known.sort_by(|a, b| {
+            b.contribution.total_cmp(&a.contribution).then(a.criterion.cmp(&b.criterion))
+        });
+        known.truncate(n);
+        known
+    }
+}
+
+/// A pair explained both ways.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// Distance between centres (km).
+    pub distance_km: f64,
+    /// The subject's view of the candidate.
+    pub forward: SideExplanation,
+    /// The candidate's view of the subject.
+    pub backward: SideExplanation,
+    /// The mutual score.
+    pub mutual: f64,
+    /// How the directions were combined.
+    pub mutual_method: Mutual,
+}
+
+/// Explains a pair: `subject`'s view of `candidate` (forward) and back.
+pub fn explain(
+    ctx: &Context<'_>,
+    dataset: &Dataset,
+    subject: usize,
+    candidate: usize,
+    mutual: Mutual,
+) -> Explanation {
+    let facts = PairFacts::of(ctx.index, subject, candidate);
+    let forward = side(ctx, dataset, subject, candidate, &facts);
+    let backward = side(ctx, dataset, candidate, subject, &facts);
+    let mutual_score = mutual.combine(forward.score, backward.score);
+    Explanation {
+        distance_km: facts.distance_km,
+        forward,
+        backward,
+        mutual: mutual_score,
+        mutual_method: mutual,
+    }
+}
+
+fn side(
+    ctx: &Context<'_>,
+    dataset: &Dataset,
+    from: usize,
+    to: usize,
+    facts: &PairFacts,
+) -> SideExplanation {
+    let weights = ctx.index.weights(from);
+    let values = ctx.values(from, to, facts);
+    let mut score = 0.0;
+    let criteria = Criterion::all()
+        .iter()
+        .zip(values)
+        .zip(weights)
+        .map(|((criterion, v), weight)| {
+            let contribution = weight * v.value;
+            // The same sum, in the same order, as `Context::directional`.
+            score += contribution;
+            CriterionExplanation {
+                criterion: *criterion,
+                value: v.value,
+                weight: *weight,
+                contribution,
+                neutral: v.neutral,
+                reason: reason(ctx, dataset, *criterion, from, to, facts, v),
+            }
+        })
+        .collect();
+    SideExplanation { score, criteria }
+}
+
+fn name(dataset: &Dataset, i: usize) -> &str {
+    dataset.organisations()[i].display_name()
+}
+
+fn residents(n: f64) -> String {
+    crate::export::thousands(n.round() as u64)
+}
+
+fn list(items: Vec<&str>) -> String {
+    match items.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The plain-English reason for one criterion's value.
+fn reason(
+    ctx: &Context<'_>,
+    dataset: &Dataset,
+    criterion: Criterion,
+    from: usize,
+    to: usize,
+    facts: &PairFacts,
+    v: Value,
+) -> String {
+    let ix = ctx.index;
+    let orgs = dataset.organisations();
+    let (a, b): (&Organisation, &Organisation) = (&orgs[from], &orgs[to]);
+    match criterion {
+        Criterion::Proximity => {
+            if facts.adjacent {
+                "shares a boundary".to_owned()
+            } else if ix.parent[from] == to as u32 {
+                format!("lies within {}", b.display_name())
+            } else if ix.parent[to] == from as u32 {
+                format!("contains {}", b.display_name())
+            } else {
+                format!("{:.0} km apart, no shared boundary", facts.distance_km)
+            }
+        }
+        Criterion::ServiceFit => {
+            if v.neutral {
+                return "services sought or offered not known".to_owned();
+            }
+            let need = ctx.need(from).unwrap_or(0);
+            if need == 0 {
+                return format!("{} seeks no services", a.display_name());
+            }
+            let supply = ctx.supply(to).unwrap_or(0);
+            let matched: Vec<&str> = services_of(need & supply).map(|s| s.label()).collect();
+            if matched.is_empty() {
+                let wanted: Vec<&str> = services_of(need).map(|s| s.label()).collect();
+                format!("{} neither seeks nor offers {}", b.display_name(), list(wanted))
+            } else {
+                format!("{} seeks or offers {}", b.display_name(), list(matched))
+            }
+        }
+        Criterion::KindFit => match (a.kind, b.kind) {
+            (Some(x), Some(y)) if x == y => format!("both {}s", x.label()),
+            (Some(x), Some(y)) => format!("{} and {}", x.label(), y.label()),
+            _ if a.sector == b.sector => format!("both {} (kind not known)", a.sector.label()),
+            _ => format!("{} and {} (kind not known)", a.sector.label(), b.sector.label()),
+        },
+        Criterion::SizeFit => {
+            if v.neutral {
+                return "size not known".to_owned();
+            }
+            let (pa, pb) = (ix.population[from], ix.population[to]);
+            let what = if pa.is_finite() && pb.is_finite() {
+                format!("{} and {} residents", residents(pa), residents(pb))
+            } else {
+                format!("budgets £{} and £{}", residents(ix.budget[from]), residents(ix.budget[to]))
+            };
+            let word = if v.value >= 0.7 {
+                "similar size"
+            } else if v.value >= 0.3 {
+                "different size"
+            } else {
+                "very different size"
+            };
+            format!("{word}: {what}")
+        }
+        Criterion::Trust => {
+            if facts.partnered {
+                let services: Vec<&str> = dataset_partnership(a, b)
+                    .map(|s| services_of(s).map(|x| x.label()).collect())
+                    .unwrap_or_default();
+                if services.is_empty() {
+                    "existing partnership".to_owned()
+                } else {
+                    format!("existing partnership ({})", list(services))
+                }
+            } else if v.neutral {
+                "partnerships not known".to_owned()
+            } else if facts.common_partners > 0 {
+                let n = facts.common_partners;
+                format!("{n} partner{} in common", if n == 1 { "" } else { "s" })
+            } else {
+                "no existing partnership or partner in common".to_owned()
+            }
+        }
+        Criterion::BarrierRisk => {
+            if v.neutral {
+                return format!("{}'s barriers not known", a.display_name());
+            }
+            let listed = ix.barrier_listed[from];
+            if listed == 0 {
+                return format!("{} reports no barriers", a.display_name());
+            }
+            let worst = (0..N_BARRIERS).filter(|b| listed & (1 << b) != 0).max_by(|x, y| {
+                ix.barrier_severity[from][*x]
+                    .total_cmp(&ix.barrier_severity[from][*y])
+                    .then(y.cmp(x))
+            });
+            let worst = worst
+                .and_then(|b| {
+                    barrier_at(b).map(|barrier| {
+                        format!("{} {:.2}", barrier.label(), ix.barrier_severity[from][b])
+                    })
+                })
+                .unwrap_or_default();
+            let g = ctx.asymmetry(from, to);
+            let growth = if g > 0.0 && listed & 0b0001_1000 != 0 {
+                format!(
+                    "; fears of losing autonomy and identity raised by the partner's larger size ({:.1}×)",
+                    1.0 / (1.0 - g)
+                )
+            } else {
+                String::new()
+            };
+            let level = if v.value >= 0.7 {
+                "low"
+            } else if v.value >= 0.4 {
+                "moderate"
+            } else {
+                "high"
+            };
+            format!("{level} barrier risk for {} (biggest: {worst}){growth}", a.display_name())
+        }
+        Criterion::SharedPriorities => {
+            if v.neutral {
+                return "reasons for sharing not known".to_owned();
+            }
+            let top = |i: usize| {
+                let w = &ix.reason_weights[i];
+                (0..w.len())
+                    .max_by(|x, y| w[*x].total_cmp(&w[*y]).then(y.cmp(x)))
+                    .and_then(reason_at)
+            };
+            match (top(from), top(to)) {
+                (Some(x), Some(y)) if x == y => {
+                    format!("both put {} first ({:.0}% overlap)", x.label(), v.value * 100.0)
+                }
+                _ => format!("reasons for sharing overlap {:.0}%", v.value * 100.0),
+            }
+        }
+        Criterion::SharedGeography => {
+            if facts.contains {
+                let (inner, outer) = if ix.parent[from] == to as u32 { (a, b) } else { (b, a) };
+                return format!("{} lies within {}", inner.display_name(), outer.display_name());
+            }
+            let same = |v: &[u32]| v[from] != NONE && v[from] == v[to];
+            if same(&ix.parent) {
+                format!("both within {}", name(dataset, ix.parent[from] as usize))
+            } else if same(&ix.combined_authority) {
+                format!(
+                    "both in {}",
+                    a.combined_authority.as_deref().unwrap_or("the same combined authority")
+                )
+            } else if same(&ix.police_force_area) {
+                format!(
+                    "both in the {} police force area",
+                    a.police_force_area.as_deref().unwrap_or("same")
+                )
+            } else if same(&ix.region) {
+                format!("both in {}", a.region.as_deref().unwrap_or("the same region"))
+            } else if same(&ix.nation) {
+                format!(
+                    "both in {}, different regions",
+                    a.nation.as_deref().unwrap_or("the same nation")
+                )
+            } else if v.neutral {
+                "areas not known".to_owned()
+            } else {
+                "different regions and nations".to_owned()
+            }
+        }
+        Criterion::IctFit => {
+            if v.neutral {
+                if ix.ict_known[from] && ix.ict_known[to] {
+                    "no service with ICT systems known on both sides".to_owned()
+                } else {
+                    "ICT systems not known".to_owned()
+                }
+            } else {
+                format!("same ICT systems for {:.0}% of the services both report", v.value * 100.0)
+            }
+        }
+        Criterion::PoliticalAlignment => {
+            let party = |o: &Organisation| o.political_control.as_ref().and_then(|c| c.lead_party);
+            match (party(a), party(b)) {
+                (Some(x), Some(y)) if x == y && v.value >= 1.0 => format!("both {}-led", x.label()),
+                (Some(x), Some(y)) if x == y => {
+                    format!("{} largest in both, without overall control in one", x.label())
+                }
+                (Some(x), Some(y)) => format!(
+                    "different political control ({} and {}): the survey's lowest priority",
+                    x.label(),
+                    y.label()
+                ),
+                _ => "political control not known".to_owned(),
+            }
+        }
+    }
+}
+
+/// The services of the partnership between two bodies, as listed on either side.
+fn dataset_partnership(a: &Organisation, b: &Organisation) -> Option<u64> {
+    let side = |x: &Organisation, y: &Organisation| {
+        x.partnerships.iter().flatten().find(|p| p.partner == y.id).map(|p| p.services.bits())
+    };
+    match (side(a, b), side(b, a)) {
+        (None, None) => None,
+        (x, y) => Some(x.unwrap_or(0) | y.unwrap_or(0)),
+    }
+}

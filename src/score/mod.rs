@@ -1,0 +1,412 @@
+//! The scoring core: the ten criteria of partner choice, each a value in [0, 1] for an ordered
+//! pair of bodies, the directional score (one side's weights and needs) and the mutual score.
+//! Formulas and their evidence are in `docs/scoring.md`; each function's comment names its
+//! source. Pure functions over the `ScoringIndex`: no I/O, no allocation on the hot path, no
+//! panics on any data, and results that do not depend on the thread that computes them.
+
+mod explain;
+mod kind_fit;
+
+pub use explain::{CriterionExplanation, Explanation, SideExplanation, explain};
+pub use kind_fit::{kind_fit, sector_fit};
+
+use crate::index::{N_BARRIERS, NONE, ScoringIndex};
+use crate::model::{Barrier, ControlType, Criterion};
+
+/// The value given to a criterion that has no data to work on. Halfway, so that missing data
+/// neither recommends nor rules out a partner; it is flagged as `neutral` in every output.
+pub const NEUTRAL: f64 = 0.5;
+
+/// Tunable constants of the criteria, with their documented defaults.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct ScoringParams {
+    /// Distance at which proximity halves for bodies that do not touch (km). 25 km is about the
+    /// distance between neighbouring district centres, so a non-neighbour that close scores as
+    /// half a neighbour.
+    pub proximity_half_km: f64,
+}
+
+impl Default for ScoringParams {
+    fn default() -> Self {
+        Self { proximity_half_km: 25.0 }
+    }
+}
+
+/// How the two directions of a pair combine into the mutual score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mutual {
+    /// Harmonic mean 2fb/(f+b): both sides must want it, as in reciprocal recommenders
+    /// (Pizzato et al. 2010). The default.
+    #[default]
+    Harmonic,
+    /// Arithmetic mean (f+b)/2.
+    Arithmetic,
+    /// The lesser of the two.
+    Minimum,
+    /// The ranked body's view only.
+    Forward,
+}
+
+impl Mutual {
+    /// Combines a forward and a backward score. For inputs in [0, 1] the result is in [0, 1].
+    #[inline]
+    pub fn combine(self, forward: f64, backward: f64) -> f64 {
+        match self {
+            Mutual::Harmonic => {
+                let sum = forward + backward;
+                if sum > 0.0 { 2.0 * forward * backward / sum } else { 0.0 }
+            }
+            Mutual::Arithmetic => 0.5 * (forward + backward),
+            Mutual::Minimum => forward.min(backward),
+            Mutual::Forward => forward,
+        }
+    }
+
+    /// The name used on the command line and in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mutual::Harmonic => "harmonic",
+            Mutual::Arithmetic => "arithmetic",
+            Mutual::Minimum => "minimum",
+            Mutual::Forward => "forward",
+        }
+    }
+}
+
+/// One criterion's value for a pair, and whether it is the neutral stand-in for missing data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Value {
+    /// In [0, 1].
+    pub value: f64,
+    /// True when the data needed was missing and `NEUTRAL` was used.
+    pub neutral: bool,
+}
+
+impl Value {
+    #[inline]
+    fn known(value: f64) -> Self {
+        Self { value, neutral: false }
+    }
+
+    const NEUTRAL: Value = Value { value: NEUTRAL, neutral: true };
+}
+
+/// What the scorer needs besides the index: the body being ranked and the service focus.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The index.
+    pub index: &'a ScoringIndex,
+    /// Criterion constants.
+    pub params: ScoringParams,
+    /// The body whose partners are ranked. Under a service focus it is taken to seek the
+    /// focus services.
+    pub subject: usize,
+    /// Services to focus on (bits), or 0 for none.
+    pub focus: u64,
+}
+
+/// The facts of a pair that both directions share, computed once per pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairFacts {
+    /// Great-circle distance between centres (km).
+    pub distance_km: f64,
+    /// They share a land boundary.
+    pub adjacent: bool,
+    /// One's area contains the other's.
+    pub contains: bool,
+    /// They have an existing partnership.
+    pub partnered: bool,
+    /// Partners they have in common.
+    pub common_partners: u32,
+}
+
+impl PairFacts {
+    /// Computes the shared facts of a pair.
+    #[inline]
+    pub fn of(index: &ScoringIndex, a: usize, b: usize) -> Self {
+        let partnered = index.partnered(a, b);
+        Self {
+            distance_km: index.distance_km(a, b),
+            adjacent: index.adjacent(a, b),
+            contains: index.contains_either(a, b),
+            partnered,
+            common_partners: if partnered { 0 } else { index.common_partners(a, b) },
+        }
+    }
+}
+
+impl Context<'_> {
+    /// Services `x` wants to share in: the focus for the subject under a focus, else what `x`
+    /// seeks (within the focus, what it seeks or offers). `None` when not known.
+    #[inline]
+    fn need(&self, x: usize) -> Option<u64> {
+        let ix = self.index;
+        let known = ix.services_known[x];
+        if self.focus != 0 {
+            if x == self.subject {
+                return Some(self.focus);
+            }
+            return (known != 0).then(|| (ix.sought[x] | ix.offered[x]) & self.focus);
+        }
+        (known & 1 != 0).then(|| ix.sought[x])
+    }
+
+    /// Services `y` could share: what it seeks or offers (the subject also the focus).
+    #[inline]
+    fn supply(&self, y: usize) -> Option<u64> {
+        let ix = self.index;
+        let extra = if self.focus != 0 && y == self.subject { self.focus } else { 0 };
+        (ix.services_known[y] != 0 || extra != 0).then(|| ix.sought[y] | ix.offered[y] | extra)
+    }
+
+    /// Every criterion's value from `from`'s view of `to`, in `Criterion::all()` order.
+    #[inline]
+    pub fn values(&self, from: usize, to: usize, facts: &PairFacts) -> [Value; Criterion::COUNT] {
+        [
+            self.proximity(facts),
+            self.service_fit(from, to),
+            self.kind_fit(from, to),
+            self.size_fit(from, to),
+            self.trust(from, to, facts),
+            self.barrier_risk(from, to),
+            self.shared_priorities(from, to),
+            self.shared_geography(from, to, facts),
+            self.ict_fit(from, to),
+            self.political_alignment(from, to),
+        ]
+    }
+
+    /// `from`'s directional score of `to`: Σ weight × value with `from`'s weights.
+    #[inline]
+    pub fn directional(&self, from: usize, to: usize, facts: &PairFacts) -> f64 {
+        let weights = self.index.weights(from);
+        let values = self.values(from, to, facts);
+        let mut score = 0.0;
+        for (w, v) in weights.iter().zip(values.iter()) {
+            score += w * v.value;
+        }
+        score
+    }
+
+    /// Proximity: 1 for bodies that share a boundary or whose areas contain one another (LGA
+    /// 2018: 98% of sharing councils share with a neighbour; Dixon & Elston 2020), else
+    /// 0.5^(d / h) with h = `proximity_half_km`.
+    #[inline]
+    pub fn proximity(&self, facts: &PairFacts) -> Value {
+        if facts.adjacent || facts.contains {
+            Value::known(1.0)
+        } else {
+            Value::known(0.5f64.powf(facts.distance_km / self.params.proximity_half_km))
+        }
+    }
+
+    /// Service fit: the share of what `from` needs that `to` seeks too or offers; the savings
+    /// come from here (LGA shared services map). 0 when `from` needs nothing; neutral when
+    /// either side's services are not known.
+    #[inline]
+    pub fn service_fit(&self, from: usize, to: usize) -> Value {
+        match (self.need(from), self.supply(to)) {
+            (Some(0), _) => Value::known(0.0),
+            (Some(need), Some(supply)) => {
+                Value::known(f64::from((need & supply).count_ones()) / f64::from(need.count_ones()))
+            }
+            _ => Value::NEUTRAL,
+        }
+    }
+
+    /// Kind fit: compatibility of sector and kind (`kind_fit` table; Dixon & Elston 2020 on
+    /// organisational similarity). Falls back to the sector table when a kind is not known.
+    #[inline]
+    pub fn kind_fit(&self, from: usize, to: usize) -> Value {
+        let ix = self.index;
+        match (ix.kind[from], ix.kind[to]) {
+            (Some(a), Some(b)) => Value::known(kind_fit(a, b)),
+            _ => Value::known(sector_fit(ix.sector[from], ix.sector[to])),
+        }
+    }
+
+    /// Size fit: 1 − |ln(p_a / p_b)| / ln 10, clamped to [0, 1], on population, else budget
+    /// (Dixon & Elston 2020: similar size and resources). Equal sizes give 1, a tenfold
+    /// difference or more gives 0. Neutral when neither measure is known for both.
+    #[inline]
+    pub fn size_fit(&self, from: usize, to: usize) -> Value {
+        let ix = self.index;
+        let (a, b) = if ix.population[from].is_finite() && ix.population[to].is_finite() {
+            (ix.population[from], ix.population[to])
+        } else if ix.budget[from].is_finite() && ix.budget[to].is_finite() {
+            (ix.budget[from], ix.budget[to])
+        } else {
+            return Value::NEUTRAL;
+        };
+        Value::known((1.0 - (a / b).ln().abs() / std::f64::consts::LN_10).clamp(0.0, 1.0))
+    }
+
+    /// Trust: 1 for an existing partnership; else 1 − 0.5^c for c partners in common (IDeA
+    /// 2009; LGA/Localis 2011: trust between leaders is critical). Neutral when neither side's
+    /// partnerships are known.
+    #[inline]
+    pub fn trust(&self, from: usize, to: usize, facts: &PairFacts) -> Value {
+        let ix = self.index;
+        if facts.partnered {
+            Value::known(1.0)
+        } else if ix.partnerships_known[from] || ix.partnerships_known[to] {
+            Value::known(1.0 - 0.5f64.powi(facts.common_partners.min(64) as i32))
+        } else {
+            Value::NEUTRAL
+        }
+    }
+
+    /// The size asymmetry that raises `from`'s fears of losing autonomy and identity when
+    /// `to` is larger: g = 1 − p_from / p_to, or 0 (partnerships where one partner feared a
+    /// takeover by a larger one are among those that broke up).
+    #[inline]
+    pub fn asymmetry(&self, from: usize, to: usize) -> f64 {
+        let ix = self.index;
+        let (a, b) = (ix.population[from], ix.population[to]);
+        if a.is_finite() && b.is_finite() && b > a { 1.0 - a / b } else { 0.0 }
+    }
+
+    /// Barrier risk: 1 − the weighted mean severity of the barriers `from` listed, weighted by
+    /// the survey's barrier order; fears of losing autonomy and identity grow with size
+    /// asymmetry: s' = s + (1 − s)·g. 1 when `from` lists no barrier; neutral when its
+    /// barriers are not known.
+    #[inline]
+    pub fn barrier_risk(&self, from: usize, to: usize) -> Value {
+        let ix = self.index;
+        if !ix.barriers_known[from] {
+            return Value::NEUTRAL;
+        }
+        let listed = ix.barrier_listed[from];
+        if listed == 0 {
+            return Value::known(1.0);
+        }
+        let g = self.asymmetry(from, to);
+        let (mut risk, mut total) = (0.0, 0.0);
+        for b in 0..N_BARRIERS {
+            if listed & (1 << b) == 0 {
+                continue;
+            }
+            let mut s = ix.barrier_severity[from][b];
+            if b == Barrier::LossOfAutonomy as usize || b == Barrier::LossOfIdentity as usize {
+                s += (1.0 - s) * g;
+            }
+            risk += ix.barrier_weights[b] * s;
+            total += ix.barrier_weights[b];
+        }
+        if total > 0.0 {
+            Value::known((1.0 - risk / total).clamp(0.0, 1.0))
+        } else {
+            Value::known(1.0)
+        }
+    }
+
+    /// Shared priorities: the overlap Σ_r min(w_a(r), w_b(r)) of the two bodies' reason
+    /// weights (each body's own ranking, weighted by the survey's method). 1 for identical
+    /// rankings; neutral when either's reasons are not known.
+    #[inline]
+    pub fn shared_priorities(&self, from: usize, to: usize) -> Value {
+        let ix = self.index;
+        if !(ix.reasons_known[from] && ix.reasons_known[to]) {
+            return Value::NEUTRAL;
+        }
+        let (a, b) = (&ix.reason_weights[from], &ix.reason_weights[to]);
+        let overlap: f64 = a.iter().zip(b).map(|(x, y)| x.min(*y)).sum();
+        Value::known(overlap.clamp(0.0, 1.0))
+    }
+
+    /// Shared geography: 1 within the same county (same parent, or one inside the other),
+    /// combined authority or police force area; 0.5 in the same region; 0.25 in the same
+    /// nation; else 0 (LGA/Localis 2011: partnerships across county boundaries broke up).
+    /// Neutral when no area is known for both.
+    #[inline]
+    pub fn shared_geography(&self, from: usize, to: usize, facts: &PairFacts) -> Value {
+        let ix = self.index;
+        let same = |v: &[u32]| v[from] != NONE && v[from] == v[to];
+        let both = |v: &[u32]| v[from] != NONE && v[to] != NONE;
+        if facts.contains
+            || same(&ix.parent)
+            || same(&ix.combined_authority)
+            || same(&ix.police_force_area)
+        {
+            Value::known(1.0)
+        } else if same(&ix.region) {
+            Value::known(0.5)
+        } else if same(&ix.nation) {
+            Value::known(0.25)
+        } else if both(&ix.region) || both(&ix.nation) || both(&ix.parent) {
+            Value::known(0.0)
+        } else {
+            Value::NEUTRAL
+        }
+    }
+
+    /// ICT fit: the share of the services both report systems for where they use the same
+    /// product. Neutral when either's systems are not known or they have no service in common.
+    #[inline]
+    pub fn ict_fit(&self, from: usize, to: usize) -> Value {
+        let ix = self.index;
+        if !(ix.ict_known[from] && ix.ict_known[to]) {
+            return Value::NEUTRAL;
+        }
+        let (mut x, mut y) = (ix.ict.of(from), ix.ict.of(to));
+        let (mut common, mut same) = (0u32, 0u32);
+        while let (Some(&(sa, pa)), Some(&(sb, pb))) = (x.first(), y.first()) {
+            match sa.cmp(&sb) {
+                std::cmp::Ordering::Less => x = &x[1..],
+                std::cmp::Ordering::Greater => y = &y[1..],
+                std::cmp::Ordering::Equal => {
+                    common += 1;
+                    same += u32::from(pa == pb);
+                    x = &x[1..];
+                    y = &y[1..];
+                }
+            }
+        }
+        if common == 0 { Value::NEUTRAL } else { Value::known(f64::from(same) / f64::from(common)) }
+    }
+
+    /// Political alignment: 1 when both are led by the same party, 0.75 when the same party is
+    /// only the largest in a body under no overall control, 0 for different parties. The 2011
+    /// survey ranked "same political control" lowest of all, so this criterion comes last.
+    /// Neutral when either lead party is not known.
+    #[inline]
+    pub fn political_alignment(&self, from: usize, to: usize) -> Value {
+        let ix = self.index;
+        match (ix.party[from], ix.party[to]) {
+            (Some(a), Some(b)) if a == b => {
+                let noc = ix.control[from] == Some(ControlType::Noc)
+                    || ix.control[to] == Some(ControlType::Noc);
+                Value::known(if noc { 0.75 } else { 1.0 })
+            }
+            (Some(_), Some(_)) => Value::known(0.0),
+            _ => Value::NEUTRAL,
+        }
+    }
+}
+
+/// A scored pair: both directions and their combination.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairScore {
+    /// The subject's view of the candidate.
+    pub forward: f64,
+    /// The candidate's view of the subject.
+    pub backward: f64,
+    /// The combination.
+    pub mutual: f64,
+}
+
+/// Scores a pair both ways. The same function serves ranking and explanation, so their numbers
+/// agree exactly.
+#[inline]
+pub fn score_pair(
+    ctx: &Context<'_>,
+    subject: usize,
+    candidate: usize,
+    mutual: Mutual,
+) -> (PairScore, PairFacts) {
+    let facts = PairFacts::of(ctx.index, subject, candidate);
+    let forward = ctx.directional(subject, candidate, &facts);
+    let backward = ctx.directional(candidate, subject, &facts);
+    (PairScore { forward, backward, mutual: mutual.combine(forward, backward) }, facts)
+}
