@@ -31,3 +31,4 @@ pub mod diagnostic;
 pub mod input;
 pub mod model;
 pub mod profiles;
+pub mod weights;

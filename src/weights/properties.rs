@@ -1,0 +1,1 @@
+//! Property tests of the weighting methods (placeholder, filled below).
