@@ -3,6 +3,8 @@
 
 mod output;
 mod validate;
+mod weight_args;
+mod weights;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use partnermatch::dataset::Dataset;
 use partnermatch::diagnostic::{Diagnostic, Diagnostics};
+use partnermatch::weights::{Survey, WeightError};
 
 /// Exit codes, shown in `--help` and the README.
 const EXIT_CODES: &str = "\
@@ -32,6 +35,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     data: Option<PathBuf>,
 
+    /// Survey file with the criteria, barrier and reason orders, their evidence and the
+    /// weighting method [default: the embedded profiles/survey.toml].
+    #[arg(long, global = true, value_name = "PATH")]
+    survey: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -40,6 +48,8 @@ pub struct Cli {
 enum Command {
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
+    /// Show the weight of each criterion, with its position and the evidence for it.
+    Weights(weights::Args),
 }
 
 /// An error in what the user gave (exit code 2), as opposed to a runtime failure (exit 1).
@@ -65,6 +75,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Validate(args) => validate::run(&args, cli.data.as_deref()),
+        Command::Weights(args) => weights::run(&args, cli.survey.as_deref(), cli.data.as_deref()),
     }
 }
 
@@ -76,7 +87,11 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         {
             return 0;
         }
-        if cause.is::<Diagnostics>() || cause.is::<Diagnostic>() || cause.is::<UsageError>() {
+        if cause.is::<Diagnostics>()
+            || cause.is::<Diagnostic>()
+            || cause.is::<UsageError>()
+            || cause.is::<WeightError>()
+        {
             return 2;
         }
     }
@@ -92,4 +107,14 @@ fn load_dataset(data: Option<&Path>) -> anyhow::Result<Dataset> {
         .into());
     };
     Dataset::load(path).with_context(|| format!("invalid data in {}", path.display()))
+}
+
+/// Loads the survey file named by `--survey`, or the embedded one.
+fn load_survey(path: Option<&Path>) -> anyhow::Result<Survey> {
+    match path {
+        Some(path) => {
+            Survey::load(path).with_context(|| format!("invalid survey file {}", path.display()))
+        }
+        None => Survey::embedded().context("the embedded survey file is invalid (a bug)"),
+    }
 }

@@ -90,14 +90,19 @@ impl MethodName {
         }
     }
 
-    /// Parses a name or an alias, ignoring case; an unknown name gets "did you mean".
+    /// Parses a name or an alias, ignoring case; an unknown name gets "did you mean" and the
+    /// list of names and aliases.
     pub fn parse(text: &str) -> Result<Self, UnknownValue> {
         let wanted = normalise_name(text);
-        let by_alias = Self::all().iter().copied().find(|m| m.alias() == Some(wanted.as_str()));
-        match by_alias {
-            Some(m) => Ok(m),
-            None => Self::parse_name(text),
-        }
+        let found = Self::all()
+            .iter()
+            .copied()
+            .find(|m| m.name() == wanted || m.alias() == Some(wanted.as_str()));
+        found.ok_or_else(|| {
+            let allowed =
+                Self::all().iter().flat_map(|m| std::iter::once(m.name()).chain(m.alias()));
+            UnknownValue::new(Self::WHAT, text, allowed)
+        })
     }
 }
 

@@ -406,11 +406,13 @@ fn read_entries<T: Enumeration>(
     let mut entries: Vec<Entry<T>> = Vec::with_capacity(tables.len());
     let mut seen: Vec<T> = Vec::new();
     let mut position = 0usize;
+    let mut unreadable_item = false;
     for (i, t) in tables.iter().enumerate() {
         let mut known = vec![key];
         known.extend_from_slice(ENTRY_FIELDS);
         t.deny_unknown(&known);
         let item = t.enumeration::<T>(key);
+        unreadable_item |= item.is_none();
         if item.is_none() && !t.contains(key) {
             t.missing(key, &format!("add `{key} = \"...\"`, the {} at this position", T::WHAT));
         }
@@ -471,7 +473,9 @@ fn read_entries<T: Enumeration>(
     }
     let missing: Vec<&str> =
         T::all().iter().filter(|v| !seen.contains(v)).map(|v| v.name()).collect();
-    if !missing.is_empty() {
+    // An entry whose item could not be read is reported already; the item it meant would only
+    // be reported again as missing.
+    if !missing.is_empty() && !unreadable_item {
         let span = root.raw(section).map(Sp::span).unwrap_or_default();
         root.error(span, section, format!("missing from `{plural}`: {}", missing.join(", "))).help(
             format!("add a [[{section}]] entry for each; every {} needs a position", T::WHAT),
@@ -715,13 +719,13 @@ mod tests {
         check(&minimal("", "basis = \"surveyed\"\n"), &["6:criteria[0].basis:unknown basis"]);
         let text =
             minimal("", "").replacen("criterion = \"service_fit\"", "criterion = \"proximty\"", 1);
-        check(
-            &text,
-            &[
-                "2:criteria:missing from `criteria`: service_fit",
-                "7:criteria[1].criterion:unknown criterion \"proximty\"",
-            ],
+        check(&text, &["7:criteria[1].criterion:unknown criterion \"proximty\""]);
+        let text = minimal("", "").replacen(
+            "[[criteria]]\ncriterion = \"ict_fit\"\nevidence = \"e\"\nsource = \"s\"\n",
+            "",
+            1,
         );
+        check(&text, &["2:criteria:missing from `criteria`: ict_fit"]);
         let text =
             minimal("", "").replacen("criterion = \"service_fit\"", "criterion = \"proximity\"", 1);
         check(
