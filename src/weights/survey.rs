@@ -693,6 +693,20 @@ mod tests {
     }
 
     #[test]
+    fn profile_loading_tells_the_survey_file_apart() {
+        let parsed = crate::profiles::parse_profiles_bytes(
+            Path::new("survey.toml"),
+            EMBEDDED_SURVEY.as_bytes(),
+        );
+        assert!(parsed.organisations.is_empty());
+        assert!(
+            parsed.diagnostics.iter().any(|d| d.message.contains("looks like a survey file")),
+            "{}",
+            parsed.diagnostics
+        );
+    }
+
+    #[test]
     fn a_minimal_file_parses() {
         check(&minimal("", ""), &[]);
         check(&minimal("method = \"rs\"", ""), &[]);

@@ -8,3 +8,4 @@
 #[allow(dead_code)]
 mod harness;
 mod validate;
+mod weights;
