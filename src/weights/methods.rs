@@ -49,8 +49,8 @@ pub enum MethodName {
     /// Seaver & Edwards 1981).
     #[strum(message = "rank exponent")]
     RankExponent,
-    /// w_i = (1/i + (n+1−i)/n) / Σ_j (1/j + (n+1−j)/n) (Danielson & Ekenberg 2014, Group Decision
-    /// and Negotiation 23(1)).
+    /// w_i = (1/i + (n+1−i)/n) / Σ_j (1/j + (n+1−j)/n) (Danielson & Ekenberg 2014, "Rank
+    /// ordering methods for multi-criteria decisions", Group Decision and Negotiation 2014).
     #[strum(message = "sum reciprocal")]
     SumReciprocal,
     /// w_i = 1/n: the order is ignored.

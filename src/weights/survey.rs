@@ -707,6 +707,37 @@ mod tests {
     }
 
     #[test]
+    fn the_weights_docs_match_the_code() {
+        let docs = include_str!("../../docs/weights.md");
+        for method in MethodName::all() {
+            let row = format!("| `{}` |", method.name());
+            let line = docs.lines().find(|l| l.starts_with(&row));
+            let line = line.unwrap_or_else(|| panic!("docs/weights.md lacks {row}"));
+            if let Some(alias) = method.alias() {
+                assert!(line.contains(&format!("| `{alias}` |")), "{line} lacks {alias}");
+            }
+        }
+        let survey = Survey::embedded().unwrap();
+        let weights = default_weights(&survey);
+        let mut rows: Vec<String> = survey
+            .criteria()
+            .iter()
+            .map(|e| format!("| {} | `{}` | {:.4} |", e.position, e.item, weights.get(e.item)))
+            .collect();
+        let barrier_weights = survey.barrier_weights();
+        rows.extend(survey.barriers().iter().map(|e| {
+            format!("| {} | `{}` | {:.4} |", e.position, e.item, barrier_weights[e.item as usize])
+        }));
+        let reason_weights = survey.reason_weights();
+        rows.extend(survey.reasons().iter().map(|e| {
+            format!("| {} | `{}` | {:.4} |", e.position, e.item, reason_weights[e.item as usize])
+        }));
+        for row in rows {
+            assert!(docs.lines().any(|l| l.starts_with(&row)), "docs/weights.md lacks {row}");
+        }
+    }
+
+    #[test]
     fn a_minimal_file_parses() {
         check(&minimal("", ""), &[]);
         check(&minimal("method = \"rs\"", ""), &[]);
