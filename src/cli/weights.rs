@@ -30,9 +30,6 @@ pub enum Format {
 /// Arguments of `weights`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[command(flatten)]
-    weighting: WeightArgs,
-
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -49,6 +46,10 @@ pub struct Args {
     /// profile has one (needs --data).
     #[arg(long = "for", value_name = "ID")]
     organisation: Option<String>,
+
+    // Last: its help heading applies to the options after it.
+    #[command(flatten)]
+    weighting: WeightArgs,
 }
 
 /// One line of output.
