@@ -71,7 +71,8 @@ pub enum WeightError {
     ExplicitNeedsWeights,
     /// `criterion=weight` text that could not be read.
     #[error(
-        "cannot read \"{text}\" as an explicit weight: write criterion=weight, for example proximity=0.3"
+        "cannot read \"{text}\" as an explicit weight: write criterion=weight, for example \
+         proximity=0.3"
     )]
     ExplicitSyntax {
         /// The text at fault.

@@ -258,10 +258,10 @@ impl Survey {
 /// Reads the whole file; `None` when any part could not be read (the problems are recorded).
 fn read_survey(root: &Table<'_, '_>) -> Option<Survey> {
     if root.contains("id") || root.contains("organisation") {
-        root.report(
-            Diagnostic::new(root.source().location(0), "this looks like a profile file, not a survey file")
-                .help("pass profiles with --data; a survey file has [[criteria]], [[barriers]] and [[reasons]]"),
-        );
+        let message = "this looks like a profile file, not a survey file";
+        let help = "pass profiles with --data; a survey file has [[criteria]], [[barriers]] and \
+                    [[reasons]] tables";
+        root.report(Diagnostic::new(root.source().location(0), message).help(help));
         return None;
     }
     root.deny_unknown(ROOT_FIELDS);

@@ -273,7 +273,10 @@ id = "A1"
 name = "Alpha District Council"
 sector = "local_government"
 location = { lat = 51.0, lon = -1.0 }
-criteria_order = ["political_alignment", "proximity", "service_fit", "kind_fit", "size_fit", "trust", "barrier_risk", "shared_priorities", "shared_geography", "ict_fit"]
+criteria_order = [
+    "political_alignment", "proximity", "service_fit", "kind_fit", "size_fit", "trust",
+    "barrier_risk", "shared_priorities", "shared_geography", "ict_fit",
+]
 
 [[organisation]]
 id = "B2"
