@@ -296,7 +296,11 @@ impl ExplicitWeights {
                 });
             }
         }
-        if values.iter().sum::<f64>() <= 0.0 {
+        let total: f64 = values.iter().sum();
+        if !total.is_finite() {
+            return Err(WeightError::ExplicitOverflow);
+        }
+        if total <= 0.0 {
             return Err(WeightError::ExplicitZeroSum);
         }
         Ok(Self(values))
@@ -476,7 +480,11 @@ pub(crate) fn explicit_in_order(
         block_first.push(start);
         start += size;
     }
-    if values.iter().sum::<f64>() <= 0.0 {
+    let total: f64 = values.iter().sum();
+    if !total.is_finite() {
+        return Err(WeightError::ExplicitOverflow);
+    }
+    if total <= 0.0 {
         return Err(WeightError::ExplicitZeroSum);
     }
     Ok(normalise(block_sizes, block_values))
@@ -599,6 +607,10 @@ mod tests {
         let err = order_weights(&[1, 1], &explicit(&[1.0])).unwrap_err();
         assert_eq!(err, WeightError::ExplicitCount { expected: 2, found: 1 });
         assert_eq!(ExplicitWeights::new(vec![0.0, 0.0]), Err(WeightError::ExplicitZeroSum));
+        assert_eq!(
+            ExplicitWeights::new(vec![f64::MAX, f64::MAX]),
+            Err(WeightError::ExplicitOverflow)
+        );
         assert!(ExplicitWeights::new(vec![f64::NAN]).is_err());
         assert!(ExplicitWeights::new(vec![-1.0, 2.0]).is_err());
     }

@@ -89,6 +89,9 @@ pub enum WeightError {
     /// Explicit weights that are all 0.
     #[error("explicit weights sum to 0: give at least one a positive weight")]
     ExplicitZeroSum,
+    /// Explicit weights too large to add up.
+    #[error("explicit weights are too large to add up: scale them down (only their ratios matter)")]
+    ExplicitOverflow,
     /// A number of explicit weights that does not match the items.
     #[error("expected {expected} explicit weights, found {found}: give one weight per item")]
     ExplicitCount {
