@@ -101,7 +101,7 @@ impl PartnerGraph {
             .graph
             .edges(NodeIndex::new(a))
             .filter(|e| kind(e.weight()))
-            .map(|e| if e.source().index() == a { e.target().index() } else { e.source().index() })
+            .map(|e| e.target().index())
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -130,10 +130,14 @@ impl PartnerGraph {
 
     /// The parent of `a` (the body whose area contains it), if any.
     pub fn parent(&self, a: usize) -> Option<usize> {
+        // An undirected graph reports every edge of `a` with `a` as its source; the endpoints
+        // as inserted (child first) say which way a parent link goes.
         self.graph
             .edges(NodeIndex::new(a))
-            .find(|e| *e.weight() == Relation::Parent && e.source().index() == a)
-            .map(|e| e.target().index())
+            .filter(|e| *e.weight() == Relation::Parent)
+            .filter_map(|e| self.graph.edge_endpoints(e.id()))
+            .find(|(child, _)| child.index() == a)
+            .map(|(_, parent)| parent.index())
     }
 
     /// The number of edges of each kind: (neighbour, partnership, parent).

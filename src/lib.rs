@@ -5,8 +5,9 @@
 //! scorer ranks and explains candidate partners.
 //!
 //! The modules follow the pipeline: [`input`] (files to text) → [`profiles`] (TOML to typed
-//! profiles) → [`dataset`] (cross-checked bodies) → later stages. Every parser reports problems
-//! as [`diagnostic::Diagnostics`] that name the file, line, column and field.
+//! profiles) → [`dataset`] (cross-checked bodies) → later stages; [`weights`] turns the survey
+//! file's priority orders into criteria weights. Every parser reports problems as
+//! [`diagnostic::Diagnostics`] that name the file, line, column and field.
 //!
 //! ```
 //! use std::path::Path;
@@ -38,3 +39,4 @@ pub mod model;
 pub mod profiles;
 pub mod rank;
 pub mod score;
+pub mod weights;

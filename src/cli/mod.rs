@@ -6,6 +6,8 @@ mod list;
 mod output;
 mod show;
 mod validate;
+mod weight_args;
+mod weights;
 
 use std::io;
 use std::path::PathBuf;
@@ -16,6 +18,7 @@ use clap::{Parser, Subcommand};
 use partnermatch::dataset::{Dataset, FindError};
 use partnermatch::diagnostic::{Diagnostic, Diagnostics};
 use partnermatch::model::Enumeration;
+use partnermatch::weights::{Survey, WeightError};
 
 /// Exit codes, shown in `--help` and the README.
 const EXIT_CODES: &str = "\
@@ -46,6 +49,11 @@ pub struct GlobalArgs {
     /// table. Default: the embedded UK councils.
     #[arg(long, global = true, value_name = "PATH")]
     data: Option<PathBuf>,
+
+    /// Survey file with the criteria, barrier and reason orders, their evidence and the
+    /// weighting method [default: the embedded profiles/survey.toml].
+    #[arg(long, global = true, value_name = "PATH")]
+    survey: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,6 +66,8 @@ enum Command {
     Show(show::Args),
     /// Turn a table of bodies (CSV) into TOML profiles.
     Import(import::Args),
+    /// Show the weight of each criterion, with its position and the evidence for it.
+    Weights(weights::Args),
 }
 
 /// An error in what the user gave (exit code 2), as opposed to a runtime failure (exit 1).
@@ -86,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(args) => list::run(&args, &cli.global),
         Command::Show(args) => show::run(&args, &cli.global),
         Command::Import(args) => import::run(&args),
+        Command::Weights(args) => weights::run(&args, &cli.global),
     }
 }
 
@@ -99,6 +110,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             || cause.is::<Diagnostic>()
             || cause.is::<UsageError>()
             || cause.is::<FindError>()
+            || cause.is::<WeightError>()
         {
             return 2;
         }
@@ -136,4 +148,14 @@ fn load_dataset(global: &GlobalArgs) -> anyhow::Result<Dataset> {
 /// A clap value parser for a vocabulary, with "did you mean" and the allowed values.
 fn parse_enum<T: Enumeration>(text: &str) -> Result<T, String> {
     T::parse_name(text).map_err(|e| format!("{}; {}", e.message(), e.help()))
+}
+
+/// Loads the survey file named by `--survey`, or the embedded one.
+fn load_survey(global: &GlobalArgs) -> anyhow::Result<Survey> {
+    match global.survey.as_deref() {
+        Some(path) => {
+            Survey::load(path).with_context(|| format!("invalid survey file {}", path.display()))
+        }
+        None => Survey::embedded().context("the embedded survey file is invalid (a bug)"),
+    }
 }

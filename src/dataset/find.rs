@@ -106,7 +106,7 @@ impl Dataset {
                     .map(|n| {
                         let n = normalise(n);
                         let mut s = strsim::jaro_winkler(wanted, &n);
-                        if !wanted.is_empty() && (n.contains(wanted) || wanted.contains(n.as_str()))
+                        if wanted.len() >= 3 && (n.contains(wanted) || wanted.contains(n.as_str()))
                         {
                             s = s.max(0.9);
                         }

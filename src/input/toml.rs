@@ -130,6 +130,17 @@ impl<'r, 's> Table<'r, 's> {
         self.table.keys().map(|k| (k.get_ref().as_ref(), k.span()))
     }
 
+    /// Records a problem built by the caller (one that names no field, for example).
+    pub fn report(&self, diagnostic: Diagnostic) {
+        self.reader.push(diagnostic);
+    }
+
+    /// The number of problems recorded so far in the whole document, so that a caller can tell
+    /// whether reading a part of it found any.
+    pub fn error_count(&self) -> usize {
+        self.reader.error_count()
+    }
+
     /// Records a problem at a byte range, naming a field.
     pub fn error(
         &self,

@@ -9,3 +9,4 @@ mod data;
 #[allow(dead_code)]
 mod harness;
 mod validate;
+mod weights;
