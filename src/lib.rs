@@ -29,6 +29,7 @@
 
 pub mod dataset;
 pub mod diagnostic;
+pub mod engine;
 pub mod export;
 pub mod filter;
 pub mod graph;

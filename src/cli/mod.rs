@@ -1,9 +1,12 @@
 //! The command line: clap arguments, turned into validated settings, one file per subcommand.
 //! This is the only module that knows clap; it calls the library and prints what it returns.
 
+mod explain;
+mod graph;
 mod import;
 mod list;
 mod output;
+mod rank;
 mod show;
 mod validate;
 mod weight_args;
@@ -54,10 +57,18 @@ pub struct GlobalArgs {
     /// weighting method [default: the embedded profiles/survey.toml].
     #[arg(long, global = true, value_name = "PATH")]
     survey: Option<PathBuf>,
+
+    /// Worker threads for scoring [default: one per core]. Results do not depend on it.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Rank a body's best partners, with the reasons.
+    Rank(rank::Args),
+    /// Explain one pair: every criterion's value, weight and contribution, both ways.
+    Explain(explain::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
     /// List the bodies of the dataset, filtered.
@@ -66,6 +77,8 @@ enum Command {
     Show(show::Args),
     /// Turn a table of bodies (CSV) into TOML profiles.
     Import(import::Args),
+    /// Export the partner graph (neighbours, partnerships, parent areas) as DOT or JSON.
+    Graph(graph::Args),
     /// Show the weight of each criterion, with its position and the evidence for it.
     Weights(weights::Args),
 }
@@ -78,6 +91,10 @@ pub struct UsageError(pub String);
 /// Parses the command line, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(n) = cli.global.threads {
+        // Only fails if a pool was already built, which nothing before this line does.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(usize::from(n)).build_global();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -92,6 +109,9 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Rank(args) => rank::run(&args, &cli.global),
+        Command::Explain(args) => explain::run(&args, &cli.global),
+        Command::Graph(args) => graph::run(&args, &cli.global),
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),
         Command::Show(args) => show::run(&args, &cli.global),

@@ -74,6 +74,22 @@ pub fn ranks_before(a: &Ranked, b: &Ranked) -> bool {
     }
 }
 
+/// The outcome of ranking one body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    /// The best candidates, best first.
+    pub candidates: Vec<Ranked>,
+    /// How many bodies were eligible candidates.
+    pub n_eligible: usize,
+}
+
+impl Ranking {
+    fn from_top(top: TopK) -> Self {
+        let n_eligible = top.seen();
+        Self { candidates: top.into_sorted(), n_eligible }
+    }
+}
+
 /// The filter compiled against the index (regions and nations as interned ids).
 #[derive(Debug, Clone)]
 pub struct Eligibility {
@@ -172,11 +188,11 @@ pub fn context<'a>(
 /// Ranks `subject`'s candidates in parallel: each Rayon thread keeps its own top-k, then the
 /// lists are merged. O(n) pair scorings, O(n log k) selection. Identical to
 /// `rank_sequential` for any thread count.
-pub fn rank(index: &ScoringIndex, subject: usize, settings: &RankSettings) -> Vec<Ranked> {
+pub fn rank(index: &ScoringIndex, subject: usize, settings: &RankSettings) -> Ranking {
     let ctx = context(index, subject, settings);
     let eligibility = Eligibility::new(index, settings);
     let k = settings.top;
-    (0..index.len())
+    let top = (0..index.len())
         .into_par_iter()
         .with_min_len(1024)
         .fold(
@@ -188,16 +204,12 @@ pub fn rank(index: &ScoringIndex, subject: usize, settings: &RankSettings) -> Ve
                 top
             },
         )
-        .reduce(|| TopK::new(k), TopK::merge)
-        .into_sorted()
+        .reduce(|| TopK::new(k), TopK::merge);
+    Ranking::from_top(top)
 }
 
 /// The sequential twin of `rank`: the same result on one thread.
-pub fn rank_sequential(
-    index: &ScoringIndex,
-    subject: usize,
-    settings: &RankSettings,
-) -> Vec<Ranked> {
+pub fn rank_sequential(index: &ScoringIndex, subject: usize, settings: &RankSettings) -> Ranking {
     let ctx = context(index, subject, settings);
     let eligibility = Eligibility::new(index, settings);
     let mut top = TopK::new(settings.top);
@@ -206,5 +218,5 @@ pub fn rank_sequential(
             top.push(r);
         }
     }
-    top.into_sorted()
+    Ranking::from_top(top)
 }

@@ -42,17 +42,19 @@ impl Ord for Worst {
 pub struct TopK {
     k: usize,
     heap: BinaryHeap<Worst>,
+    seen: usize,
 }
 
 impl TopK {
     /// An empty selection keeping at most `k`.
     pub fn new(k: usize) -> Self {
-        Self { k, heap: BinaryHeap::with_capacity(k.min(4096) + 1) }
+        Self { k, heap: BinaryHeap::with_capacity(k.min(4096) + 1), seen: 0 }
     }
 
     /// Offers a candidate.
     #[inline]
     pub fn push(&mut self, r: Ranked) {
+        self.seen += 1;
         if self.heap.len() < self.k {
             self.heap.push(Worst(r));
         } else if let Some(worst) = self.heap.peek()
@@ -70,10 +72,17 @@ impl TopK {
 
     /// Combines two selections.
     pub fn merge(mut self, other: TopK) -> TopK {
+        let seen = self.seen + other.seen;
         for w in other.heap {
             self.push(w.0);
         }
+        self.seen = seen;
         self
+    }
+
+    /// How many candidates were offered (across merged selections).
+    pub fn seen(&self) -> usize {
+        self.seen
     }
 
     /// The kept candidates, best first.
@@ -111,7 +120,9 @@ mod tests {
         for (i, x) in items.iter().enumerate() {
             if i % 2 == 0 { a.push(*x) } else { b.push(*x) }
         }
-        let merged: Vec<usize> = a.merge(b).into_sorted().iter().map(|x| x.candidate).collect();
+        let merged = a.merge(b);
+        assert_eq!(merged.seen(), items.len());
+        let merged: Vec<usize> = merged.into_sorted().iter().map(|x| x.candidate).collect();
         assert_eq!(merged, want);
         assert!(TopK::new(0).into_sorted().is_empty());
     }

@@ -276,8 +276,8 @@ fn reason(
         }
         Criterion::SharedGeography => {
             if facts.contains {
-                let (inner, outer) = if ix.parent[from] == to as u32 { (a, b) } else { (b, a) };
-                return format!("{} lies within {}", inner.display_name(), outer.display_name());
+                // Proximity already names which contains which.
+                return "same county area".to_owned();
             }
             let same = |v: &[u32]| v[from] != NONE && v[from] == v[to];
             if same(&ix.parent) {
@@ -319,7 +319,9 @@ fn reason(
         Criterion::PoliticalAlignment => {
             let party = |o: &Organisation| o.political_control.as_ref().and_then(|c| c.lead_party);
             match (party(a), party(b)) {
-                (Some(x), Some(y)) if x == y && v.value >= 1.0 => format!("both {}-led", x.label()),
+                (Some(x), Some(y)) if x == y && v.value >= 1.0 => {
+                    format!("both led by {}", x.label())
+                }
                 (Some(x), Some(y)) if x == y => {
                     format!("{} largest in both, without overall control in one", x.label())
                 }

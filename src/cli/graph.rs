@@ -1,0 +1,111 @@
+//! `partnermatch graph`: the partner graph (land neighbours, partnerships, parent areas) as
+//! Graphviz DOT or JSON.
+
+use std::io::Write;
+
+use partnermatch::graph::{PartnerGraph, Relation};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+use super::{GlobalArgs, output};
+
+/// The output formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT (render with `dot -Tsvg`).
+    Dot,
+    /// JSON: nodes and edges.
+    Json,
+}
+
+/// Relations to include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RelationArg {
+    /// Land neighbours.
+    Neighbour,
+    /// Existing partnerships.
+    Partnership,
+    /// Parent areas (a district in its county).
+    Parent,
+}
+
+/// Arguments of `graph`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  partnermatch graph --format dot --relation neighbour | dot -Tsvg > uk.svg"
+)]
+pub struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+
+    /// Only these relations (repeatable); default: all.
+    #[arg(long = "relation", value_enum, value_name = "RELATION")]
+    relations: Vec<RelationArg>,
+}
+
+#[derive(Serialize)]
+struct Node<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Edge<'a> {
+    a: &'a str,
+    b: &'a str,
+    relation: &'static str,
+    services: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    nodes: Vec<Node<'a>>,
+    edges: Vec<Edge<'a>>,
+}
+
+/// Runs `graph`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
+    let dataset = super::load_dataset(global)?;
+    let graph = PartnerGraph::build(&dataset);
+    let keep = |r: &Relation| {
+        args.relations.is_empty()
+            || args.relations.iter().any(|k| {
+                matches!(
+                    (k, r),
+                    (RelationArg::Neighbour, Relation::Neighbour)
+                        | (RelationArg::Partnership, Relation::Partnership(_))
+                        | (RelationArg::Parent, Relation::Parent)
+                )
+            })
+    };
+    let mut out = output::stdout();
+    match args.format {
+        GraphFormat::Dot => out.write_all(graph.to_dot(&dataset, &keep).as_bytes())?,
+        GraphFormat::Json => {
+            let orgs = dataset.organisations();
+            let document = Document {
+                nodes: orgs.iter().map(|o| Node { id: o.id.as_str(), name: &o.name }).collect(),
+                edges: graph
+                    .inner()
+                    .edge_references()
+                    .filter(|e| keep(e.weight()))
+                    .map(|e| Edge {
+                        a: orgs[e.source().index()].id.as_str(),
+                        b: orgs[e.target().index()].id.as_str(),
+                        relation: e.weight().name(),
+                        services: match e.weight() {
+                            Relation::Partnership(s) => {
+                                s.iter().map(partnermatch::model::Enumeration::name).collect()
+                            }
+                            _ => Vec::new(),
+                        },
+                    })
+                    .collect(),
+            };
+            output::write_json(&mut out, &document)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,336 @@
+//! `partnermatch rank BODY`: a body's best partners, explained, as a table, JSON or CSV; and the
+//! options it shares with `explain` (filters, service focus, mutual score, weighting).
+
+use std::io::Write;
+
+use anyhow::Context as _;
+use partnermatch::engine::Engine;
+use partnermatch::export::records::{BodyRef, CandidateRecord};
+use partnermatch::filter::Filter;
+use partnermatch::model::{Criterion, Enumeration, Kind, Sector, Service, ServiceSet};
+use partnermatch::rank::RankSettings;
+use partnermatch::score::Mutual;
+use serde::Serialize;
+
+use super::output::{self, Format};
+use super::weight_args::WeightArgs;
+use super::{GlobalArgs, UsageError};
+
+/// How the two views of a pair combine (clap names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MutualArg {
+    /// Harmonic mean of both views: both sides must want it.
+    Harmonic,
+    /// Arithmetic mean of both views.
+    Arithmetic,
+    /// The lesser of the two views.
+    Minimum,
+    /// The ranked body's view only (one-sided).
+    Forward,
+}
+
+impl From<MutualArg> for Mutual {
+    fn from(m: MutualArg) -> Self {
+        match m {
+            MutualArg::Harmonic => Mutual::Harmonic,
+            MutualArg::Arithmetic => Mutual::Arithmetic,
+            MutualArg::Minimum => Mutual::Minimum,
+            MutualArg::Forward => Mutual::Forward,
+        }
+    }
+}
+
+/// Options shared by `rank` and `explain`: which candidates, which services, how to combine.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScoringArgs {
+    /// Only candidates of this sector (repeatable).
+    #[arg(long = "sector", value_name = "SECTOR", value_parser = super::parse_enum::<Sector>)]
+    pub sectors: Vec<Sector>,
+
+    /// Only candidates of this kind (repeatable), for example district.
+    #[arg(long = "kind", value_name = "KIND", value_parser = super::parse_enum::<Kind>)]
+    pub kinds: Vec<Kind>,
+
+    /// Only candidates in this region (repeatable), for example "South East".
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+
+    /// Only candidates in this nation (repeatable).
+    #[arg(long = "nation", value_name = "NATION")]
+    pub nations: Vec<String>,
+
+    /// Only candidates whose centre is within D km.
+    #[arg(long = "within-km", value_name = "D", value_parser = parse_km)]
+    pub within_km: Option<f64>,
+
+    /// Focus on a service (repeatable): only candidates that seek or offer it (or whose
+    /// services are not known), and service fit computed on it, for example legal.
+    #[arg(long = "service", value_name = "SERVICE", value_parser = super::parse_enum::<Service>)]
+    pub services: Vec<Service>,
+
+    /// Leave out bodies the ranked body already partners with.
+    #[arg(long)]
+    pub exclude_partners: bool,
+
+    /// How the two views of a pair combine into the score.
+    #[arg(long, value_enum, default_value_t = MutualArg::Harmonic)]
+    pub mutual: MutualArg,
+}
+
+fn parse_km(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
+        _ => Err(format!("\"{text}\" is not a distance in km (a number of at least 0)")),
+    }
+}
+
+impl ScoringArgs {
+    /// The library's settings, with the filter checked against the dataset.
+    pub fn settings(&self, engine: &Engine, top: usize) -> anyhow::Result<RankSettings> {
+        let filter = Filter {
+            sectors: self.sectors.clone(),
+            kinds: self.kinds.clone(),
+            regions: self.regions.clone(),
+            nations: self.nations.clone(),
+        };
+        filter.check(&engine.dataset).map_err(|e| UsageError(e.to_string()))?;
+        Ok(RankSettings {
+            top,
+            filter,
+            within_km: self.within_km,
+            focus: self.services.iter().copied().collect::<ServiceSet>(),
+            exclude_partners: self.exclude_partners,
+            mutual: self.mutual.into(),
+            ..RankSettings::default()
+        })
+    }
+}
+
+/// Arguments of `rank`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  partnermatch rank \"Adur District Council\"
+  partnermatch rank adur --service legal --within-km 50 --format json
+  partnermatch rank E07000223 --kind district --top 5 --method rank_sum")]
+pub struct Args {
+    /// The body to find partners for: its id (E07000223), official name or short name.
+    #[arg(value_name = "BODY")]
+    body: String,
+
+    /// How many candidates to show.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    #[command(flatten)]
+    scoring: ScoringArgs,
+
+    // Last: its help heading applies to the options after it.
+    #[command(flatten)]
+    weighting: WeightArgs,
+}
+
+/// The JSON document of `rank --format json`.
+#[derive(Debug, Serialize)]
+struct RankDocument<'a> {
+    organisation: BodyRef,
+    dataset: &'a str,
+    settings: &'a RankSettings,
+    weights: Vec<WeightRow>,
+    n_eligible: usize,
+    candidates: Vec<CandidateRecord>,
+}
+
+/// The ranked body's own weights, as used for its side of every score.
+#[derive(Debug, Serialize)]
+struct WeightRow {
+    criterion: Criterion,
+    weight: f64,
+}
+
+/// Builds the engine from the global options and weighting arguments.
+pub fn engine(global: &GlobalArgs, weighting: &WeightArgs) -> anyhow::Result<Engine> {
+    let dataset = super::load_dataset(global)?;
+    let survey = super::load_survey(global)?;
+    let settings = weighting.settings()?;
+    Engine::new(dataset, survey, settings).map_err(|e| UsageError(e.to_string()).into())
+}
+
+/// Runs `rank`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
+    let engine = engine(global, &args.weighting)?;
+    let subject = engine.dataset.find(&args.body)?;
+    let settings = args.scoring.settings(&engine, args.top)?;
+    let ranking = engine.rank(subject, &settings);
+    let orgs = engine.dataset.organisations();
+    let records: Vec<CandidateRecord> = ranking
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            CandidateRecord::new(
+                i + 1,
+                &orgs[r.candidate],
+                engine.explain(subject, r.candidate, &settings),
+            )
+        })
+        .collect();
+    let mut out = output::stdout();
+    match args.format {
+        Format::Json => {
+            let document = RankDocument {
+                organisation: BodyRef::from(&orgs[subject]),
+                dataset: engine.dataset.description(),
+                settings: &settings,
+                weights: Criterion::all()
+                    .iter()
+                    .map(|c| WeightRow {
+                        criterion: *c,
+                        weight: engine.index.weights(subject)[c.index()],
+                    })
+                    .collect(),
+                n_eligible: ranking.n_eligible,
+                candidates: records,
+            };
+            output::write_json(&mut out, &document)?;
+        }
+        Format::Csv => write_csv(&mut out, &records).context("cannot write CSV")?,
+        Format::Table => {
+            let subject_org = &orgs[subject];
+            writeln!(
+                out,
+                "Partners for {} ({}): top {} of {} candidates",
+                subject_org.name,
+                subject_org.id,
+                records.len(),
+                ranking.n_eligible
+            )?;
+            writeln!(
+                out,
+                "score: {} of both views; weights: {}",
+                mutual_description(settings.mutual),
+                weights_description(&engine)
+            )?;
+            if !settings.focus.is_empty() {
+                let names: Vec<&str> = settings.focus.iter().map(|s| s.label()).collect();
+                writeln!(out, "service focus: {}", names.join(", "))?;
+            }
+            writeln!(out)?;
+            let mut table = output::plain_table(
+                &["rank", "name", "kind", "distance", "score", "why"],
+                &[0, 3, 4],
+            );
+            for (ranked, r) in ranking.candidates.iter().zip(&records) {
+                let o = &orgs[ranked.candidate];
+                table.add_row([
+                    r.rank.to_string(),
+                    o.display_name().to_owned(),
+                    o.kind.map_or("", |k| k.label()).to_owned(),
+                    format!("{:.0} km", r.distance_km),
+                    format!("{:.3}", r.score),
+                    r.reasons.join("; "),
+                ]);
+            }
+            output::print_table(&mut out, &table)?;
+            write_neutral_note(&mut out, &records)?;
+            if records.is_empty() {
+                writeln!(
+                    out,
+                    "no candidate passes the filters; loosen --within-km, --region, --kind or --service"
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Describes the mutual score for headers.
+pub fn mutual_description(m: Mutual) -> &'static str {
+    match m {
+        Mutual::Harmonic => "harmonic mean",
+        Mutual::Arithmetic => "arithmetic mean",
+        Mutual::Minimum => "minimum",
+        Mutual::Forward => "the ranked body's view",
+    }
+}
+
+/// Describes the weights in force for headers.
+pub fn weights_description(engine: &Engine) -> String {
+    let method = engine.settings.method().unwrap_or(engine.survey.method()).describe();
+    let order =
+        if engine.settings.order().is_some() { "order from --order" } else { "survey order" };
+    format!("{method}, {order}")
+}
+
+/// Notes the criteria that had no data for any candidate, in either direction.
+fn write_neutral_note(out: &mut impl Write, records: &[CandidateRecord]) -> std::io::Result<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let always: Vec<&str> = Criterion::all()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            records
+                .iter()
+                .all(|r| r.forward.criteria[*i].neutral && r.backward.criteria[*i].neutral)
+        })
+        .map(|(_, c)| c.label())
+        .collect();
+    if !always.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "no data for any candidate (neutral value {}): {}",
+            partnermatch::score::NEUTRAL,
+            always.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the CSV of `rank`: one row per candidate, both views' values per criterion.
+fn write_csv(out: &mut impl Write, records: &[CandidateRecord]) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header: Vec<String> =
+        ["rank", "id", "name", "kind", "region", "distance_km", "score", "forward", "backward"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+    for c in Criterion::all() {
+        header.push(format!("{}_forward", c.name()));
+        header.push(format!("{}_backward", c.name()));
+    }
+    header.push("neutral".to_owned());
+    header.push("reasons".to_owned());
+    writer.write_record(&header)?;
+    for r in records {
+        let mut row = vec![
+            r.rank.to_string(),
+            r.id.clone(),
+            r.name.clone(),
+            r.kind.unwrap_or("").to_owned(),
+            r.region.clone().unwrap_or_default(),
+            r.distance_km.to_string(),
+            r.score.to_string(),
+            r.forward.score.to_string(),
+            r.backward.score.to_string(),
+        ];
+        for (f, b) in r.forward.criteria.iter().zip(&r.backward.criteria) {
+            row.push(f.value.to_string());
+            row.push(b.value.to_string());
+        }
+        let neutral: Vec<&str> =
+            r.forward.criteria.iter().filter(|c| c.neutral).map(|c| c.criterion.name()).collect();
+        row.push(neutral.join(";"));
+        row.push(r.reasons.join("; "));
+        writer.write_record(&row)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
