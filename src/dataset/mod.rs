@@ -41,14 +41,44 @@ impl Dataset {
             diagnostics.push(fault.diagnostic);
         }
         let organisations = organisations.into_iter().map(|p| p.organisation).collect();
-        diagnostics.into_result(()).map(|()| Self::from_organisations(organisations, description))
+        diagnostics.into_result(()).map(|()| Self::sorted(organisations, description))
+    }
+
+    /// Checks organisations built in memory (by the library API, a generator or a scenario's
+    /// overrides) and builds the dataset; problems name the body and field, at `<memory>`.
+    pub fn from_organisations(
+        organisations: Vec<Organisation>,
+        description: impl Into<String>,
+    ) -> Result<Self, Diagnostics> {
+        let file: std::sync::Arc<Path> = std::sync::Arc::from(Path::new("<memory>"));
+        let place = |o: &Organisation, field: String| {
+            crate::diagnostic::Place::new(
+                crate::diagnostic::Location::file(file.clone()),
+                format!("{}: {field}", o.id),
+            )
+        };
+        let parsed = organisations
+            .into_iter()
+            .map(|o| {
+                let origin = crate::profiles::Origin {
+                    table: place(&o, String::new()),
+                    id: place(&o, "id".to_owned()),
+                    parent: o.parent.as_ref().map(|_| place(&o, "parent".to_owned())),
+                    neighbours: (0..o.neighbours.len())
+                        .map(|i| place(&o, format!("neighbours[{i}]")))
+                        .collect(),
+                    partners: (0..o.partnerships.as_ref().map_or(0, Vec::len))
+                        .map(|i| place(&o, format!("partnership[{i}].partner")))
+                        .collect(),
+                };
+                crate::profiles::ParsedOrganisation { organisation: o, origin }
+            })
+            .collect();
+        Self::from_parsed(Parsed { organisations: parsed, ..Parsed::default() }, description)
     }
 
     /// Builds a dataset from organisations already known to be consistent (sorted here).
-    fn from_organisations(
-        mut organisations: Vec<Organisation>,
-        description: impl Into<String>,
-    ) -> Self {
+    fn sorted(mut organisations: Vec<Organisation>, description: impl Into<String>) -> Self {
         organisations.sort_by(|a, b| a.id.cmp(&b.id));
         let by_id = organisations.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect();
         Self { organisations, by_id, description: description.into() }

@@ -410,3 +410,6 @@ pub fn score_pair(
     let backward = ctx.directional(candidate, subject, &facts);
     (PairScore { forward, backward, mutual: mutual.combine(forward, backward) }, facts)
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,5 +8,6 @@
 mod data;
 #[allow(dead_code)]
 mod harness;
+mod rank;
 mod validate;
 mod weights;
