@@ -32,7 +32,8 @@ pub struct Csr<T> {
 }
 
 impl<T: Copy> Csr<T> {
-    fn from_lists(lists: impl IntoIterator<Item = Vec<T>>) -> Self {
+    /// Builds from one list per body.
+    pub fn from_lists(lists: impl IntoIterator<Item = Vec<T>>) -> Self {
         let mut offsets = vec![0u32];
         let mut items = Vec::new();
         for list in lists {

@@ -40,4 +40,6 @@ pub mod model;
 pub mod profiles;
 pub mod rank;
 pub mod score;
+#[cfg(test)]
+mod test_data;
 pub mod weights;

@@ -7,6 +7,7 @@ mod import;
 mod list;
 mod output;
 mod rank;
+mod rank_all;
 mod show;
 mod validate;
 mod weight_args;
@@ -69,6 +70,8 @@ enum Command {
     Rank(rank::Args),
     /// Explain one pair: every criterion's value, weight and contribution, both ways.
     Explain(explain::Args),
+    /// Rank every body's top partners at once, exactly, streamed as CSV or JSON lines.
+    RankAll(rank_all::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
     /// List the bodies of the dataset, filtered.
@@ -111,6 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Rank(args) => rank::run(&args, &cli.global),
         Command::Explain(args) => explain::run(&args, &cli.global),
+        Command::RankAll(args) => rank_all::run(&args, &cli.global),
         Command::Graph(args) => graph::run(&args, &cli.global),
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),

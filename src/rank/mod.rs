@@ -3,8 +3,11 @@
 //! candidates are ordered by mutual score with `f64::total_cmp`, ties broken by id (the index
 //! order, since the dataset is sorted by id). No I/O.
 
+pub mod all;
+mod bounds;
 mod topk;
 
+pub use all::{AllRanker, AllStats};
 pub use topk::TopK;
 
 use rayon::prelude::*;
@@ -97,7 +100,8 @@ pub struct Eligibility {
     kinds: Vec<Kind>,
     regions: Vec<u32>,
     nations: Vec<u32>,
-    within_km: Option<f64>,
+    /// The distance limit, if any.
+    pub within_km: Option<f64>,
     focus: u64,
     exclude_partners: bool,
 }

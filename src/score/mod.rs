@@ -137,27 +137,42 @@ impl PairFacts {
 }
 
 impl Context<'_> {
-    /// Services `x` wants to share in: the focus for the subject under a focus, else what `x`
-    /// seeks (within the focus, what it seeks or offers). `None` when not known.
+    /// Services `x` wants to share in: the focus for the subject under a focus, else as a
+    /// candidate (`candidate_need`). `None` when not known.
     #[inline]
-    fn need(&self, x: usize) -> Option<u64> {
+    pub fn need(&self, x: usize) -> Option<u64> {
+        if self.focus != 0 && x == self.subject { Some(self.focus) } else { self.candidate_need(x) }
+    }
+
+    /// Services `x` wants to share in as a candidate: what it seeks, or under a focus what it
+    /// seeks or offers within the focus. `None` when not known.
+    #[inline]
+    pub fn candidate_need(&self, x: usize) -> Option<u64> {
         let ix = self.index;
         let known = ix.services_known[x];
         if self.focus != 0 {
-            if x == self.subject {
-                return Some(self.focus);
-            }
-            return (known != 0).then(|| (ix.sought[x] | ix.offered[x]) & self.focus);
+            (known != 0).then(|| (ix.sought[x] | ix.offered[x]) & self.focus)
+        } else {
+            (known & 1 != 0).then(|| ix.sought[x])
         }
-        (known & 1 != 0).then(|| ix.sought[x])
     }
 
     /// Services `y` could share: what it seeks or offers (the subject also the focus).
     #[inline]
-    fn supply(&self, y: usize) -> Option<u64> {
+    pub fn supply(&self, y: usize) -> Option<u64> {
+        if self.focus != 0 && y == self.subject {
+            let ix = self.index;
+            Some(ix.sought[y] | ix.offered[y] | self.focus)
+        } else {
+            self.candidate_supply(y)
+        }
+    }
+
+    /// Services `y` could share as a candidate: what it seeks or offers, when either is known.
+    #[inline]
+    pub fn candidate_supply(&self, y: usize) -> Option<u64> {
         let ix = self.index;
-        let extra = if self.focus != 0 && y == self.subject { self.focus } else { 0 };
-        (ix.services_known[y] != 0 || extra != 0).then(|| ix.sought[y] | ix.offered[y] | extra)
+        (ix.services_known[y] != 0).then(|| ix.sought[y] | ix.offered[y])
     }
 
     /// Every criterion's value from `from`'s view of `to`, in `Criterion::all()` order.
@@ -273,6 +288,12 @@ impl Context<'_> {
     /// barriers are not known.
     #[inline]
     pub fn barrier_risk(&self, from: usize, to: usize) -> Value {
+        self.barrier_value(from, self.asymmetry(from, to))
+    }
+
+    /// The barrier-risk value of `from` facing a partner of size asymmetry `g`.
+    #[inline]
+    fn barrier_value(&self, from: usize, g: f64) -> Value {
         let ix = self.index;
         if !ix.barriers_known[from] {
             return Value::NEUTRAL;
@@ -281,7 +302,6 @@ impl Context<'_> {
         if listed == 0 {
             return Value::known(1.0);
         }
-        let g = self.asymmetry(from, to);
         let (mut risk, mut total) = (0.0, 0.0);
         for b in 0..N_BARRIERS {
             if listed & (1 << b) == 0 {
@@ -299,6 +319,13 @@ impl Context<'_> {
         } else {
             Value::known(1.0)
         }
+    }
+
+    /// The highest barrier-risk value `from` can have with any partner: the value without size
+    /// asymmetry, since asymmetry only raises fears. Used by exact pruning.
+    #[inline]
+    pub fn barrier_ceiling(&self, from: usize) -> f64 {
+        self.barrier_value(from, 0.0).value
     }
 
     /// Shared priorities: the overlap Σ_r min(w_a(r), w_b(r)) of the two bodies' reason

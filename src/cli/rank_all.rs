@@ -1,0 +1,216 @@
+//! `partnermatch rank-all`: every body's top-k partners, exact, streamed as CSV or JSON lines
+//! to a file (written atomically) or standard output, with a progress bar on a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use partnermatch::export::write_atomic;
+use partnermatch::rank::{AllRanker, Ranked};
+use serde::Serialize;
+
+use super::rank::{ScoringArgs, engine};
+use super::weight_args::WeightArgs;
+use super::{GlobalArgs, UsageError, output};
+
+/// Output formats of `rank-all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AllFormat {
+    /// CSV: one row per (body, candidate) pair.
+    Csv,
+    /// JSON lines: one object per body with its candidates.
+    Jsonl,
+}
+
+/// Arguments of `rank-all`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+The pruned path is exact: it gives the same output as --brute-force, which scores every
+pair. Output is streamed; with --out the file appears whole or not at all.
+
+Examples:
+  partnermatch rank-all --top 10 --out all.csv
+  partnermatch --data national.csv rank-all --format jsonl --out all.jsonl")]
+pub struct Args {
+    /// How many candidates per body.
+    #[arg(long, default_value_t = 10, value_name = "K")]
+    top: usize,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AllFormat::Csv)]
+    format: AllFormat,
+
+    /// Score every pair instead of pruning with the proven bound (the reference path; slow).
+    #[arg(long)]
+    brute_force: bool,
+
+    /// Never show a progress bar (it is shown only when standard error is a terminal).
+    #[arg(long)]
+    quiet: bool,
+
+    #[command(flatten)]
+    scoring: ScoringArgs,
+
+    // Last: its help heading applies to the options after it.
+    #[command(flatten)]
+    weighting: WeightArgs,
+}
+
+#[derive(Serialize)]
+struct LineCandidate<'a> {
+    id: &'a str,
+    score: f64,
+    forward: f64,
+    backward: f64,
+    distance_km: f64,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    candidates: Vec<LineCandidate<'a>>,
+}
+
+/// Runs `rank-all`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    if let Some(out) = &args.out {
+        if out.is_dir() {
+            return Err(UsageError(format!(
+                "--out {} is a directory; give a file path",
+                out.display()
+            ))
+            .into());
+        }
+        if out.exists() && !args.force {
+            return Err(UsageError(format!(
+                "{} exists; pass --force to replace it",
+                out.display()
+            ))
+            .into());
+        }
+    }
+    let engine = engine(global, &args.weighting)?;
+    let settings = args.scoring.settings(&engine, args.top)?;
+    let loaded = started.elapsed();
+    let ranker = AllRanker::new(&engine.index, &settings);
+    let n = engine.dataset.len();
+    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(n as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} bodies, {per_sec}, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let progress = |done: usize| bar.set_position(done as u64);
+    let write = |w: &mut dyn Write| -> std::io::Result<partnermatch::rank::AllStats> {
+        let orgs = engine.dataset.organisations();
+        let format = args.format;
+        if format == AllFormat::Csv {
+            writeln!(w, "id,rank,candidate_id,score,forward,backward,distance_km")?;
+        }
+        let mut line = String::new();
+        ranker.run(
+            args.brute_force,
+            |subject, ranked: &[Ranked]| {
+                let id = orgs[subject].id.as_str();
+                match format {
+                    AllFormat::Csv => {
+                        for (i, r) in ranked.iter().enumerate() {
+                            use std::fmt::Write as _;
+                            line.clear();
+                            let _ = writeln!(
+                                line,
+                                "{},{},{},{},{},{},{}",
+                                csv_field(id),
+                                i + 1,
+                                csv_field(orgs[r.candidate].id.as_str()),
+                                r.score.mutual,
+                                r.score.forward,
+                                r.score.backward,
+                                r.distance_km
+                            );
+                            w.write_all(line.as_bytes())?;
+                        }
+                    }
+                    AllFormat::Jsonl => {
+                        let record = Line {
+                            id,
+                            candidates: ranked
+                                .iter()
+                                .map(|r| LineCandidate {
+                                    id: orgs[r.candidate].id.as_str(),
+                                    score: r.score.mutual,
+                                    forward: r.score.forward,
+                                    backward: r.score.backward,
+                                    distance_km: r.distance_km,
+                                })
+                                .collect(),
+                        };
+                        serde_json::to_writer(&mut *w, &record)?;
+                        w.write_all(b"\n")?;
+                    }
+                }
+                Ok(())
+            },
+            &progress,
+        )
+    };
+    let stats = match &args.out {
+        Some(path) => {
+            let mut stats = None;
+            write_atomic(path, |w| {
+                stats = Some(write(w)?);
+                Ok(())
+            })
+            .with_context(|| format!("cannot write {}", path.display()))?;
+            stats.unwrap_or_default()
+        }
+        None => {
+            let mut out = output::stdout();
+            let stats = write(&mut out)?;
+            out.flush()?;
+            stats
+        }
+    };
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+    if !args.quiet {
+        let ranking = (elapsed - loaded).as_secs_f64();
+        eprintln!(
+            "ranked {} bodies (top {}) in {:.2} s ({:.2} s loading): {} pairs scored, {:.1}% of all pairs, {:.0} pairs/s{}",
+            stats.subjects,
+            args.top,
+            elapsed.as_secs_f64(),
+            loaded.as_secs_f64(),
+            stats.pairs_scored,
+            100.0 * stats.pairs_scored as f64 / ((n as f64) * (n.saturating_sub(1).max(1) as f64)),
+            stats.pairs_scored as f64 / ranking.max(1e-9),
+            if args.brute_force { " (brute force)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+/// Quotes a CSV field when it needs it (ids never do, but stay safe).
+fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        std::borrow::Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
