@@ -8,6 +8,7 @@ mod list;
 mod output;
 mod rank;
 mod rank_all;
+mod robustness;
 mod show;
 mod validate;
 mod weight_args;
@@ -72,6 +73,8 @@ enum Command {
     Explain(explain::Args),
     /// Rank every body's top partners at once, exactly, streamed as CSV or JSON lines.
     RankAll(rank_all::Args),
+    /// How robust a ranking is when only the order of the criteria is known (SMAA).
+    Robustness(robustness::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
     /// List the bodies of the dataset, filtered.
@@ -115,6 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rank(args) => rank::run(&args, &cli.global),
         Command::Explain(args) => explain::run(&args, &cli.global),
         Command::RankAll(args) => rank_all::run(&args, &cli.global),
+        Command::Robustness(args) => robustness::run(&args, &cli.global),
         Command::Graph(args) => graph::run(&args, &cli.global),
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),

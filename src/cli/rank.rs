@@ -72,9 +72,10 @@ pub struct ScoringArgs {
     #[arg(long)]
     pub exclude_partners: bool,
 
-    /// How the two views of a pair combine into the score.
-    #[arg(long, value_enum, default_value_t = MutualArg::Harmonic)]
-    pub mutual: MutualArg,
+    /// How the two views of a pair combine into the score [default: harmonic; for
+    /// robustness: arithmetic].
+    #[arg(long, value_enum)]
+    pub mutual: Option<MutualArg>,
 }
 
 fn parse_km(text: &str) -> Result<f64, String> {
@@ -100,7 +101,7 @@ impl ScoringArgs {
             within_km: self.within_km,
             focus: self.services.iter().copied().collect::<ServiceSet>(),
             exclude_partners: self.exclude_partners,
-            mutual: self.mutual.into(),
+            mutual: self.mutual.map_or(Mutual::Harmonic, Mutual::from),
             ..RankSettings::default()
         })
     }

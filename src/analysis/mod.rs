@@ -1,0 +1,3 @@
+//! Decision support on top of ranking: how robust a ranking is to the weights.
+
+pub mod robustness;
