@@ -201,13 +201,24 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// The most problems printed: a broken million-row file must not flood the terminal. The count
+/// of the rest is printed instead.
+pub const MAX_PRINTED: usize = 500;
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
+        for (i, d) in self.0.iter().take(MAX_PRINTED).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "error: {d}")?;
+        }
+        if self.0.len() > MAX_PRINTED {
+            write!(
+                f,
+                "\n... and {} more problems not shown (fix those above first)",
+                self.0.len() - MAX_PRINTED
+            )?;
         }
         if self.0.len() > 1 {
             write!(f, "\n{} problems found", self.0.len())?;

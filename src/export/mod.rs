@@ -19,10 +19,13 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Writes a file atomically: the bytes go to a temporary file in the same folder, which is
-/// flushed to disk and then renamed over the target. A crash or kill mid-write leaves the
-/// target untouched (and no temporary file once the process has gone: it is removed on drop,
-/// and named `.partnermatch-*.tmp` so that a leftover is recognisable).
+/// Writes a file atomically: it appears whole, or not at all, even if the process is killed.
+///
+/// On Linux the bytes go to an unnamed temporary file in the target's folder (`O_TMPFILE`),
+/// which the kernel frees by itself if the process dies; once written and flushed to disk it is
+/// given a name (`.partnermatch-*.tmp`) and renamed over the target in the same instant. A kill
+/// at any moment leaves the previous target (or none) and no partial file. Elsewhere, or on a
+/// file system without unnamed files, a named temporary file is used and removed on failure.
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -31,6 +34,10 @@ pub fn write_atomic(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    #[cfg(target_os = "linux")]
+    if let Some(file) = unnamed::create(dir)? {
+        return unnamed::write_and_publish(file, dir, path, write);
+    }
     let mut file =
         tempfile::Builder::new().prefix(".partnermatch-").suffix(".tmp").tempfile_in(dir)?;
     {
@@ -41,6 +48,69 @@ pub fn write_atomic(
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Unnamed temporary files: Linux's `O_TMPFILE`, linked into place through `/proc/self/fd`.
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use std::fs::File;
+    use std::io::{self, Write};
+    use std::os::fd::AsRawFd;
+    use std::path::Path;
+
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags};
+    use rustix::io::Errno;
+
+    /// An unnamed file in `dir`, or `None` where the file system cannot make one.
+    pub fn create(dir: &Path) -> io::Result<Option<File>> {
+        let flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
+        match rustix::fs::openat(CWD, dir, flags, Mode::from_raw_mode(0o666)) {
+            Ok(fd) => Ok(Some(File::from(fd))),
+            Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::NOENT | Errno::INVAL) if dir.is_dir() => {
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Writes, syncs, names the file `.partnermatch-*.tmp` beside the target and renames it over
+    /// the target. Only between the naming and the rename, a few microseconds, does a named
+    /// temporary file exist.
+    pub fn write_and_publish(
+        mut file: File,
+        dir: &Path,
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        {
+            let mut buffered = io::BufWriter::new(&mut file);
+            write(&mut buffered)?;
+            buffered.flush()?;
+        }
+        file.sync_all()?;
+        let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+        for attempt in 0u32..100 {
+            let name = dir.join(format!(".partnermatch-{}-{attempt}.tmp", std::process::id()));
+            match rustix::fs::linkat(CWD, proc_path.as_str(), CWD, &name, AtFlags::SYMLINK_FOLLOW) {
+                Ok(()) => {
+                    std::fs::rename(&name, path).inspect_err(|_| {
+                        let _ = std::fs::remove_file(&name);
+                    })?;
+                    // Make the new name durable too.
+                    if let Ok(d) = File::open(dir) {
+                        let _ = d.sync_all();
+                    }
+                    return Ok(());
+                }
+                Err(Errno::EXIST) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "no free temporary name beside the output",
+        ))
+    }
 }
 
 #[cfg(test)]

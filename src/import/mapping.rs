@@ -238,8 +238,12 @@ const MAPPING_KEYS: &[&str] =
 impl Mapping {
     /// Reads a mapping file (TOML), reporting every problem with its place.
     pub fn load(path: &Path) -> Result<Self, Diagnostics> {
-        let source = read_text(path).map_err(Diagnostics::from)?;
-        let reader = TomlReader::new(&source);
+        Self::parse(&read_text(path).map_err(Diagnostics::from)?)
+    }
+
+    /// Reads a mapping file's text.
+    pub fn parse(source: &crate::diagnostic::SourceText) -> Result<Self, Diagnostics> {
+        let reader = TomlReader::new(source);
         let Some(document) = reader.parse() else {
             return Err(reader.into_diagnostics());
         };

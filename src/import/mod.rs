@@ -27,6 +27,10 @@ use row::{RowReader, TableShape};
 /// bound that keeps a runaway file from exhausting memory.
 pub const MAX_ROWS: usize = 10_000_000;
 
+/// The longest line a table may have (1 MiB): a row is read into memory whole, so a file with
+/// no line breaks (binary junk, a wrong delimiter) must not be read as one giant row.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// What reading a table produced.
 pub struct TableRead {
     /// Rows converted into profiles.
@@ -49,12 +53,14 @@ struct LineCounter<R> {
     state: std::rc::Rc<std::cell::RefCell<Lines>>,
 }
 
-/// Newline offsets read but not yet passed, and the lines already passed.
+/// Newline offsets read but not yet passed, the lines already passed, and the length of the
+/// line being read.
 #[derive(Default)]
 struct Lines {
     pending: std::collections::VecDeque<u64>,
     read: u64,
     passed: usize,
+    current_line: usize,
 }
 
 impl Lines {
@@ -75,31 +81,51 @@ impl<R: std::io::Read> std::io::Read for LineCounter<R> {
         let n = self.inner.read(buf)?;
         let mut state = self.state.borrow_mut();
         let start = state.read;
-        state.pending.extend(
-            buf[..n]
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| start + i as u64),
-        );
+        for (i, b) in buf[..n].iter().enumerate() {
+            match *b {
+                b'\n' => {
+                    state.pending.push_back(start + i as u64);
+                    state.current_line = 0;
+                }
+                0 => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the file holds NUL bytes, so it is not a text table",
+                    ));
+                }
+                _ => {
+                    state.current_line += 1;
+                    if state.current_line > MAX_LINE_BYTES {
+                        let line = state.passed + state.pending.len() + 1;
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!("line {line} is longer than {} MiB", MAX_LINE_BYTES >> 20),
+                        ));
+                    }
+                }
+            }
+        }
         state.read += n as u64;
         Ok(n)
     }
 }
 
-type CsvReader = csv::Reader<LineCounter<std::fs::File>>;
+type CsvReader<R> = csv::Reader<LineCounter<R>>;
 
-fn open_csv(
-    path: &Path,
-    delimiter: u8,
-) -> Result<(CsvReader, std::rc::Rc<std::cell::RefCell<Lines>>), Diagnostic> {
-    let file = std::fs::File::open(path).map_err(|err| {
+fn open_file(path: &Path) -> Result<std::fs::File, Diagnostic> {
+    std::fs::File::open(path).map_err(|err| {
         Diagnostic::new(Location::file(path), format!("cannot read file: {err}"))
             .help("check that the path exists and that you may read it")
-    })?;
+    })
+}
+
+fn open_csv<R: std::io::Read>(
+    input: R,
+    delimiter: u8,
+) -> (CsvReader<R>, std::rc::Rc<std::cell::RefCell<Lines>>) {
     let state = std::rc::Rc::new(std::cell::RefCell::new(Lines::default()));
-    let counter = LineCounter { inner: file, state: state.clone() };
-    Ok((csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(counter), state))
+    let counter = LineCounter { inner: input, state: state.clone() };
+    (csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(counter), state)
 }
 
 /// Turns a csv error into a located problem.
@@ -111,6 +137,13 @@ fn csv_problem(path: &Path, err: &csv::Error) -> Diagnostic {
             "cell is not valid UTF-8",
         )
         .help("save the table as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"),
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => Diagnostic::new(
+            Location::file(path),
+            format!("cannot read the table: {io}"),
+        )
+        .help(
+            "is this a CSV file? a table has one row per line; check the delimiter (--delimiter)",
+        ),
         csv::ErrorKind::Io(io) => {
             Diagnostic::new(Location::file(path), format!("cannot read file: {io}"))
         }
@@ -132,7 +165,17 @@ fn delimiter_for(path: &Path, mapping: &Mapping) -> u8 {
 /// Reads a table of bodies. File-level problems (unreadable, no header, missing required
 /// columns) are errors; row problems are returned per row in `failures`.
 pub fn read_table(path: &Path, mapping: &Mapping) -> Result<TableRead, Diagnostics> {
-    let (mut reader, lines) = open_csv(path, delimiter_for(path, mapping))?;
+    read_table_from(path, open_file(path)?, mapping)
+}
+
+/// Reads a table of bodies from any reader; `path` names it in messages and picks the
+/// delimiter by extension.
+pub fn read_table_from(
+    path: &Path,
+    input: impl std::io::Read,
+    mapping: &Mapping,
+) -> Result<TableRead, Diagnostics> {
+    let (mut reader, lines) = open_csv(input, delimiter_for(path, mapping));
     let headers: Vec<String> = match reader.headers() {
         Ok(h) if h.iter().any(|c| !c.trim().is_empty()) => {
             h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_owned()).collect()
@@ -227,7 +270,7 @@ pub struct Edge {
 /// Reads an edge list: a CSV whose first two columns are the ids of bodies sharing a land
 /// boundary (other columns are ignored).
 pub fn read_edges(path: &Path, delimiter: u8) -> Result<Vec<Edge>, Diagnostics> {
-    let (mut reader, lines) = open_csv(path, delimiter)?;
+    let (mut reader, lines) = open_csv(open_file(path)?, delimiter);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) if h.len() >= 2 => h.iter().map(str::to_owned).collect(),
         Ok(_) => {
@@ -343,7 +386,17 @@ pub fn import(
     mapping: &Mapping,
     skip_invalid: bool,
 ) -> Result<Imported, Diagnostics> {
-    let read = read_table(table, mapping)?;
+    import_read(table, read_table(table, mapping)?, edge_files, mapping, skip_invalid)
+}
+
+/// Imports a table that has already been read (`read_table_from`), plus optional edge lists.
+pub fn import_read(
+    table: &Path,
+    read: TableRead,
+    edge_files: &[PathBuf],
+    mapping: &Mapping,
+    skip_invalid: bool,
+) -> Result<Imported, Diagnostics> {
     let mut edges = Vec::new();
     let mut diagnostics = Diagnostics::new();
     for path in edge_files {

@@ -48,6 +48,10 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
 
 /// Checks that bytes are non-empty UTF-8 text (a leading byte-order mark is dropped).
 pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Diagnostic::new(Location::at(path, 1, Some(1)), "file is UTF-16, not UTF-8")
+            .help("save the file as UTF-8 (for a spreadsheet: \"CSV UTF-8\"; in an editor: encoding UTF-8)"));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -85,6 +89,13 @@ mod tests {
         assert_eq!(err.location.line, Some(2));
         assert_eq!(err.location.column, Some(9));
         assert!(err.message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let err =
+            text_from_bytes(Path::new("x.csv"), vec![0xff, 0xfe, b'i', 0, b'd', 0]).unwrap_err();
+        assert_eq!(err.message, "file is UTF-16, not UTF-8");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod data;
 #[allow(dead_code)]
 mod harness;
 mod rank;
+mod reliability;
 mod robustness;
 mod validate;
 mod weights;
