@@ -39,6 +39,7 @@ pub mod input;
 pub mod model;
 pub mod profiles;
 pub mod rank;
+pub mod scenario;
 pub mod score;
 #[cfg(test)]
 mod test_data;
