@@ -8,6 +8,7 @@ mod list;
 mod output;
 mod rank;
 mod rank_all;
+mod scenario;
 mod show;
 mod validate;
 mod weight_args;
@@ -84,6 +85,9 @@ enum Command {
     Graph(graph::Args),
     /// Show the weight of each criterion, with its position and the evidence for it.
     Weights(weights::Args),
+    /// Run scenario files (weights, filters, barrier mitigation, overrides, sweeps) and compare
+    /// runs.
+    Scenario(scenario::Args),
 }
 
 /// An error in what the user gave (exit code 2), as opposed to a runtime failure (exit 1).
@@ -121,6 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show(args) => show::run(&args, &cli.global),
         Command::Import(args) => import::run(&args),
         Command::Weights(args) => weights::run(&args, &cli.global),
+        Command::Scenario(args) => scenario::run(&args, &cli.global),
     }
 }
 

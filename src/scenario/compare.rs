@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::run::{CandidateResult, Rankings, SubjectRanking};
 use super::tau::top_k_tau_b;
+use crate::export::records::BodyRef;
 
 /// Which run a side of a comparison is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,10 +62,10 @@ pub struct BodyComparison {
     pub changed: bool,
     /// Kendall's tau-b of the two top-k lists (see `top_k_tau_b`); `null` when undefined.
     pub tau: Option<f64>,
-    /// The top candidate in A (id).
-    pub top1_a: Option<String>,
-    /// The top candidate in B (id).
-    pub top1_b: Option<String>,
+    /// The top candidate in A.
+    pub top1_a: Option<BodyRef>,
+    /// The top candidate in B.
+    pub top1_b: Option<BodyRef>,
     /// Whether the top candidate differs.
     pub top1_changed: bool,
     /// Candidates in B's list but not A's.
@@ -73,15 +74,6 @@ pub struct BodyComparison {
     pub left: Vec<MovedCandidate>,
     /// Candidates in both, in A's order.
     pub common: Vec<CommonCandidate>,
-}
-
-/// A body in one run only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BodyOnly {
-    /// Its id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
 }
 
 /// Totals over every body ranked in both runs.
@@ -127,9 +119,9 @@ pub struct Comparison {
     /// Every body ranked in both runs, in A's order.
     pub bodies: Vec<BodyComparison>,
     /// Bodies ranked in A only.
-    pub only_in_a: Vec<BodyOnly>,
+    pub only_in_a: Vec<BodyRef>,
     /// Bodies ranked in B only.
-    pub only_in_b: Vec<BodyOnly>,
+    pub only_in_b: Vec<BodyRef>,
 }
 
 /// The definition `Comparison::tau_definition` states.
@@ -165,8 +157,10 @@ pub fn compare_body(a: &SubjectRanking, b: &SubjectRanking) -> BodyComparison {
     }
     let entered: Vec<MovedCandidate> =
         b.candidates.iter().filter(|c| !ids_a.contains(&c.id.as_str())).map(listed).collect();
-    let top1_a = a.candidates.first().map(|c| c.id.clone());
-    let top1_b = b.candidates.first().map(|c| c.id.clone());
+    let top1 = |s: &SubjectRanking| {
+        s.candidates.first().map(|c| BodyRef { id: c.id.clone(), name: c.name.clone() })
+    };
+    let (top1_a, top1_b) = (top1(a), top1(b));
     let scores_equal =
         common.iter().all(|c| c.score_a.to_bits() == c.score_b.to_bits() && c.rank_change == 0);
     BodyComparison {
@@ -174,7 +168,7 @@ pub fn compare_body(a: &SubjectRanking, b: &SubjectRanking) -> BodyComparison {
         name: a.name.clone(),
         changed: ids_a != ids_b || !scores_equal,
         tau: top_k_tau_b(&ids_a, &ids_b),
-        top1_changed: top1_a != top1_b,
+        top1_changed: top1_a.as_ref().map(|x| &x.id) != top1_b.as_ref().map(|x| &x.id),
         top1_a,
         top1_b,
         entered,
@@ -190,14 +184,14 @@ pub fn compare(a: &Rankings, b: &Rankings) -> Comparison {
     for sa in &a.subjects {
         match b.subjects.iter().find(|sb| sb.id == sa.id) {
             Some(sb) => bodies.push(compare_body(sa, sb)),
-            None => only_in_a.push(BodyOnly { id: sa.id.clone(), name: sa.name.clone() }),
+            None => only_in_a.push(BodyRef { id: sa.id.clone(), name: sa.name.clone() }),
         }
     }
     let only_in_b = b
         .subjects
         .iter()
         .filter(|sb| !a.subjects.iter().any(|sa| sa.id == sb.id))
-        .map(|sb| BodyOnly { id: sb.id.clone(), name: sb.name.clone() })
+        .map(|sb| BodyRef { id: sb.id.clone(), name: sb.name.clone() })
         .collect();
     let taus: Vec<f64> = bodies.iter().filter_map(|b| b.tau).collect();
     let changes: Vec<f64> =
@@ -214,7 +208,10 @@ pub fn compare(a: &Rankings, b: &Rankings) -> Comparison {
         top1_changed,
         n_entered: bodies.iter().map(|b| b.entered.len()).sum(),
         n_left: bodies.iter().map(|b| b.left.len()).sum(),
-        n_moved: bodies.iter().map(|b| b.common.iter().filter(|c| c.rank_change != 0).count()).sum(),
+        n_moved: bodies
+            .iter()
+            .map(|b| b.common.iter().filter(|c| c.rank_change != 0).count())
+            .sum(),
         mean_abs_score_change: (!changes.is_empty())
             .then(|| changes.iter().sum::<f64>() / changes.len() as f64),
         max_abs_score_change: changes.iter().copied().fold(0.0, f64::max),

@@ -39,8 +39,8 @@ mod tau;
 mod write;
 
 pub use compare::{
-    BodyComparison, BodyOnly, CommonCandidate, Comparison, MovedCandidate, RunLabel, Summary,
-    TAU_DEFINITION, compare, compare_body,
+    BodyComparison, CommonCandidate, Comparison, MovedCandidate, RunLabel, Summary, TAU_DEFINITION,
+    compare, compare_body,
 };
 pub use parse::{
     At, FilterSpec, MAX_RUNS, MAX_TOP, Mitigation, OutputOptions, Override, ProfileChanges,

@@ -394,11 +394,10 @@ impl Scenario {
             Some(scenario) if diagnostics.is_empty() => Ok(scenario),
             // Every path that fails records a problem; the fallback guards against one that
             // does not.
-            _ if diagnostics.is_empty() => Err(Diagnostic::new(
-                Location::file(source.path().clone()),
-                "invalid scenario file",
-            )
-            .into()),
+            _ if diagnostics.is_empty() => {
+                Err(Diagnostic::new(Location::file(source.path().clone()), "invalid scenario file")
+                    .into())
+            }
             _ => {
                 diagnostics.sort();
                 Err(diagnostics)
@@ -687,12 +686,10 @@ fn read_explicit(t: &Table<'_, '_>) -> Option<ExplicitWeights> {
     match ExplicitWeights::for_criteria(pairs) {
         Ok(weights) => Some(weights),
         Err(err) => {
-            t.report(
-                table_place(t).diagnostic(err.to_string()).help(
-                    "give each of the ten criteria a weight of at least 0, for example \
+            t.report(table_place(t).diagnostic(err.to_string()).help(
+                "give each of the ten criteria a weight of at least 0, for example \
                      proximity = 0.3; only their ratios matter",
-                ),
-            );
+            ));
             None
         }
     }
@@ -706,12 +703,13 @@ fn read_weight_sets(root: &Table<'_, '_>) -> Vec<At<WeightSet>> {
     let mut out = Vec::with_capacity(keys.len());
     for (name, span) in keys {
         if !is_safe_name(name) || name == "survey" {
-            sets.error(span, name, format!("weight set name \"{name}\" cannot be used"))
-                .help(format!(
+            sets.error(span, name, format!("weight set name \"{name}\" cannot be used")).help(
+                format!(
                     "name it with letters, digits, `-`, `_` and `.` (not \"survey\", which means \
                      the survey's weights); did you mean \"{}\"?",
                     safe_name(name)
-                ));
+                ),
+            );
             continue;
         }
         let Some(table) = sets.table(name) else { continue };
@@ -826,8 +824,9 @@ fn read_subjects(root: &Table<'_, '_>) -> Subjects {
     let has_filter = FILTER_FIELDS.iter().any(|k| t.contains(k));
     if let Some(all) = t.boolean("all") {
         if !*all.get_ref() {
-            t.error(all.span(), "all", "`all = false` selects no body")
-                .help("list `bodies`, give a filter (sectors, kinds, regions, nations), or remove `all`");
+            t.error(all.span(), "all", "`all = false` selects no body").help(
+                "list `bodies`, give a filter (sectors, kinds, regions, nations), or remove `all`",
+            );
         } else if has_filter || t.contains("bodies") {
             t.error(all.span(), "all", "`all = true` conflicts with the other keys of [subjects]")
                 .help("remove `all`, or remove `bodies` and the filter keys");
@@ -836,8 +835,14 @@ fn read_subjects(root: &Table<'_, '_>) -> Subjects {
     }
     if t.contains("bodies") {
         if has_filter {
-            t.error(key_place_span(&t, "bodies"), "bodies", "give either `bodies` or a filter, not both")
-                .help("list the bodies to rank, or select them with sectors, kinds, regions and nations");
+            t.error(
+                key_place_span(&t, "bodies"),
+                "bodies",
+                "give either `bodies` or a filter, not both",
+            )
+            .help(
+                "list the bodies to rank, or select them with sectors, kinds, regions and nations",
+            );
         }
         return read_bodies(&t, "bodies").map_or(Subjects::All, Subjects::Bodies);
     }
@@ -902,10 +907,14 @@ fn read_overrides(root: &Table<'_, '_>) -> Vec<Override> {
             ("services_offered", "add_services_offered"),
         ] {
             if t.contains(replace) && t.contains(add) {
-                t.error(key_place_span(&t, add), add, format!("`{add}` conflicts with `{replace}`"))
-                    .help(format!(
-                        "`{replace}` replaces the list and `{add}` adds to it: keep one of them"
-                    ));
+                t.error(
+                    key_place_span(&t, add),
+                    add,
+                    format!("`{add}` conflicts with `{replace}`"),
+                )
+                .help(format!(
+                    "`{replace}` replaces the list and `{add}` adds to it: keep one of them"
+                ));
             }
         }
         let changes = ProfileChanges {
@@ -924,10 +933,11 @@ fn read_overrides(root: &Table<'_, '_>) -> Vec<Override> {
         };
         let changes_something = OVERRIDE_FIELDS[2..].iter().any(|k| t.contains(k));
         if !changes_something {
-            t.report(table_place(&t).diagnostic("this override changes nothing").help(format!(
-                "give at least one of: {}",
-                OVERRIDE_FIELDS[2..].join(", ")
-            )));
+            t.report(
+                table_place(&t)
+                    .diagnostic("this override changes nothing")
+                    .help(format!("give at least one of: {}", OVERRIDE_FIELDS[2..].join(", "))),
+            );
         }
         let Some(bodies) = bodies else { continue };
         out.push(Override { bodies, changes, note, place: table_place(&t) });
@@ -961,8 +971,12 @@ fn read_positive_integer(t: &Table<'_, '_>, key: &str) -> Option<u64> {
     match u64::try_from(*value.get_ref()) {
         Ok(n) if n > 0 => Some(n),
         _ => {
-            t.error(value.span(), key, format!("`{key}` must be positive, found {}", value.get_ref()))
-                .help("give a whole number above 0");
+            t.error(
+                value.span(),
+                key,
+                format!("`{key}` must be positive, found {}", value.get_ref()),
+            )
+            .help("give a whole number above 0");
             None
         }
     }
@@ -990,4 +1004,3 @@ fn read_output(root: &Table<'_, '_>) -> OutputOptions {
         explain: t.boolean("explain").map_or(defaults.explain, Sp::into_inner),
     }
 }
-

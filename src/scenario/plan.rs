@@ -148,7 +148,10 @@ pub fn plan(scenarios: &[Scenario]) -> Result<Vec<RunPlan>, Diagnostics> {
         for run in scenario.runs() {
             match run_names.get(&run.name) {
                 Some(first) => problems.push(
-                    scenario.name.place.diagnostic(format!("run name \"{}\" is used twice", run.name))
+                    scenario
+                        .name
+                        .place
+                        .diagnostic(format!("run name \"{}\" is used twice", run.name))
                         .help(format!(
                             "it is first made at {}; give each scenario its own `name`",
                             first.location
@@ -193,12 +196,11 @@ fn load_data(
             } else {
                 if let Some(at) = &source.1 {
                     problems.push(
-                        at.diagnostic(format!("no file or folder at \"{written}\""))
-                            .help(format!(
-                                "the path is read relative to the scenario file (here {}); \
+                        at.diagnostic(format!("no file or folder at \"{written}\"")).help(format!(
+                            "the path is read relative to the scenario file (here {}); \
                                  remove `dataset` to use the embedded UK councils",
-                                resolved.display()
-                            )),
+                            resolved.display()
+                        )),
                     );
                 }
                 cache.insert(key, None);
@@ -345,11 +347,8 @@ fn weight_settings(
 ) -> Option<WeightSettings> {
     let choice = &run.settings.weights;
     let at = choice.place().unwrap_or(&scenario.name.place);
-    let in_run = if run.assignments.is_empty() {
-        String::new()
-    } else {
-        format!(" (in run {})", run.name)
-    };
+    let in_run =
+        if run.assignments.is_empty() { String::new() } else { format!(" (in run {})", run.name) };
     let order = choice.order.as_ref().map(|o| o.value.clone());
     let checked = WeightSettings::new(order, choice.method())
         .and_then(|settings| survey.weights(&settings).map(|_| settings));

@@ -17,10 +17,10 @@ use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::engine::Engine;
 use crate::filter::Filter;
-use crate::model::{Barrier, CriteriaOrder, Criterion, Enumeration, Reason, Severity};
+use crate::model::{Barrier, Criterion, Enumeration, Reason, Severity};
 use crate::rank::RankSettings;
 use crate::score::Explanation;
-use crate::weights::{Method, Weights};
+use crate::weights::{Method, Weights, format_order};
 
 /// The manifest format's name and version, first in every manifest.
 pub const FORMAT: &str = "partnermatch-scenario-run/1";
@@ -211,8 +211,9 @@ impl Serialize for NamedWeights {
 pub struct WeightsInfo {
     /// The method.
     pub method: Method,
-    /// The criteria order the weights come from.
-    pub order: CriteriaOrder,
+    /// The criteria order the weights come from, in the one-line form `--order` and a
+    /// scenario's `[weights] order` accept (ties joined by `+`).
+    pub order: String,
     /// The criteria weights of every body without its own order.
     pub criteria: Weights,
     /// The barrier weights (barrier risk), from the survey's barrier order.
@@ -228,8 +229,8 @@ pub struct WeightsInfo {
 pub struct BodyWeights {
     /// The body's id.
     pub id: String,
-    /// Its order.
-    pub order: CriteriaOrder,
+    /// Its order, in the one-line form.
+    pub order: String,
     /// Its weights.
     pub criteria: Weights,
 }
@@ -530,7 +531,7 @@ fn manifest(
         list.iter().filter_map(|&i| orgs.get(i)).map(|o| o.id.to_string()).collect()
     };
     let method = settings.method().unwrap_or(survey.method()).clone();
-    let order = settings.order().unwrap_or(survey.criteria_order()).clone();
+    let order = format_order(settings.order().unwrap_or(survey.criteria_order()));
     let criteria = survey.weights(settings).unwrap_or_else(|_| Weights::equal());
     let barrier_weights = survey.barrier_weights();
     let reason_weights = survey.reason_weights();
@@ -539,7 +540,7 @@ fn manifest(
         .filter(|o| o.criteria_order.is_some() && !matches!(method, Method::Explicit(_)))
         .map(|o| BodyWeights {
             id: o.id.to_string(),
-            order: survey.order_for(o, settings).clone(),
+            order: format_order(survey.order_for(o, settings)),
             criteria: survey.weights_for(o, settings),
         })
         .collect();
@@ -562,7 +563,10 @@ fn manifest(
             hashed: "the profiles as canonical TOML (one [[organisation]] table per body, sorted \
                      by id, fields in documented order)",
         },
-        survey: SurveyInfo { source: plan.survey.source.clone(), sha256: plan.survey.sha256.clone() },
+        survey: SurveyInfo {
+            source: plan.survey.source.clone(),
+            sha256: plan.survey.sha256.clone(),
+        },
         weights: WeightsInfo {
             method,
             order,

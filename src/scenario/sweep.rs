@@ -60,9 +60,7 @@ impl Parameter {
     pub fn name(self) -> String {
         match self {
             Parameter::Mitigation(b) => format!("mitigation.{}", b.name()),
-            other => {
-                SIMPLE.iter().find(|(_, p)| *p == other).map_or("", |(n, _)| n).to_owned()
-            }
+            other => SIMPLE.iter().find(|(_, p)| *p == other).map_or("", |(n, _)| n).to_owned(),
         }
     }
 
@@ -221,7 +219,9 @@ pub(super) fn read_sweep(
             Some(p) => push_axis(t, key, span, p, weight_sets, &mut axes),
             None => {
                 let names = Parameter::all_names();
-                let help = match closest(key, names.iter().map(String::as_str)) {
+                // `mitgation.job_losses = [...]` arrives as a table named `mitgation`.
+                let heads = names.iter().map(String::as_str).chain(["mitigation"]);
+                let help = match closest(key, heads) {
                     Some(s) => format!("did you mean `{s}`? parameters: {}", names.join(", ")),
                     None => format!("parameters that can be swept: {}", names.join(", ")),
                 };

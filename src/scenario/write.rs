@@ -89,7 +89,11 @@ pub fn write_runs(
     outcome.map(|()| targets)
 }
 
-fn stage_and_commit(results: &[RunResult], out: &Path, targets: &[PathBuf]) -> Result<(), WriteError> {
+fn stage_and_commit(
+    results: &[RunResult],
+    out: &Path,
+    targets: &[PathBuf],
+) -> Result<(), WriteError> {
     let stage = tempfile::Builder::new()
         .prefix(".partnermatch-stage-")
         .tempdir_in(out)
