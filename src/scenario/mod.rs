@@ -104,3 +104,6 @@ pub fn rankings_at(path: &Path) -> Result<Rankings, Diagnostics> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

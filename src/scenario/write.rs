@@ -81,7 +81,7 @@ pub fn write_runs(
     }
     let created_out = !out.exists();
     std::fs::create_dir_all(out).map_err(io_error(out))?;
-    let outcome = stage_and_commit(results, out, &targets);
+    let outcome = stage_and_commit(results, out, &targets, &|from, to| std::fs::rename(from, to));
     if outcome.is_err() && created_out {
         // Only what this call created: the staging folder is already gone.
         let _ = std::fs::remove_dir(out);
@@ -89,10 +89,14 @@ pub fn write_runs(
     outcome.map(|()| targets)
 }
 
+/// How a folder is moved; a parameter so that tests can make a move fail midway.
+type Rename<'a> = &'a dyn Fn(&Path, &Path) -> io::Result<()>;
+
 fn stage_and_commit(
     results: &[RunResult],
     out: &Path,
     targets: &[PathBuf],
+    rename: Rename<'_>,
 ) -> Result<(), WriteError> {
     let stage = tempfile::Builder::new()
         .prefix(".partnermatch-stage-")
@@ -106,18 +110,31 @@ fn stage_and_commit(
             write_atomic(&path, |w| w.write_all(&file.bytes)).map_err(io_error(&path))?;
         }
     }
-    // Commit: move each staged run into place, keeping any folder it replaces until the end.
+    commit(results, stage.path(), targets, rename)?;
+    // Removing the staging folder removes any run folders that were replaced, kept there until
+    // every run was in place.
+    stage.close().map_err(io_error(out))
+}
+
+/// Moves each staged run into place, setting aside any folder it replaces. On failure, undoes
+/// every move made so far, so that the targets are as they were.
+fn commit(
+    results: &[RunResult],
+    stage: &Path,
+    targets: &[PathBuf],
+    rename: Rename<'_>,
+) -> Result<(), WriteError> {
     let mut moved: Vec<(PathBuf, PathBuf, Option<PathBuf>)> = Vec::with_capacity(results.len());
     for (i, (result, target)) in results.iter().zip(targets).enumerate() {
-        let staged = stage.path().join(&result.name);
+        let staged = stage.join(&result.name);
         let step = || -> Result<Option<PathBuf>, WriteError> {
             let mut old = None;
             if target.exists() {
-                let aside = stage.path().join(format!(".replaced-{i}"));
-                std::fs::rename(target, &aside).map_err(io_error(target))?;
+                let aside = stage.join(format!(".replaced-{i}"));
+                rename(target, &aside).map_err(io_error(target))?;
                 old = Some(aside);
             }
-            if let Err(err) = std::fs::rename(&staged, target) {
+            if let Err(err) = rename(&staged, target) {
                 if let Some(aside) = &old {
                     let _ = std::fs::rename(aside, target);
                 }
@@ -138,8 +155,7 @@ fn stage_and_commit(
             }
         }
     }
-    // Dropping the staging folder removes it, with any replaced run folders in it.
-    stage.close().map_err(io_error(out))
+    Ok(())
 }
 
 /// A run read back from its folder.
@@ -172,5 +188,118 @@ pub fn read_run(folder: &Path) -> Result<RunOutput, Diagnostics> {
                 .help("the file was changed by hand or by another program; run the scenario again")
                 .into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::scenario::run::{OutputFile, Rankings};
+
+    fn result(name: &str, content: &str) -> RunResult {
+        let rankings =
+            Rankings { scenario: "s".into(), run: name.into(), top: 1, subjects: Vec::new() };
+        let json = serde_json::to_vec(&rankings).unwrap();
+        RunResult {
+            name: name.into(),
+            manifest: crate::scenario::tests::manifest_stub(),
+            rankings,
+            files: vec![
+                OutputFile { name: "rankings.json", bytes: json },
+                OutputFile { name: "manifest.json", bytes: content.as_bytes().to_vec() },
+            ],
+        }
+    }
+
+    /// Every file under a folder with its content, sorted.
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(dir).unwrap().display().to_string();
+            let content = if entry.file_type().is_file() {
+                std::fs::read_to_string(entry.path()).unwrap()
+            } else {
+                String::from("<dir>")
+            };
+            out.push((rel, content));
+        }
+        out
+    }
+
+    #[test]
+    fn runs_appear_whole_and_are_refused_or_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("runs");
+        let first = [result("a", "1"), result("b", "1")];
+        write_runs(&first, &out, false).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/manifest.json")).unwrap(), "1");
+        assert_eq!(read_run(&out.join("b")).unwrap().rankings.run, "b");
+        let before = tree(&out);
+        let second = [result("a", "2"), result("b", "2")];
+        match write_runs(&second, &out, false) {
+            Err(WriteError::Exists { paths }) => assert_eq!(paths.len(), 2),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(tree(&out), before);
+        write_runs(&second, &out, true).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("b/manifest.json")).unwrap(), "2");
+        // No staging folder or replaced run is left behind.
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn a_failure_midway_restores_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("runs");
+        write_runs(&[result("a", "old"), result("b", "old")], &out, false).unwrap();
+        let before = tree(&out);
+        // The fourth move fails: a's old folder set aside, a's new one in place, b's old one set
+        // aside, then b's new one refuses to move.
+        let calls = Cell::new(0);
+        let flaky = |from: &Path, to: &Path| {
+            calls.set(calls.get() + 1);
+            if calls.get() == 4 {
+                Err(io::Error::other("disk full"))
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        let new = [result("a", "new"), result("b", "new")];
+        let targets = vec![out.join("a"), out.join("b")];
+        let err = stage_and_commit(&new, &out, &targets, &flaky).unwrap_err();
+        assert!(err.to_string().contains("disk full"), "{err}");
+        assert_eq!(tree(&out), before);
+    }
+
+    #[test]
+    fn a_failed_write_into_a_new_folder_leaves_no_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("fresh");
+        // A file where a run folder's parent should be: the output folder cannot be made.
+        std::fs::write(dir.path().join("blocker"), "x").unwrap();
+        let err = write_runs(&[result("a", "1")], &dir.path().join("blocker/inner"), false);
+        assert!(err.is_err());
+        assert!(!out.exists());
+        assert!(matches!(
+            write_runs(&[result("a", "1")], &dir.path().join("blocker"), false),
+            Err(WriteError::NotAFolder { .. })
+        ));
+    }
+
+    #[test]
+    fn folders_that_are_not_runs_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_run(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("not a scenario run folder"), "{err}");
+        std::fs::write(dir.path().join("rankings.json"), "{\n  \"scenario\": 1\n}").unwrap();
+        let err = read_run(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("rankings.json:2:"), "{err}");
     }
 }
