@@ -375,7 +375,7 @@ fn find_problem(at: &Place, err: &FindError) -> Diagnostic {
                     let also = if others.is_empty() {
                         String::new()
                     } else {
-                        format!("; also close: {}", others.join(", "))
+                        format!(" Also close: {}", others.join(", "))
                     };
                     format!("did you mean \"{name}\" ({id})?{also}")
                 }

@@ -9,5 +9,6 @@ mod data;
 #[allow(dead_code)]
 mod harness;
 mod rank;
+mod scenario;
 mod validate;
 mod weights;
