@@ -17,7 +17,7 @@ use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::engine::Engine;
 use crate::filter::Filter;
-use crate::model::{Barrier, Criterion, Enumeration, Reason, Severity};
+use crate::model::{Barrier, Criterion, Enumeration, Severity};
 use crate::rank::RankSettings;
 use crate::score::Explanation;
 use crate::weights::{Method, Weights, format_order};
@@ -216,10 +216,11 @@ pub struct WeightsInfo {
     pub order: String,
     /// The criteria weights of every body without its own order.
     pub criteria: Weights,
-    /// The barrier weights (barrier risk), from the survey's barrier order.
+    /// The barrier weights (barrier risk), from the survey file's barrier order and method.
     pub barriers: NamedWeights,
-    /// The reason weights (shared priorities), from the survey's reason order.
-    pub reasons: NamedWeights,
+    /// How each body's own ranked reasons for sharing are weighted (shared priorities): the
+    /// survey file's method, or rank order centroid when that method is explicit.
+    pub reason_lists: Method,
     /// Bodies whose own criteria order gives them other weights.
     pub own_orders: Vec<BodyWeights>,
 }
@@ -534,7 +535,6 @@ fn manifest(
     let order = format_order(settings.order().unwrap_or(survey.criteria_order()));
     let criteria = survey.weights(settings).unwrap_or_else(|_| Weights::equal());
     let barrier_weights = survey.barrier_weights();
-    let reason_weights = survey.reason_weights();
     let own_orders = orgs
         .iter()
         .filter(|o| o.criteria_order.is_some() && !matches!(method, Method::Explicit(_)))
@@ -574,9 +574,10 @@ fn manifest(
             barriers: NamedWeights(
                 Barrier::all().iter().map(|b| (b.name(), barrier_weights[*b as usize])).collect(),
             ),
-            reasons: NamedWeights(
-                Reason::all().iter().map(|r| (r.name(), reason_weights[*r as usize])).collect(),
-            ),
+            reason_lists: match survey.method() {
+                Method::Explicit(_) => Method::RankOrderCentroid,
+                other => other.clone(),
+            },
             own_orders,
         },
         settings: plan.rank.clone(),
