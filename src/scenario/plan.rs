@@ -146,7 +146,10 @@ pub fn plan(scenarios: &[Scenario]) -> Result<Vec<RunPlan>, Diagnostics> {
         let data = load_data(&scenario.dataset, &mut datasets, &mut problems);
         let survey = load_survey(&scenario.survey, &mut surveys, &mut problems);
         for run in scenario.runs() {
-            match run_names.get(&run.name) {
+            // Compared ignoring case: run names are folder names, and some file systems
+            // ignore case.
+            let key = run.name.to_ascii_lowercase();
+            match run_names.get(&key) {
                 Some(first) => problems.push(
                     scenario
                         .name
@@ -158,7 +161,7 @@ pub fn plan(scenarios: &[Scenario]) -> Result<Vec<RunPlan>, Diagnostics> {
                         )),
                 ),
                 None => {
-                    run_names.insert(run.name.clone(), scenario.name.place.clone());
+                    run_names.insert(key, scenario.name.place.clone());
                 }
             }
             let (Some(data), Some(survey)) = (&data, &survey) else { continue };
