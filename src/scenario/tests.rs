@@ -404,7 +404,8 @@ fn mitigation_scales_the_chosen_barrier_of_the_chosen_bodies() {
     assert!(risk[0] < risk[1] && risk[1] < risk[2], "{risk:?}");
     // Eastvale's barriers: job losses 0.7, silo 0.3, identity 0.4 (Westvale is larger, so
     // identity grows: g = 1 − 95,000/110,000). Barrier weights: rank order centroid over six.
-    let w: Vec<f64> = (1..=6).map(|i| (i..=6).map(|k| 1.0 / f64::from(k)).sum::<f64>() / 6.0).collect();
+    let w: Vec<f64> =
+        (1..=6).map(|i| (i..=6).map(|k| 1.0 / f64::from(k)).sum::<f64>() / 6.0).collect();
     let g = 1.0 - 95_000.0 / 110_000.0;
     let identity = 0.4 + 0.6 * g;
     for (run, job) in runs.iter().zip([0.7, 0.35, 0.0]) {
@@ -552,4 +553,18 @@ fn the_shipped_examples_parse_and_plan() {
 pub(super) fn manifest_stub() -> Manifest {
     let s = parse(&format!("{FIXTURE}[subjects]\nbodies = [\"T-SMD\"]\n")).unwrap();
     execute(&plan(&[s]).unwrap()).unwrap().remove(0).manifest
+}
+
+#[test]
+fn the_docs_list_every_key_and_sweep_parameter() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md"))
+            .unwrap();
+    for key in parse::ROOT_FIELDS {
+        assert!(docs.contains(&format!("| `{key}` |")), "docs/scenarios.md lacks `{key}`");
+    }
+    for name in Parameter::all_names().iter().filter(|n| !n.starts_with("mitigation.")) {
+        assert!(docs.contains(&format!("| `{name}` |")), "docs/scenarios.md lacks `{name}`");
+    }
+    assert!(docs.contains("| `mitigation.BARRIER` |"));
 }
