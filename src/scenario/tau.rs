@@ -106,6 +106,35 @@ mod tests {
         check(&[1, 2, 3], &[2, 1, 4], Some(1.0 / 3.0));
     }
 
+    use proptest::prelude::*;
+
+    /// A top-k list: up to 8 distinct items of 12, in random order.
+    fn list() -> impl Strategy<Value = Vec<u32>> {
+        proptest::sample::subsequence((0u32..12).collect::<Vec<_>>(), 0..8).prop_shuffle()
+    }
+
+    proptest! {
+        /// For any two top-k lists: tau is symmetric and in [−1, 1]; a list against itself is 1
+        /// and a full list against its reverse is −1.
+        #[test]
+        fn tau_is_bounded_symmetric_and_exact_at_the_extremes(
+            a in list(),
+            b in list(),
+        ) {
+            let ab = top_k_tau_b(&a, &b);
+            let ba = top_k_tau_b(&b, &a);
+            prop_assert_eq!(ab.map(|x| (x * 1e12).round()), ba.map(|x| (x * 1e12).round()));
+            if let Some(t) = ab {
+                prop_assert!((-1.0..=1.0).contains(&t));
+            }
+            prop_assert_eq!(top_k_tau_b(&a, &a), Some(1.0));
+            if a.len() >= 2 {
+                let reversed: Vec<u32> = a.iter().rev().copied().collect();
+                prop_assert_eq!(top_k_tau_b(&a, &reversed), Some(-1.0));
+            }
+        }
+    }
+
     #[test]
     fn degenerate_lists() {
         check(&[], &[], Some(1.0));

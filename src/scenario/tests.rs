@@ -380,7 +380,7 @@ fn swept_values_reach_the_settings() {
 
 /// Runs a scenario on the fixture with explanations, one result per run.
 fn run(text: &str) -> Vec<RunResult> {
-    let s = parse(&format!("{FIXTURE}[output]\nexplain = true\n{text}")).unwrap();
+    let s = parse(&format!("{FIXTURE}{text}\n[output]\nexplain = true\n")).unwrap();
     execute(&plan(&[s]).unwrap()).unwrap()
 }
 
@@ -567,4 +567,39 @@ fn the_docs_list_every_key_and_sweep_parameter() {
         assert!(docs.contains(&format!("| `{name}` |")), "docs/scenarios.md lacks `{name}`");
     }
     assert!(docs.contains("| `mitigation.BARRIER` |"));
+}
+
+/// Replaces hashes and the crate version, which change with the fixture, the survey file or a
+/// release and are checked by other tests, so that the snapshot shows the shape and settings.
+fn redact(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if key.ends_with("sha256") {
+                    *v = serde_json::Value::from("[sha256]");
+                } else if key == "version" || key == "bytes" {
+                    *v = serde_json::Value::from(format!("[{key}]"));
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
+#[test]
+fn manifest_snapshot() {
+    let runs = run(
+        "description = \"snapshot\"\ntop = 2\nfocus = [\"legal\"]\n[candidates]\nkinds = [\"district\"]\n\
+         [subjects]\nbodies = [\"Eastvale\"]\n\
+         [[mitigation]]\nbarrier = \"job_losses\"\nreduce_by = 0.5\nnote = \"pledge\"\n\
+         [[override]]\nbodies = [\"Southmoor\"]\nadd_services_offered = [\"legal\"]\n\
+         note = \"what if (hypothetical)\"\n[sweep]\nmethod = [\"rank_sum\"]\n",
+    );
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&runs[0].files.last().unwrap().bytes).unwrap();
+    redact(&mut json);
+    insta::assert_json_snapshot!(json);
 }

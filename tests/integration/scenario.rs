@@ -306,3 +306,21 @@ fn scenarios_name_their_own_data() {
         .run();
     out.code(2).stderr_has("drop --data and --survey");
 }
+
+#[test]
+fn the_compare_table_shows_the_summary_and_changed_bodies() {
+    let out =
+        Test::new().args(["scenario", "run", &example("blue-light.toml"), "--out", "runs"]).run();
+    out.code(0);
+    let run = |name: &str| out.dir().join("runs").join(name).display().to_string();
+    let table = Test::new()
+        .args([
+            "scenario",
+            "compare",
+            &run("blue-light__mitigation.job_losses=0"),
+            &run("blue-light__mitigation.job_losses=1"),
+        ])
+        .run();
+    table.code(0).no_panic();
+    insta::assert_snapshot!(table.stdout());
+}
