@@ -191,12 +191,24 @@ fn an_existing_run_folder_is_refused_without_force() {
     forced.code(0);
     let files: Vec<String> = tree(&forced.dir().join("runs")).into_iter().map(|(p, _)| p).collect();
     assert_eq!(files, ["adur/manifest.json", "adur/rankings.csv", "adur/rankings.json"]);
-    // An empty run folder is not "holding a run": it is simply used.
-    let empty = Test::new()
+    // An empty run folder holds nothing to lose: it is simply used.
+    let empty = Test::new().file("adur.toml", scenario);
+    std::fs::create_dir_all(empty.dir().join("runs/adur")).unwrap();
+    let empty = empty.args(["scenario", "run", "adur.toml", "--out", "runs"]).run();
+    empty.code(0);
+    assert!(empty.dir().join("runs/adur/manifest.json").is_file());
+    // `--out .` writes beside the scenario and leaves no staging folder behind.
+    let here = Test::new()
         .file("adur.toml", scenario)
         .args(["scenario", "run", "adur.toml", "--out", "."])
         .run();
-    empty.code(0);
+    here.code(0);
+    let mut names: Vec<String> = std::fs::read_dir(here.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["adur", "adur.toml"]);
 }
 
 /// A broken scenario: exit 2, the message fragments on standard error, and the output folder
