@@ -215,6 +215,16 @@ pub(super) fn read_sweep(
             }
             continue;
         }
+        if key == "mitigation" {
+            let names: Vec<&str> = Barrier::all().iter().map(|b| b.name()).collect();
+            t.error(span, key, "`mitigation` needs a barrier: sweep `mitigation.BARRIER`").help(
+                format!(
+                    "write for example `mitigation.job_losses = [0, 0.5]`; barriers: {}",
+                    names.join(", ")
+                ),
+            );
+            continue;
+        }
         match Parameter::parse(key) {
             Some(p) => push_axis(t, key, span, p, weight_sets, &mut axes),
             None => {

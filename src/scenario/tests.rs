@@ -223,6 +223,10 @@ fn bad_sweeps_are_located() {
         &[&["did you mean `mitigation`?"]],
     );
     check(
+        "name = \"x\"\n[sweep]\nmitigation = [0.5]\n",
+        &[&["`mitigation` needs a barrier", "mitigation.job_losses = [0, 0.5]"]],
+    );
+    check(
         "name = \"x\"\n[sweep]\nmitigation.job_loses = [0]\n",
         &[&["unknown barrier \"job_loses\"", "did you mean \"job_losses\"?"]],
     );
