@@ -537,7 +537,8 @@ fn read_name(root: &Table<'_, '_>) -> Option<At<String>> {
         if !root.contains("name") {
             root.missing(
                 "name",
-                "add `name = \"...\"`: letters, digits, `-`, `_` and `.`; it names the output folder",
+                "add `name = \"...\"`: letters, digits, `-`, `_` and `.`; it names the output \
+                 folder",
             );
         }
         return None;
@@ -688,7 +689,7 @@ fn read_explicit(t: &Table<'_, '_>) -> Option<ExplicitWeights> {
         Err(err) => {
             t.report(table_place(t).diagnostic(err.to_string()).help(
                 "give each of the ten criteria a weight of at least 0, for example \
-                     proximity = 0.3; only their ratios matter",
+                 proximity = 0.3; only their ratios matter",
             ));
             None
         }
@@ -728,11 +729,10 @@ fn check_weights(root: &Table<'_, '_>, weights: &WeightChoice, sweep: &[SweepAxi
     if let (Some(m), None) = (method, &weights.explicit)
         && m.value == MethodName::Explicit
     {
-        root.report(
-            m.place
-                .diagnostic("method \"explicit\" needs explicit weights")
-                .help("add a [weights.explicit] table with one weight per criterion, or choose a rank method such as rank_order_centroid"),
-        );
+        root.report(m.place.diagnostic("method \"explicit\" needs explicit weights").help(
+            "add a [weights.explicit] table with one weight per criterion, or choose a \
+             rank method such as rank_order_centroid",
+        ));
     }
     if let (Some(m), Some(_)) = (method, &weights.explicit)
         && m.value != MethodName::Explicit
@@ -740,7 +740,10 @@ fn check_weights(root: &Table<'_, '_>, weights: &WeightChoice, sweep: &[SweepAxi
         root.report(
             m.place
                 .diagnostic(format!("method \"{}\" conflicts with [weights.explicit]", m.value))
-                .help("remove `method` (explicit weights imply method \"explicit\"), or remove [weights.explicit]"),
+                .help(
+                    "remove `method` (explicit weights imply method \"explicit\"), or remove \
+                     [weights.explicit]",
+                ),
         );
     }
     if let Some(p) = &weights.exponent {
@@ -865,8 +868,15 @@ fn read_mitigations(root: &Table<'_, '_>) -> Vec<Mitigation> {
             if (0.0..=1.0).contains(r.get_ref()) {
                 Some(At::new(r.into_inner(), key_place(&t, "reduce_by")))
             } else {
-                t.error(r.span(), "reduce_by", format!("`reduce_by` is {}, outside [0, 1]", r.get_ref()))
-                    .help("give the share of the severity removed: 0 changes nothing, 0.5 halves it, 1 removes the barrier");
+                t.error(
+                    r.span(),
+                    "reduce_by",
+                    format!("`reduce_by` is {}, outside [0, 1]", r.get_ref()),
+                )
+                .help(
+                    "give the share of the severity removed: 0 changes nothing, 0.5 halves \
+                     it, 1 removes the barrier",
+                );
                 None
             }
         });

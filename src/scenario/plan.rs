@@ -201,7 +201,7 @@ fn load_data(
                     problems.push(
                         at.diagnostic(format!("no file or folder at \"{written}\"")).help(format!(
                             "the path is read relative to the scenario file (here {}); \
-                                 remove `dataset` to use the embedded UK councils",
+                             remove `dataset` to use the embedded UK councils",
                             resolved.display()
                         )),
                     );
@@ -223,10 +223,10 @@ fn load_data(
         Err((diagnostics, written)) => {
             problems.extend(diagnostics);
             if let (Some(at), Some(written)) = (&source.1, written) {
-                problems.push(
-                    at.diagnostic(format!("the dataset \"{written}\" is invalid"))
-                        .help("fix the problems listed for its files (`partnermatch validate --data PATH` lists them too)"),
-                );
+                problems.push(at.diagnostic(format!("the dataset \"{written}\" is invalid")).help(
+                    "fix the problems listed for its files (`partnermatch validate --data \
+                     PATH` lists them too)",
+                ));
             }
             None
         }

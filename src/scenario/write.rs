@@ -22,7 +22,8 @@ use crate::input::read_text;
 pub enum WriteError {
     /// Run folders that already hold files, refused without `force`.
     #[error(
-        "{} already exist{} and {} not empty: {}; pass --force to replace {}, or choose another --out",
+        "{} already exist{} and {} not empty: {}; pass --force to replace {}, or choose \
+         another --out",
         if paths.len() == 1 { "a run folder" } else { "run folders" },
         if paths.len() == 1 { "s" } else { "" },
         if paths.len() == 1 { "is" } else { "are" },
