@@ -6,7 +6,8 @@
 //!
 //! The modules follow the pipeline: [`input`] (files to text) → [`profiles`] (TOML to typed
 //! profiles) → [`dataset`] (cross-checked bodies) → later stages; [`weights`] turns the survey
-//! file's priority orders into criteria weights. Every parser reports problems as
+//! file's priority orders into criteria weights; [`scenario`] runs batches of rankings from
+//! scenario files and compares them. Every parser reports problems as
 //! [`diagnostic::Diagnostics`] that name the file, line, column and field.
 //!
 //! ```
@@ -40,6 +41,7 @@ pub mod input;
 pub mod model;
 pub mod profiles;
 pub mod rank;
+pub mod scenario;
 pub mod score;
 #[cfg(test)]
 mod test_data;

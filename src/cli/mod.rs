@@ -9,6 +9,7 @@ mod output;
 mod rank;
 mod rank_all;
 mod robustness;
+mod scenario;
 mod show;
 mod validate;
 mod weight_args;
@@ -87,6 +88,9 @@ enum Command {
     Graph(graph::Args),
     /// Show the weight of each criterion, with its position and the evidence for it.
     Weights(weights::Args),
+    /// Run scenario files (weights, filters, barrier mitigation, overrides, sweeps) and compare
+    /// runs.
+    Scenario(scenario::Args),
 }
 
 /// An error in what the user gave (exit code 2), as opposed to a runtime failure (exit 1).
@@ -125,6 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show(args) => show::run(&args, &cli.global),
         Command::Import(args) => import::run(&args),
         Command::Weights(args) => weights::run(&args, &cli.global),
+        Command::Scenario(args) => scenario::run(&args, &cli.global),
     }
 }
 

@@ -11,5 +11,6 @@ mod harness;
 mod rank;
 mod reliability;
 mod robustness;
+mod scenario;
 mod validate;
 mod weights;

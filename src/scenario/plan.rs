@@ -1,0 +1,557 @@
+//! Planning: every run of every scenario resolved against its data before anything is ranked or
+//! written. Loads each dataset and survey once, finds every body named (with "did you mean"),
+//! checks every filter value against the data (a region no body has, a kind not in the data, a
+//! filter no body passes), checks the weights against the survey, and refuses run names that
+//! would collide. Every problem is reported at once, located in the scenario file. Reads files;
+//! writes nothing.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::parse::{At, FilterSpec, Mitigation, OutputOptions, Scenario, Source, Subjects};
+use super::sweep::{Assignment, RunSpec};
+use crate::dataset::{Dataset, FindError};
+use crate::diagnostic::{Diagnostic, Diagnostics, Place};
+use crate::filter::Filter;
+use crate::input::read_text;
+use crate::model::{Barrier, Enumeration, Organisation, closest};
+use crate::rank::RankSettings;
+use crate::weights::{EMBEDDED_SURVEY, EMBEDDED_SURVEY_PATH, Survey, WeightSettings};
+
+use super::parse::{ProfileChanges, sha256_hex};
+use crate::diagnostic::SourceText;
+
+/// A dataset as loaded for scenarios, with its canonical hash.
+#[derive(Debug)]
+pub(super) struct LoadedData {
+    /// The bodies.
+    pub dataset: Dataset,
+    /// `embedded` or the path as written.
+    pub source: String,
+    /// SHA-256 of the canonical TOML of its profiles (`profiles::to_toml`).
+    pub sha256: String,
+}
+
+/// A survey file as loaded for scenarios, with the hash of its text.
+#[derive(Debug)]
+pub(super) struct LoadedSurvey {
+    /// The survey.
+    pub survey: Survey,
+    /// `embedded` or the path as written.
+    pub source: String,
+    /// SHA-256 of the file's text.
+    pub sha256: String,
+}
+
+/// Which bodies a run ranks, resolved.
+#[derive(Debug, Clone)]
+pub(super) struct ResolvedSubjects {
+    /// `all`, `bodies` or `filter`.
+    pub selection: &'static str,
+    /// The filter, for `filter`.
+    pub filter: Option<Filter>,
+    /// Dataset indices, in id order.
+    pub indices: Vec<usize>,
+}
+
+/// An override with its bodies found.
+#[derive(Debug, Clone)]
+pub(super) struct ResolvedOverride {
+    /// Dataset indices, in the order listed.
+    pub bodies: Vec<usize>,
+    /// What changes.
+    pub changes: ProfileChanges,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A mitigation with its bodies found.
+#[derive(Debug, Clone)]
+pub(super) struct ResolvedMitigation {
+    /// The barrier.
+    pub barrier: Barrier,
+    /// The share of the severity removed.
+    pub reduce_by: f64,
+    /// Dataset indices, or `None` for every body.
+    pub bodies: Option<Vec<usize>>,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// One run, checked and ready to rank: nothing about it can fail any more except running out
+/// of memory.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    pub(super) scenario: String,
+    pub(super) description: Option<String>,
+    pub(super) file_name: String,
+    pub(super) file_sha256: String,
+    pub(super) name: String,
+    pub(super) assignments: Vec<Assignment>,
+    pub(super) data: Arc<LoadedData>,
+    pub(super) survey: Arc<LoadedSurvey>,
+    pub(super) weights: WeightSettings,
+    pub(super) rank: RankSettings,
+    pub(super) subjects: ResolvedSubjects,
+    pub(super) overrides: Vec<ResolvedOverride>,
+    pub(super) mitigations: Vec<ResolvedMitigation>,
+    pub(super) output: OutputOptions,
+}
+
+impl RunPlan {
+    /// The run's name (`scenario__parameter=value...`), also its output folder's.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The swept values that make this run.
+    pub fn assignments(&self) -> &[Assignment] {
+        &self.assignments
+    }
+
+    /// How many bodies it ranks.
+    pub fn n_subjects(&self) -> usize {
+        self.subjects.indices.len()
+    }
+}
+
+/// Collects problems, dropping repeats (a sweep repeats the same problem in every run).
+#[derive(Default)]
+struct Problems(Vec<Diagnostic>);
+
+impl Problems {
+    fn push(&mut self, d: Diagnostic) {
+        if !self.0.contains(&d) {
+            self.0.push(d);
+        }
+    }
+
+    fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        for d in ds {
+            self.push(d);
+        }
+    }
+}
+
+/// Resolves every run of every scenario against its data: the plans in file and sweep order, or
+/// every problem found in any of them.
+pub fn plan(scenarios: &[Scenario]) -> Result<Vec<RunPlan>, Diagnostics> {
+    let mut problems = Problems::default();
+    let mut datasets: HashMap<Option<PathBuf>, Option<Arc<LoadedData>>> = HashMap::new();
+    let mut surveys: HashMap<Option<PathBuf>, Option<Arc<LoadedSurvey>>> = HashMap::new();
+    let mut run_names: HashMap<String, Place> = HashMap::new();
+    let mut plans = Vec::new();
+    for scenario in scenarios {
+        let data = load_data(&scenario.dataset, &mut datasets, &mut problems);
+        let survey = load_survey(&scenario.survey, &mut surveys, &mut problems);
+        for run in scenario.runs() {
+            // Compared ignoring case: run names are folder names, and some file systems
+            // ignore case.
+            let key = run.name.to_ascii_lowercase();
+            match run_names.get(&key) {
+                Some(first) => problems.push(
+                    scenario
+                        .name
+                        .place
+                        .diagnostic(format!("run name \"{}\" is used twice", run.name))
+                        .help(format!(
+                            "it is first made at {}; give each scenario its own `name`",
+                            first.location
+                        )),
+                ),
+                None => {
+                    run_names.insert(key, scenario.name.place.clone());
+                }
+            }
+            let (Some(data), Some(survey)) = (&data, &survey) else { continue };
+            if let Some(plan) = plan_run(scenario, run, data, survey, &mut problems) {
+                plans.push(plan);
+            }
+        }
+    }
+    let mut diagnostics: Diagnostics = problems.0.into_iter().collect();
+    if diagnostics.is_empty() {
+        Ok(plans)
+    } else {
+        diagnostics.sort();
+        Err(diagnostics)
+    }
+}
+
+fn load_data(
+    source: &(Source, Option<Place>),
+    cache: &mut HashMap<Option<PathBuf>, Option<Arc<LoadedData>>>,
+    problems: &mut Problems,
+) -> Option<Arc<LoadedData>> {
+    let key = match &source.0 {
+        Source::Embedded => None,
+        Source::Path { resolved, .. } => Some(resolved.clone()),
+    };
+    if let Some(hit) = cache.get(&key) {
+        return hit.clone();
+    }
+    let loaded = match &source.0 {
+        Source::Embedded => Dataset::embedded().map_err(|d| (d, None)),
+        Source::Path { written, resolved } => {
+            if resolved.exists() {
+                Dataset::load(resolved).map_err(|d| (d, Some(written)))
+            } else {
+                if let Some(at) = &source.1 {
+                    problems.push(
+                        at.diagnostic(format!("no file or folder at \"{written}\"")).help(format!(
+                            "the path is read relative to the scenario file (here {}); \
+                             remove `dataset` to use the embedded UK councils",
+                            resolved.display()
+                        )),
+                    );
+                }
+                cache.insert(key, None);
+                return None;
+            }
+        }
+    };
+    let result = match loaded {
+        Ok(dataset) => {
+            let canonical = crate::profiles::to_toml(dataset.organisations(), "");
+            Some(Arc::new(LoadedData {
+                sha256: sha256_hex(canonical.as_bytes()),
+                source: source.0.describe().to_owned(),
+                dataset,
+            }))
+        }
+        Err((diagnostics, written)) => {
+            problems.extend(diagnostics);
+            if let (Some(at), Some(written)) = (&source.1, written) {
+                problems.push(at.diagnostic(format!("the dataset \"{written}\" is invalid")).help(
+                    "fix the problems listed for its files (`partnermatch validate --data \
+                     PATH` lists them too)",
+                ));
+            }
+            None
+        }
+    };
+    cache.insert(key, result.clone());
+    result
+}
+
+fn load_survey(
+    source: &(Source, Option<Place>),
+    cache: &mut HashMap<Option<PathBuf>, Option<Arc<LoadedSurvey>>>,
+    problems: &mut Problems,
+) -> Option<Arc<LoadedSurvey>> {
+    let key = match &source.0 {
+        Source::Embedded => None,
+        Source::Path { resolved, .. } => Some(resolved.clone()),
+    };
+    if let Some(hit) = cache.get(&key) {
+        return hit.clone();
+    }
+    let text = match &source.0 {
+        Source::Embedded => Ok(SourceText::new(EMBEDDED_SURVEY_PATH, EMBEDDED_SURVEY.to_owned())),
+        Source::Path { written, resolved } => read_text(resolved).map_err(|d| {
+            let mut out = vec![d];
+            if let Some(at) = &source.1 {
+                out.push(at.diagnostic(format!("cannot read the survey file \"{written}\"")).help(
+                    "the path is read relative to the scenario file; remove `survey` to use the \
+                     embedded survey file",
+                ));
+            }
+            out
+        }),
+    };
+    let result = match text.map(|t| (Survey::parse(&t), t)) {
+        Ok((Ok(survey), text)) => Some(Arc::new(LoadedSurvey {
+            survey,
+            source: source.0.describe().to_owned(),
+            sha256: sha256_hex(text.text().as_bytes()),
+        })),
+        Ok((Err(diagnostics), _)) => {
+            problems.extend(diagnostics);
+            None
+        }
+        Err(diagnostics) => {
+            problems.extend(diagnostics);
+            None
+        }
+    };
+    cache.insert(key, result.clone());
+    result
+}
+
+fn plan_run(
+    scenario: &Scenario,
+    run: RunSpec,
+    data: &Arc<LoadedData>,
+    survey: &Arc<LoadedSurvey>,
+    problems: &mut Problems,
+) -> Option<RunPlan> {
+    let dataset = &data.dataset;
+    let before = problems.0.len();
+    let settings = &run.settings;
+
+    let subjects = resolve_subjects(&scenario.subjects, dataset, problems);
+    let candidates = check_filter(&settings.candidates, dataset, "candidate", problems);
+    let overrides: Vec<ResolvedOverride> = scenario
+        .overrides
+        .iter()
+        .map(|o| ResolvedOverride {
+            bodies: find_all(&o.bodies, dataset, problems),
+            changes: o.changes.clone(),
+            note: o.note.clone(),
+        })
+        .collect();
+    let mitigations: Vec<ResolvedMitigation> =
+        settings.mitigations.iter().map(|m| resolve_mitigation(m, dataset, problems)).collect();
+
+    let weights = weight_settings(scenario, &run, &survey.survey, problems);
+    if problems.0.len() > before {
+        return None;
+    }
+    let (subjects, candidates, weights) = (subjects?, candidates?, weights?);
+    let rank = RankSettings {
+        top: settings.top,
+        filter: candidates,
+        within_km: settings.within_km,
+        focus: settings.focus,
+        exclude_partners: settings.exclude_partners,
+        mutual: settings.mutual,
+        ..RankSettings::default()
+    };
+    let file_name = scenario
+        .file
+        .file_name()
+        .map_or_else(|| scenario.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Some(RunPlan {
+        scenario: scenario.name.value.clone(),
+        description: scenario.description.clone(),
+        file_name,
+        file_sha256: scenario.file_sha256.clone(),
+        name: run.name,
+        assignments: run.assignments,
+        data: data.clone(),
+        survey: survey.clone(),
+        weights,
+        rank,
+        subjects,
+        overrides,
+        mitigations,
+        output: scenario.output,
+    })
+}
+
+/// The weight settings of a run, checked against the survey; problems point at the weights
+/// (or the swept value) at fault.
+fn weight_settings(
+    scenario: &Scenario,
+    run: &RunSpec,
+    survey: &Survey,
+    problems: &mut Problems,
+) -> Option<WeightSettings> {
+    let choice = &run.settings.weights;
+    let at = choice.place().unwrap_or(&scenario.name.place);
+    let in_run =
+        if run.assignments.is_empty() { String::new() } else { format!(" (in run {})", run.name) };
+    let order = choice.order.as_ref().map(|o| o.value.clone());
+    let checked = WeightSettings::new(order, choice.method())
+        .and_then(|settings| survey.weights(&settings).map(|_| settings));
+    match checked {
+        Ok(settings) => Some(settings),
+        Err(err) => {
+            problems.push(at.diagnostic(format!("{err}{in_run}")).help(
+                "explicit weights must not increase along the criteria order (the survey's, or \
+                 [weights] order): reorder them, or give the order that matches them",
+            ));
+            None
+        }
+    }
+}
+
+/// A located problem for a name that does not pick one body.
+fn find_problem(at: &Place, err: &FindError) -> Diagnostic {
+    match err {
+        FindError::Unknown { query, closest } => {
+            let help = match closest.first() {
+                Some((id, name)) => {
+                    let others: Vec<String> =
+                        closest.iter().skip(1).map(|(id, n)| format!("{n} ({id})")).collect();
+                    let also = if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Also close: {}", others.join(", "))
+                    };
+                    format!("did you mean \"{name}\" ({id})?{also}")
+                }
+                None => "give the body's id or official name as in the data (`partnermatch list` \
+                         shows them)"
+                    .to_owned(),
+            };
+            at.diagnostic(format!("unknown body \"{query}\"")).help(help)
+        }
+        FindError::Ambiguous { query, matches } => {
+            let list: Vec<String> = matches.iter().map(|(id, n)| format!("{n} ({id})")).collect();
+            at.diagnostic(format!("\"{query}\" matches {} bodies", matches.len()))
+                .help(format!("give the id instead: {}", list.join(", ")))
+        }
+    }
+}
+
+/// Finds every body listed; a body named twice (by two names) is reported.
+fn find_all(names: &[At<String>], dataset: &Dataset, problems: &mut Problems) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::with_capacity(names.len());
+    for name in names {
+        match dataset.find(&name.value) {
+            Ok(i) if out.contains(&i) => {
+                let o = &dataset.organisations()[i];
+                problems.push(
+                    name.place
+                        .diagnostic(format!("\"{}\" names {} ({}) again", name.value, o.name, o.id))
+                        .help("list each body once"),
+                );
+            }
+            Ok(i) => out.push(i),
+            Err(err) => problems.push(find_problem(&name.place, &err)),
+        }
+    }
+    out
+}
+
+fn resolve_subjects(
+    subjects: &Subjects,
+    dataset: &Dataset,
+    problems: &mut Problems,
+) -> Option<ResolvedSubjects> {
+    match subjects {
+        Subjects::All => Some(ResolvedSubjects {
+            selection: "all",
+            filter: None,
+            indices: (0..dataset.len()).collect(),
+        }),
+        Subjects::Bodies(names) => {
+            let before = problems.0.len();
+            let mut indices = find_all(names, dataset, problems);
+            indices.sort_unstable();
+            (problems.0.len() == before).then_some(ResolvedSubjects {
+                selection: "bodies",
+                filter: None,
+                indices,
+            })
+        }
+        Subjects::Filter(spec) => {
+            let filter = check_filter(spec, dataset, "subject", problems)?;
+            let indices = dataset
+                .organisations()
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| filter.matches(o))
+                .map(|(i, _)| i)
+                .collect();
+            Some(ResolvedSubjects { selection: "filter", filter: Some(filter), indices })
+        }
+    }
+}
+
+fn resolve_mitigation(
+    m: &Mitigation,
+    dataset: &Dataset,
+    problems: &mut Problems,
+) -> ResolvedMitigation {
+    ResolvedMitigation {
+        barrier: m.barrier,
+        reduce_by: m.reduce_by.value,
+        bodies: m.bodies.as_ref().map(|names| find_all(names, dataset, problems)),
+        note: m.note.clone(),
+    }
+}
+
+/// Checks every value of a filter against the data and that some body passes the whole of it.
+/// Returns the filter with regions and nations spelt as the data spells them.
+fn check_filter(
+    spec: &FilterSpec,
+    dataset: &Dataset,
+    role: &str,
+    problems: &mut Problems,
+) -> Option<Filter> {
+    let orgs = dataset.organisations();
+    let before = problems.0.len();
+    let mut filter = spec.filter.clone();
+    for (what, i, at) in &spec.places {
+        match *what {
+            "sectors" => {
+                let Some(sector) = filter.sectors.get(*i).copied() else { continue };
+                if !orgs.iter().any(|o| o.sector == sector) {
+                    let present = present(orgs.iter().map(|o| o.sector.name()));
+                    problems.push(
+                        at.diagnostic(format!("no body in the data is of sector \"{sector}\""))
+                            .help(format!("sectors in the data: {present}")),
+                    );
+                }
+            }
+            "kinds" => {
+                let Some(kind) = filter.kinds.get(*i).copied() else { continue };
+                if !orgs.iter().any(|o| o.kind == Some(kind)) {
+                    let present = present(orgs.iter().filter_map(|o| o.kind.map(|k| k.name())));
+                    problems.push(
+                        at.diagnostic(format!("no body in the data is of kind \"{kind}\""))
+                            .help(format!("kinds in the data: {present}")),
+                    );
+                }
+            }
+            "regions" | "nations" => {
+                let list =
+                    if *what == "regions" { &mut filter.regions } else { &mut filter.nations };
+                let Some(value) = list.get_mut(*i) else { continue };
+                let get = |o: &Organisation| {
+                    if *what == "regions" { o.region.clone() } else { o.nation.clone() }
+                };
+                let mut known: Vec<String> = orgs.iter().filter_map(get).collect();
+                known.sort_unstable();
+                known.dedup();
+                match known.iter().find(|k| k.trim().eq_ignore_ascii_case(value.trim())) {
+                    Some(k) => *value = k.clone(),
+                    None => {
+                        let singular = what.trim_end_matches('s');
+                        let help = match closest(value, known.iter().map(String::as_str)) {
+                            Some(s) => format!("did you mean \"{s}\"?"),
+                            None if known.is_empty() => {
+                                format!("no body in the data has a {singular}")
+                            }
+                            None => format!("{what} in the data: {}", known.join(", ")),
+                        };
+                        problems.push(
+                            at.diagnostic(format!(
+                                "no body in the data has {singular} \"{value}\""
+                            ))
+                            .help(help),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if problems.0.len() > before {
+        return None;
+    }
+    if !filter.is_empty() && !orgs.iter().any(|o| filter.matches(o)) {
+        if let Some(at) = &spec.table {
+            problems.push(
+                at.diagnostic(format!(
+                    "no body in the data passes this {role} filter ({})",
+                    filter.describe()
+                ))
+                .help("each value exists, but no body has them all: loosen the filter"),
+            );
+        }
+        return None;
+    }
+    Some(filter)
+}
+
+/// The distinct values, sorted, comma-separated.
+fn present<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = values.collect();
+    v.sort_unstable();
+    v.dedup();
+    v.join(", ")
+}
