@@ -40,4 +40,5 @@ pub mod model;
 pub mod profiles;
 pub mod rank;
 pub mod score;
+pub mod synth;
 pub mod weights;
