@@ -75,8 +75,11 @@ impl Config {
         let settings = Settings::new(n, args.seed, args.like)
             .map_err(|e| UsageError(format!("--bodies {}: {e}", args.bodies)))?;
         let to_stdout = args.out == Path::new("-");
-        let extension =
-            args.out.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let extension = args
+            .out
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
         let format = match (args.format.as_deref(), extension.as_str()) {
             (Some("toml"), "csv" | "tsv") | (Some("csv"), "toml") => {
                 return Err(UsageError(format!(
@@ -110,7 +113,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     };
     let target = match &config.out {
         Some(path) => {
-            write_atomic(path, write).with_context(|| format!("cannot write {}", path.display()))?;
+            write_atomic(path, write)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             path.display().to_string()
         }
         None => {

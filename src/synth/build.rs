@@ -3,7 +3,7 @@
 //! and partnerships. Sequential by design: one ChaCha8 stream per phase, so the output depends
 //! on the settings alone. O(n log n) time (the neighbour search), O(n) memory.
 
-use crate::model::{Barrier, ControlType, Enumeration, Kind, Party, Payback, Reason, Service};
+use crate::model::{ControlType, Enumeration, Kind, Party, Payback, Reason, Service};
 
 use super::random::{Draw, logistic};
 use super::spatial::{chord_for_km, nearest_pairs, unit_vector};
@@ -76,7 +76,12 @@ fn apportion(n: usize, country: &Country) -> Vec<Vec<usize>> {
 
 /// A point drawn about a centre with north and east standard deviations in km, kept inside
 /// the country's box (redrawn up to 16 times, then clamped), rounded to 5 decimals (about 1 m).
-fn scatter(draw: &mut Draw, country: &Country, centre: (f64, f64), sd_km: (f64, f64)) -> (f64, f64) {
+fn scatter(
+    draw: &mut Draw,
+    country: &Country,
+    centre: (f64, f64),
+    sd_km: (f64, f64),
+) -> (f64, f64) {
     let km_per_degree_east = KM_PER_DEGREE * libm::cos(centre.0.to_radians()).max(0.1);
     let mut point = centre;
     for _ in 0..16 {
@@ -351,7 +356,6 @@ fn draw_barriers(draw: &mut Draw) -> [u8; 6] {
         let severity = logistic(tables::BARRIER_CENTRES[0] + 0.6 * wariness);
         out[0] = (severity * 100.0).round().clamp(0.0, 100.0) as u8;
     }
-    debug_assert_eq!(Barrier::all().len(), out.len());
     out
 }
 
@@ -440,7 +444,8 @@ fn link_partnerships(
         {
             let k = draw.count(0.5, 2);
             let subset = draw.weighted_subset(&[1.0; 4], k);
-            let services = (0..4).filter(|b| subset & (1 << b) != 0).fold(0, |s, b| s | blue_light[b]);
+            let services =
+                (0..4).filter(|b| subset & (1 << b) != 0).fold(0, |s, b| s | blue_light[b]);
             pairs.push((body.force.min(i as u32), body.force.max(i as u32), services));
         }
     }
@@ -459,7 +464,8 @@ fn shared_services(draw: &mut Draw, a: &Body, b: &Body) -> u64 {
         .into_iter()
         .find(|s| *s != 0)
         .unwrap_or(1 << (Service::Procurement as u32));
-    let weights: Vec<f64> = (0..64).map(|bit| if pool & (1 << bit) != 0 { 1.0 } else { 0.0 }).collect();
+    let weights: Vec<f64> =
+        (0..64).map(|bit| if pool & (1 << bit) != 0 { 1.0 } else { 0.0 }).collect();
     let k = if pool == common { draw.count(0.5, 3) } else { draw.count(0.4, 2) };
     draw.weighted_subset(&weights, k)
 }

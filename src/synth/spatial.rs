@@ -54,7 +54,14 @@ impl<'a> Tree<'a> {
 
     /// The `k` points nearest to point `query` (itself excluded) within squared chord
     /// `max2`, nearest first, ties by index. `best` is reused between calls.
-    fn nearest(&self, query: u32, k: usize, max2: f64, best: &mut Vec<(f64, u32)>, stack: &mut Stack) {
+    fn nearest(
+        &self,
+        query: u32,
+        k: usize,
+        max2: f64,
+        best: &mut Vec<(f64, u32)>,
+        stack: &mut Stack,
+    ) {
         best.clear();
         stack.clear();
         let q = self.points[query as usize];
@@ -70,8 +77,8 @@ impl<'a> Tree<'a> {
             let d2 = distance2(&q, &self.points[p as usize]);
             if p != query && d2 <= worst {
                 let key = (d2, p);
-                let at = best
-                    .partition_point(|b| b.0.total_cmp(&key.0).then(b.1.cmp(&key.1)).is_lt());
+                let at =
+                    best.partition_point(|b| b.0.total_cmp(&key.0).then(b.1.cmp(&key.1)).is_lt());
                 if at < k {
                     best.insert(at, key);
                     best.truncate(k);

@@ -205,7 +205,10 @@ fn uk() -> Country {
     // Parish weight per region: the councils parishes can lie in, weighted as above.
     let parish_weights: Vec<f64> = (0..12)
         .map(|r| {
-            UK_DISTRICT[r] + UK_UNITARY[r] + 0.3 * UK_METROPOLITAN[r] + if r == 6 { 0.1 } else { 0.0 }
+            UK_DISTRICT[r]
+                + UK_UNITARY[r]
+                + 0.3 * UK_METROPOLITAN[r]
+                + if r == 6 { 0.1 } else { 0.0 }
         })
         .collect();
     let principal = |kind| Plan {
@@ -344,7 +347,10 @@ fn uk() -> Country {
         // 10 ambulance trusts in England, one service each in Wales, Scotland and NI.
         Plan {
             kind: Kind::AmbulanceTrust,
-            counts: add(spread(10.0, &england_population), add(only(9, 1.0), add(only(10, 1.0), only(11, 1.0)))),
+            counts: add(
+                spread(10.0, &england_population),
+                add(only(9, 1.0), add(only(10, 1.0), only(11, 1.0))),
+            ),
             place: Place::Region { spread: 0.3 },
             population: pop(4_500_000.0, 0.5, 1_800_000.0, 8_900_000.0),
         },
@@ -612,8 +618,15 @@ pub(super) const PAYBACK: [f64; 4] = [0.050, 0.183, 0.195, 0.572];
 pub(super) fn partnership_chance(kind: Kind) -> f64 {
     use Kind::*;
     match kind {
-        County | District | Unitary | MetropolitanDistrict | LondonBorough | CityOfLondon
-        | ScottishCouncil | WelshPrincipalArea | NorthernIrelandDistrict => 0.5,
+        County
+        | District
+        | Unitary
+        | MetropolitanDistrict
+        | LondonBorough
+        | CityOfLondon
+        | ScottishCouncil
+        | WelshPrincipalArea
+        | NorthernIrelandDistrict => 0.5,
         PoliceForce | FireAndRescueAuthority => 0.2,
         IntegratedCareBoard | HealthBoard => 0.1,
         UsCounty => 0.15,
@@ -685,8 +698,16 @@ pub(super) fn service_weights(kind: Kind) -> Vec<f64> {
                 (Waste, 3.0),
             ]);
         }
-        Unitary | MetropolitanDistrict | LondonBorough | CityOfLondon | ScottishCouncil
-        | WelshPrincipalArea | NorthernIrelandDistrict | UsCounty | Municipality | Township => {
+        Unitary
+        | MetropolitanDistrict
+        | LondonBorough
+        | CityOfLondon
+        | ScottishCouncil
+        | WelshPrincipalArea
+        | NorthernIrelandDistrict
+        | UsCounty
+        | Municipality
+        | Township => {
             set(&council);
         }
         CombinedAuthority => set(&[

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::model::{Payback, Reason};
 use crate::dataset::Dataset;
 use crate::model::{Barrier, Enumeration, Kind, Organisation, Sector, Service};
+use crate::model::{Payback, Reason};
 
 fn make(n: usize, seed: u64, like: Like) -> Synthetic {
     generate(&Settings::new(n, seed, like).unwrap())
@@ -78,7 +78,12 @@ fn the_output_of_a_seed_is_pinned() {
     let digest = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
     });
-    assert_eq!(format!("{digest:016x}"), PINNED_UK_300_SEED_1, "{}", String::from_utf8_lossy(&bytes[..600]));
+    assert_eq!(
+        format!("{digest:016x}"),
+        PINNED_UK_300_SEED_1,
+        "{}",
+        String::from_utf8_lossy(&bytes[..600])
+    );
 }
 
 const PINNED_UK_300_SEED_1: &str = "unset";
@@ -136,7 +141,7 @@ fn the_mix_matches_the_documented_proportions() {
     let (uk, uk_data) = check(20_000, 11, Like::Uk);
     let kinds: BTreeMap<Kind, usize> = uk.by_kind().into_iter().collect();
     let uk_total: f64 = tables::country(Like::Uk).plans.iter().flat_map(|p| &p.counts).sum();
-    assert_eq!(uk_total.round(), 12_008.0, "the total in docs/synthetic.md");
+    assert_eq!(uk_total.round() as u64, 12_008, "the total in docs/synthetic.md");
     for (kind, real) in [
         (Kind::ParishCouncil, 10_730.0),
         (Kind::District, 164.0),
@@ -170,13 +175,19 @@ fn the_mix_matches_the_documented_proportions() {
     let unsurveyed = share(orgs.len() - surveyed.len(), orgs.len());
     assert!((unsurveyed - tables::UNSURVEYED).abs() < 0.01, "{unsurveyed}");
     let with = |r: Reason| {
-        share(surveyed.iter().filter(|o| o.reasons.as_ref().unwrap().contains(&r)).count(), surveyed.len())
+        share(
+            surveyed.iter().filter(|o| o.reasons.as_ref().unwrap().contains(&r)).count(),
+            surveyed.len(),
+        )
     };
     assert!((with(Reason::CostReduction) - 0.942).abs() < 0.01, "{}", with(Reason::CostReduction));
     for r in [Reason::Innovation, Reason::ServiceRedesign, Reason::ServiceQuality] {
         assert!((with(r) - 0.72).abs() < 0.015, "{r}: {}", with(r));
     }
-    let no_benefit = share(surveyed.iter().filter(|o| o.reasons.as_ref().unwrap().is_empty()).count(), surveyed.len());
+    let no_benefit = share(
+        surveyed.iter().filter(|o| o.reasons.as_ref().unwrap().is_empty()).count(),
+        surveyed.len(),
+    );
     assert!((no_benefit - 0.051).abs() < 0.006, "{no_benefit}");
     // Those who see no benefit seek nothing.
     for o in &surveyed {
@@ -186,7 +197,10 @@ fn the_mix_matches_the_documented_proportions() {
     }
     // Cost reduction usually comes first.
     let first = share(
-        surveyed.iter().filter(|o| o.reasons.as_ref().unwrap().first() == Some(&Reason::CostReduction)).count(),
+        surveyed
+            .iter()
+            .filter(|o| o.reasons.as_ref().unwrap().first() == Some(&Reason::CostReduction))
+            .count(),
         surveyed.len(),
     );
     assert!(first > 0.5, "{first}");
@@ -209,7 +223,8 @@ fn the_mix_matches_the_documented_proportions() {
     // Payback: more than five years for 57.2%, three to five for 19.5%.
     let paid: Vec<Payback> = orgs.iter().filter_map(|o| o.payback).collect();
     let over5 = share(paid.iter().filter(|p| **p == Payback::OverFiveYears).count(), paid.len());
-    let three5 = share(paid.iter().filter(|p| **p == Payback::ThreeToFiveYears).count(), paid.len());
+    let three5 =
+        share(paid.iter().filter(|p| **p == Payback::ThreeToFiveYears).count(), paid.len());
     assert!((over5 - 0.572).abs() < 0.015 && (three5 - 0.195).abs() < 0.015, "{over5} {three5}");
 
     // The LGA map's most shared services are the ones councils seek most.
@@ -228,8 +243,10 @@ fn the_mix_matches_the_documented_proportions() {
     // Partnerships are sparse: a few per cent of bodies.
     for data in [&uk_data, &check(20_000, 11, Like::Us).1] {
         let orgs = data.organisations();
-        let partnered =
-            share(orgs.iter().filter(|o| !o.partnerships.as_ref().unwrap().is_empty()).count(), orgs.len());
+        let partnered = share(
+            orgs.iter().filter(|o| !o.partnerships.as_ref().unwrap().is_empty()).count(),
+            orgs.len(),
+        );
         assert!((0.01..0.10).contains(&partnered), "{partnered}");
     }
 }
@@ -244,7 +261,9 @@ fn structure_follows_the_country() {
         assert_eq!(p.region, o.region, "{} in {:?}", o.id, p.id);
         match o.kind {
             Some(Kind::District) => assert_eq!(p.kind, Some(Kind::County)),
-            Some(Kind::ParishCouncil) => assert!(p.kind.is_some_and(|k| k.sector() == Sector::LocalGovernment)),
+            Some(Kind::ParishCouncil) => {
+                assert!(p.kind.is_some_and(|k| k.sector() == Sector::LocalGovernment));
+            }
             Some(Kind::NhsTrust) => assert_eq!(p.kind.map(Kind::sector), Some(Sector::Health)),
             _ => {}
         }
@@ -257,7 +276,9 @@ fn structure_follows_the_country() {
             Some(Kind::ScottishCouncil) => assert_eq!(nation, "Scotland"),
             Some(Kind::WelshPrincipalArea) => assert_eq!(nation, "Wales"),
             Some(Kind::LondonBorough) => assert_eq!(o.region.as_deref(), Some("London")),
-            Some(Kind::County | Kind::District | Kind::IntegratedCareBoard) => assert_eq!(nation, "England"),
+            Some(Kind::County | Kind::District | Kind::IntegratedCareBoard) => {
+                assert_eq!(nation, "England");
+            }
             _ => {}
         }
         assert!((50.0..=58.6).contains(&o.location.lat) && (-7.5..=1.8).contains(&o.location.lon));
@@ -269,14 +290,22 @@ fn structure_follows_the_country() {
         if o.kind == Some(Kind::Township) {
             assert!(township_states.contains(&o.region.as_deref().unwrap()), "{:?}", o.region);
         }
-        assert!((25.0..=49.0).contains(&o.location.lat) && (-124.5..=-67.0).contains(&o.location.lon));
+        assert!(
+            (25.0..=49.0).contains(&o.location.lat) && (-124.5..=-67.0).contains(&o.location.lon)
+        );
     }
 }
 
 fn tables_township_states() -> Vec<&'static str> {
     let country = tables::country(Like::Us);
     let plan = country.plans.iter().find(|p| p.kind == Kind::Township).unwrap();
-    country.regions.iter().zip(&plan.counts).filter(|(_, c)| **c > 0.0).map(|(r, _)| r.name).collect()
+    country
+        .regions
+        .iter()
+        .zip(&plan.counts)
+        .filter(|(_, c)| **c > 0.0)
+        .map(|(r, _)| r.name)
+        .collect()
 }
 
 #[test]
@@ -298,9 +327,10 @@ fn neighbours_are_symmetric_local_and_of_the_same_layer() {
                 assert_ne!(n, &o.id);
                 let other = d.get(n).unwrap();
                 assert!(other.neighbours.contains(&o.id), "{} -> {n} not symmetric", o.id);
-                let shared_layer = country.layers.iter().any(|l| {
-                    l.contains(&o.kind.unwrap()) && l.contains(&other.kind.unwrap())
-                });
+                let shared_layer = country
+                    .layers
+                    .iter()
+                    .any(|l| l.contains(&o.kind.unwrap()) && l.contains(&other.kind.unwrap()));
                 assert!(shared_layer, "{:?} and {:?}", o.kind, other.kind);
                 distances.push(o.location.distance(other.location).0);
             }

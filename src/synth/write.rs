@@ -18,7 +18,7 @@ use crate::model::{
 use crate::profiles::{Origin, Parsed, ParsedOrganisation, to_toml};
 
 use super::tables::name_stem;
-use super::{Body, NONE, NOT_LISTED, Synthetic, SynthError};
+use super::{Body, NONE, NOT_LISTED, SynthError, Synthetic};
 
 /// The CSV columns, in order; each is a name `import` matches by default.
 pub const CSV_COLUMNS: [&str; 21] = [
@@ -129,7 +129,10 @@ impl Synthetic {
                 let mut map = BTreeMap::new();
                 for (barrier, h) in Barrier::all().iter().zip(b) {
                     if h != NOT_LISTED {
-                        map.insert(*barrier, Severity::new(severity(h)).map_err(SynthError::Internal)?);
+                        map.insert(
+                            *barrier,
+                            Severity::new(severity(h)).map_err(SynthError::Internal)?,
+                        );
                     }
                 }
                 Some(map)
@@ -148,7 +151,8 @@ impl Synthetic {
             });
         }
         o.partnerships = Some(partnerships);
-        o.neighbours = self.neighbours_of(index).iter().map(|&n| id(n)).collect::<Result<_, _>>()?;
+        o.neighbours =
+            self.neighbours_of(index).iter().map(|&n| id(n)).collect::<Result<_, _>>()?;
         o.payback = body.payback;
         Ok(o)
     }
@@ -217,7 +221,8 @@ impl Synthetic {
         write_id(line, i as u32);
         line.push(',');
         write_name(line, body);
-        let _ = write!(line, ",{},{},{nation},{region},", body.kind.sector().name(), body.kind.name());
+        let _ =
+            write!(line, ",{},{},{nation},{region},", body.kind.sector().name(), body.kind.name());
         if body.parent != NONE {
             write_id(line, body.parent);
         }
