@@ -591,12 +591,12 @@ pub(super) const UNSURVEYED: f64 = 0.10;
 /// in the survey: judgement), and a Plackett–Luce weight for their order (judgement, following
 /// the survey's order).
 pub(super) const REASONS: [(f64, f64); 6] = [
-    (0.942, 6.0), // cost_reduction
-    (0.72, 3.0),  // service_quality
-    (0.72, 2.5),  // innovation
-    (0.72, 2.0),  // service_redesign
-    (0.50, 1.2),  // resilience
-    (0.45, 1.0),  // capacity
+    (0.942, 12.0), // cost_reduction
+    (0.72, 3.0),   // service_quality
+    (0.72, 2.5),   // innovation
+    (0.72, 2.0),   // service_redesign
+    (0.50, 1.2),   // resilience
+    (0.45, 1.0),   // capacity
 ];
 
 /// Barriers in the survey's order, biggest first: the logit-scale centre of each one's

@@ -86,7 +86,7 @@ fn the_output_of_a_seed_is_pinned() {
     );
 }
 
-const PINNED_UK_300_SEED_1: &str = "unset";
+const PINNED_UK_300_SEED_1: &str = "2adecfa9a15f1a2a";
 
 #[test]
 fn csv_and_toml_load_back_to_the_generated_profiles() {
@@ -152,7 +152,8 @@ fn the_mix_matches_the_documented_proportions() {
     ] {
         let want = 20_000.0 * real / uk_total;
         let got = kinds.get(&kind).copied().unwrap_or(0) as f64;
-        assert!((got - want).abs() <= 1.0, "{kind}: {got} vs {want}");
+        // Within the rounding of the apportionment (one body per region at most).
+        assert!((got - want).abs() <= (0.005 * want).max(2.0), "{kind}: {got} vs {want}");
     }
     let (us, _) = check(20_000, 11, Like::Us);
     let kinds: BTreeMap<Kind, usize> = us.by_kind().into_iter().collect();
@@ -165,7 +166,8 @@ fn the_mix_matches_the_documented_proportions() {
     ] {
         let want = 20_000.0 * real / 90_837.0;
         let got = kinds[&kind] as f64;
-        assert!((got - want).abs() <= 1.0, "{kind}: {got} vs {want}");
+        // Within the rounding of the apportionment (one body per region at most).
+        assert!((got - want).abs() <= (0.005 * want).max(2.0), "{kind}: {got} vs {want}");
     }
     assert!(us.by_sector().iter().all(|(s, n)| (*s == Sector::LocalGovernment) == (*n > 0)));
 
