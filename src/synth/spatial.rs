@@ -26,37 +26,44 @@ type Stack = Vec<(usize, usize, usize, f64)>;
 
 /// A balanced 3-d tree stored implicitly: the node of the range `lo..hi` is the point at
 /// `(lo + hi) / 2`, split on axis `depth % 3`.
-struct Tree<'a> {
-    points: &'a [[f64; 3]],
+///
+/// The points are stored in tree order, and queried in tree order, so that a subtree and
+/// successive queries touch nearby memory: with a million points, fetching coordinates
+/// scattered over memory cost more than the search itself.
+struct Tree {
+    /// Coordinates in tree order.
+    points: Vec<[f64; 3]>,
+    /// For each tree position, the index of the point in the input.
     order: Vec<u32>,
 }
 
-impl<'a> Tree<'a> {
+impl Tree {
     /// Builds the tree in O(n log n) by repeated median selection.
-    fn new(points: &'a [[f64; 3]]) -> Self {
-        let mut tree = Self { points, order: (0..points.len() as u32).collect() };
-        let mut stack = vec![(0usize, points.len(), 0usize)];
+    fn new(input: &[[f64; 3]]) -> Self {
+        let mut order: Vec<u32> = (0..input.len() as u32).collect();
+        let mut stack = vec![(0usize, input.len(), 0usize)];
         while let Some((lo, hi, depth)) = stack.pop() {
             if hi - lo < 2 {
                 continue;
             }
             let mid = (lo + hi) / 2;
             let axis = depth % 3;
-            let pts = tree.points;
-            tree.order[lo..hi].select_nth_unstable_by(mid - lo, |a, b| {
-                pts[*a as usize][axis].total_cmp(&pts[*b as usize][axis]).then(a.cmp(b))
+            order[lo..hi].select_nth_unstable_by(mid - lo, |a, b| {
+                input[*a as usize][axis].total_cmp(&input[*b as usize][axis]).then(a.cmp(b))
             });
             stack.push((lo, mid, depth + 1));
             stack.push((mid + 1, hi, depth + 1));
         }
-        tree
+        let points = order.iter().map(|&i| input[i as usize]).collect();
+        Self { points, order }
     }
 
-    /// The `k` points nearest to point `query` (itself excluded) within squared chord
-    /// `max2`, nearest first, ties by index. `best` is reused between calls.
+    /// The `k` points nearest to the point at tree position `query` (itself excluded) within
+    /// squared chord `max2`, nearest first, ties by input index; as `(squared chord, input
+    /// index)`. `best` and `stack` are reused between calls.
     fn nearest(
         &self,
-        query: u32,
+        query: usize,
         k: usize,
         max2: f64,
         best: &mut Vec<(f64, u32)>,
@@ -64,7 +71,7 @@ impl<'a> Tree<'a> {
     ) {
         best.clear();
         stack.clear();
-        let q = self.points[query as usize];
+        let q = self.points[query];
         // Each range carries a lower bound on the squared distance of its points.
         stack.push((0, self.order.len(), 0, 0.0));
         while let Some((lo, hi, depth, bound)) = stack.pop() {
@@ -74,8 +81,8 @@ impl<'a> Tree<'a> {
             }
             let mid = (lo + hi) / 2;
             let p = self.order[mid];
-            let d2 = distance2(&q, &self.points[p as usize]);
-            if p != query && d2 <= worst {
+            let d2 = distance2(&q, &self.points[mid]);
+            if mid != query && d2 <= worst {
                 let key = (d2, p);
                 let at =
                     best.partition_point(|b| b.0.total_cmp(&key.0).then(b.1.cmp(&key.1)).is_lt());
@@ -85,7 +92,7 @@ impl<'a> Tree<'a> {
                 }
             }
             let axis = depth % 3;
-            let diff = q[axis] - self.points[p as usize][axis];
+            let diff = q[axis] - self.points[mid][axis];
             let (near, far) =
                 if diff < 0.0 { ((lo, mid), (mid + 1, hi)) } else { ((mid + 1, hi), (lo, mid)) };
             // A point beyond the splitting plane is at least `diff²` away (also in floating
@@ -109,8 +116,9 @@ pub(super) fn nearest_pairs(points: &[[f64; 3]], k: usize, max_chord: f64) -> Ve
     let mut pairs = Vec::with_capacity(points.len() * k);
     let mut best = Vec::with_capacity(k + 1);
     let mut stack = Stack::new();
-    for i in 0..points.len() as u32 {
-        tree.nearest(i, k, max2, &mut best, &mut stack);
+    for position in 0..points.len() {
+        tree.nearest(position, k, max2, &mut best, &mut stack);
+        let i = tree.order[position];
         pairs.extend(best.iter().map(|&(_, j)| (i.min(j), i.max(j))));
     }
     pairs.sort_unstable();
