@@ -41,7 +41,7 @@ pub use write::CSV_COLUMNS;
 pub const MAX_BODIES: usize = 2_000_000;
 
 /// The most bodies written as TOML: a TOML file is read whole and profiles above this count
-/// would pass the reader's 256 MiB file limit (about 600 bytes a body). Use CSV beyond it.
+/// would pass the reader's 256 MiB file limit (about 720 bytes a body). Use CSV beyond it.
 pub const MAX_TOML_BODIES: usize = 250_000;
 
 /// The country whose structure the synthetic bodies imitate.
