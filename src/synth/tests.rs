@@ -71,22 +71,38 @@ fn the_same_seed_gives_the_same_bytes_and_other_seeds_differ() {
 
 /// A pinned digest of one output: fails if a change to the code (or a platform) changes what
 /// a seed produces. Update it deliberately, with a CHANGELOG line, when the generator changes.
-#[test]
-fn the_output_of_a_seed_is_pinned() {
-    let bytes = csv(&make(300, 1, Like::Uk));
-    // FNV-1a, 64 bits: simple and fixed.
-    let digest = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+/// FNV-1a, 64 bits: a simple, fixed digest of an output.
+fn digest(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
     });
-    assert_eq!(
-        format!("{digest:016x}"),
-        PINNED_UK_300_SEED_1,
-        "{}",
-        String::from_utf8_lossy(&bytes[..600])
-    );
+    format!("{h:016x}")
+}
+
+/// Pinned digests of two outputs: fail if a change to the code (or a platform) changes what a
+/// seed produces. Update them deliberately, with a CHANGELOG line, when the generator changes.
+#[test]
+fn the_output_of_a_seed_is_pinned() {
+    for (like, pinned) in [(Like::Uk, PINNED_UK_300_SEED_1), (Like::Us, PINNED_US_300_SEED_1)] {
+        let bytes = csv(&make(300, 1, like));
+        assert_eq!(digest(&bytes), pinned, "{like}: {}", String::from_utf8_lossy(&bytes[..600]));
+    }
 }
 
 const PINNED_UK_300_SEED_1: &str = "2adecfa9a15f1a2a";
+const PINNED_US_300_SEED_1: &str = "99447474a5f5974b";
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
+    /// Any size, seed and country gives a dataset that the cross-checks accept.
+    #[test]
+    fn any_settings_give_a_valid_dataset(n in 1usize..400, seed in proptest::prelude::any::<u64>(), us in proptest::prelude::any::<bool>()) {
+        let like = if us { Like::Us } else { Like::Uk };
+        let s = make(n, seed, like);
+        proptest::prop_assert!(s.to_dataset().is_ok());
+        proptest::prop_assert_eq!(s.by_sector().iter().map(|(_, k)| k).sum::<usize>(), n);
+    }
+}
 
 #[test]
 fn csv_and_toml_load_back_to_the_generated_profiles() {
