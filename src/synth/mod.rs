@@ -36,8 +36,9 @@ use crate::model::{ControlType, Enumeration, Kind, Party, Payback, Reason, Secto
 pub use build::generate;
 pub use write::CSV_COLUMNS;
 
-/// The most bodies one run generates: two million, twice the largest country modelled (about
-/// 90,000 US local governments) times ten, and a bound on memory (about 100 bytes a body).
+/// The most bodies one run generates: two million, over twenty times the largest country
+/// modelled (about 90,000 US local governments), and a bound on memory (about 170 bytes a body
+/// at peak while generating).
 pub const MAX_BODIES: usize = 2_000_000;
 
 /// The most bodies written as TOML: a TOML file is read whole and profiles above this count
