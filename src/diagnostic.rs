@@ -108,21 +108,22 @@ impl std::error::Error for Diagnostic {}
 pub struct Place {
     /// File, line and column.
     pub location: Location,
-    /// The field's dotted path, or the table column.
-    pub field: String,
+    /// The field's dotted path, or the table column. Shared (`Arc<str>`): a table keeps one
+    /// place per reference of every row, and they all name one of a few columns.
+    pub field: Arc<str>,
     /// The data row, for tables.
     pub row: Option<usize>,
 }
 
 impl Place {
     /// A place in a file-based format (TOML): location and field path.
-    pub fn new(location: Location, field: impl Into<String>) -> Self {
+    pub fn new(location: Location, field: impl Into<Arc<str>>) -> Self {
         Self { location, field: field.into(), row: None }
     }
 
     /// A problem at this place.
     pub fn diagnostic(&self, message: impl Into<String>) -> Diagnostic {
-        let d = Diagnostic::new(self.location.clone(), message).field(self.field.clone());
+        let d = Diagnostic::new(self.location.clone(), message).field(&*self.field);
         match self.row {
             Some(row) => d.row(row),
             None => d,

@@ -43,6 +43,7 @@ pub mod profiles;
 pub mod rank;
 pub mod scenario;
 pub mod score;
+pub mod synth;
 #[cfg(test)]
 mod test_data;
 pub mod weights;

@@ -2,6 +2,7 @@
 //! This is the only module that knows clap; it calls the library and prints what it returns.
 
 mod explain;
+mod generate;
 mod graph;
 mod import;
 mod list;
@@ -86,6 +87,8 @@ enum Command {
     Import(import::Args),
     /// Export the partner graph (neighbours, partnerships, parent areas) as DOT or JSON.
     Graph(graph::Args),
+    /// Generate a synthetic national dataset (fictional bodies, real structure) as CSV or TOML.
+    Generate(generate::Args),
     /// Show the weight of each criterion, with its position and the evidence for it.
     Weights(weights::Args),
     /// Run scenario files (weights, filters, barrier mitigation, overrides, sweeps) and compare
@@ -128,6 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(args) => list::run(&args, &cli.global),
         Command::Show(args) => show::run(&args, &cli.global),
         Command::Import(args) => import::run(&args),
+        Command::Generate(args) => generate::run(&args),
         Command::Weights(args) => weights::run(&args, &cli.global),
         Command::Scenario(args) => scenario::run(&args, &cli.global),
     }

@@ -202,8 +202,13 @@ pub fn read_table_from(
         }
     }
     missing.into_result(())?;
-    let shape =
-        TableShape { file: Arc::from(path), headers: &headers, by_field: &by_field, mapping };
+    let column_names: Vec<Arc<str>> = headers.iter().map(|h| Arc::from(h.as_str())).collect();
+    let shape = TableShape {
+        file: Arc::from(path),
+        column_names: &column_names,
+        by_field: &by_field,
+        mapping,
+    };
     let mut out =
         TableRead { rows: Vec::new(), failures: Vec::new(), n_rows: 0, unmatched_columns };
     let mut record = csv::StringRecord::new();
@@ -306,7 +311,7 @@ pub fn read_edges(path: &Path, delimiter: u8) -> Result<Vec<Edge>, Diagnostics> 
                     line: Some(line),
                     column: Some(column + 1),
                 },
-                field: headers[column].clone(),
+                field: Arc::from(headers[column].as_str()),
                 row: Some(row),
             };
             match OrganisationId::new(record.get(column).unwrap_or("")) {

@@ -18,8 +18,9 @@ use crate::profiles::{Origin, ParsedOrganisation};
 pub struct TableShape<'a> {
     /// The file, for locations.
     pub file: Arc<Path>,
-    /// The header row as written.
-    pub headers: &'a [String],
+    /// The header row as written, shared by every place that points at a column (one
+    /// allocation per column, not per reference).
+    pub column_names: &'a [Arc<str>],
     /// Per field, the column index.
     pub by_field: &'a [Option<usize>],
     /// The mapping in use.
@@ -61,8 +62,8 @@ impl<'a> RowReader<'a> {
     /// Where a field's cell is (its column header as the field name).
     pub fn place(&self, field: Field) -> Place {
         let (column, name) = match self.column(field) {
-            Some(i) => (Some(i + 1), self.shape.headers[i].clone()),
-            None => (None, format!("{field} (default)")),
+            Some(i) => (Some(i + 1), self.shape.column_names[i].clone()),
+            None => (None, Arc::from(format!("{field} (default)"))),
         };
         Place {
             location: Location { file: self.shape.file.clone(), line: Some(self.line), column },
@@ -114,9 +115,16 @@ impl<'a> RowReader<'a> {
     /// A number, allowing thousands separators and a leading pound sign.
     fn number(&mut self, field: Field) -> Option<f64> {
         let text = self.cell(field)?;
-        let cleaned: String =
-            text.trim_start_matches('£').chars().filter(|c| *c != ',' && *c != '_').collect();
-        match cleaned.parse::<f64>() {
+        // Plain numbers (the usual case) are parsed in place; only text with a pound sign or
+        // separators is cleaned into a copy first.
+        let parsed = if text.contains(['£', ',', '_']) {
+            let cleaned: String =
+                text.trim_start_matches('£').chars().filter(|c| *c != ',' && *c != '_').collect();
+            cleaned.parse::<f64>()
+        } else {
+            text.parse::<f64>()
+        };
+        match parsed {
             Ok(n) if n.is_finite() => Some(n),
             _ => {
                 self.problem(

@@ -37,6 +37,13 @@ pub trait Enumeration:
 
     /// Parses a name, ignoring case and treating spaces and hyphens as underscores.
     fn parse_name(text: &str) -> Result<Self, UnknownValue> {
+        // Text already in normal form (what generated and exported files hold) needs no
+        // normalising copy: the same answer, without an allocation per cell.
+        let normal = !text.is_empty()
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if normal && let Some(value) = Self::all().iter().copied().find(|v| v.name() == text) {
+            return Ok(value);
+        }
         let wanted = normalise_name(text);
         Self::all().iter().copied().find(|value| value.name() == wanted).ok_or_else(|| {
             UnknownValue::new(Self::WHAT, text, Self::all().iter().map(|v| v.name()))

@@ -6,6 +6,7 @@
 
 // The harness is shared API: not every helper is used by every test file yet.
 mod data;
+mod generate;
 #[allow(dead_code)]
 mod harness;
 mod rank;
