@@ -6,8 +6,9 @@
 //!
 //! The modules follow the pipeline: [`input`] (files to text) → [`profiles`] (TOML to typed
 //! profiles) → [`dataset`] (cross-checked bodies) → later stages; [`weights`] turns the survey
-//! file's priority orders into criteria weights. Every parser reports problems as
-//! [`diagnostic::Diagnostics`] that name the file, line, column and field.
+//! file's priority orders into criteria weights; [`report`] renders a ranking as one
+//! self-contained HTML page and [`serve`] serves rankings to a local web page. Every parser
+//! reports problems as [`diagnostic::Diagnostics`] that name the file, line, column and field.
 //!
 //! ```
 //! use std::path::Path;
@@ -40,7 +41,9 @@ pub mod input;
 pub mod model;
 pub mod profiles;
 pub mod rank;
+pub mod report;
 pub mod score;
+pub mod serve;
 #[cfg(test)]
 mod test_data;
 pub mod weights;
