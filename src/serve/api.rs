@@ -65,6 +65,7 @@ struct MethodMeta {
 #[derive(Debug, Serialize)]
 struct MutualMeta {
     name: &'static str,
+    label: &'static str,
     description: &'static str,
 }
 
@@ -134,7 +135,16 @@ pub fn meta(state: &AppState) -> Result<Body, ApiError> {
             .collect(),
         mutual: [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward]
             .into_iter()
-            .map(|m| MutualMeta { name: m.name(), description: mutual_description(m) })
+            .map(|m| MutualMeta {
+                name: m.name(),
+                label: match m {
+                    Mutual::Harmonic => "harmonic mean (both must want it)",
+                    Mutual::Arithmetic => "arithmetic mean",
+                    Mutual::Minimum => "the lesser view",
+                    Mutual::Forward => "this body's view only",
+                },
+                description: mutual_description(m),
+            })
             .collect(),
         default_mutual: Mutual::default(),
         default_top: crate::rank::RankSettings::default().top,

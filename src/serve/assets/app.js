@@ -486,7 +486,7 @@
     kindLabels = new Map(meta.kinds.map((k) => [k.name, k.label]));
     $('dataset-note').textContent = 'Data: ' + meta.dataset + ' (' + meta.n_bodies + ' bodies).';
     fillSelect($('method'), meta.methods, (m) => m.name, (m) => m.label + (m.citation ? ' (' + m.citation + ')' : ''));
-    fillSelect($('mutual'), meta.mutual, (m) => m.name, (m) => m.description);
+    fillSelect($('mutual'), meta.mutual, (m) => m.name, (m) => m.label);
     fillSelect($('service'), meta.services, (s) => s.name, (s) => s.label);
     fillSelect($('sector'), meta.sectors, (s) => s.name, (s) => s.label);
     fillSelect($('region'), meta.regions, (r) => r, (r) => r);
