@@ -5,10 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 // The harness is shared API: not every helper is used by every test file yet.
+mod browser;
 mod data;
 #[allow(dead_code)]
 mod harness;
 mod rank;
+mod report;
 mod robustness;
+mod serve;
 mod validate;
 mod weights;
