@@ -3,11 +3,11 @@
 //! (server-side SVG) and the web page (client-side SVG) draw this one `MapView`, so there is one
 //! projection. Pure arithmetic on coordinates: no I/O, no tiles, never panics on any input.
 //!
-//! Projection: equirectangular with the cos(latitude) scaling of the frame's centre (the "plate
-//! carrée" stretched so that a kilometre east is as long as a kilometre north at that latitude):
-//! x = (λ − λ₀)·cos φ₀·k, y = (φ₀ − φ)·k, with k = πR/180 km per degree (R the IUGG mean Earth
-//! radius). Within a frame a few hundred kilometres across, as here, lengths are true to within
-//! about 1% north–south of the centre line, enough for a scale bar.
+//! Projection: equirectangular about the ranked body, scaled by the cosine of its latitude φ₀
+//! (the "plate carrée" stretched so that a kilometre east is as long as a kilometre north
+//! there): x = (λ − λ₀)·cos φ₀·k, y = (φ₀ − φ)·k, with k = πR/180 km per degree (R the IUGG
+//! mean Earth radius). East–west lengths drift by about 1.5% per 100 km north or south of φ₀ in
+//! Britain (the change in cos φ), well within what a scale bar is read to.
 
 use serde::Serialize;
 

@@ -226,3 +226,17 @@ fn the_view_follows_the_order() {
     // Cached engines serve repeated requests with identical answers.
     assert_eq!(get(&format!("/api/view?body=adur&order={order}")).json(), reordered);
 }
+
+#[test]
+fn the_page_uses_the_report_colours_whose_contrast_is_tested() {
+    // `report::html`'s tests check these pairs against WCAG AA.
+    for declaration in [
+        "--text: #0b0c0c",
+        "--secondary: #505a5f",
+        "--link: #1d4f91",
+        "--focus: #ffdd00",
+        "--panel: #f3f2f1",
+    ] {
+        assert!(APP_CSS.contains(declaration), "{declaration}");
+    }
+}
