@@ -228,7 +228,8 @@ fn the_page_ranks_reorders_and_downloads() {
         until(
             &client,
             "the ranking",
-            "return document.querySelectorAll('#ranking tbody tr').length === 10",
+            "return document.getElementById('results').getAttribute('aria-busy') === 'false'
+               && document.querySelectorAll('#ranking tbody tr').length === 10",
         )
         .await;
         let before = ids(&js(&client, TABLE_IDS).await);
@@ -291,14 +292,19 @@ fn the_page_ranks_reorders_and_downloads() {
             .unwrap();
         let order = js(&client, "return Array.from(document.querySelectorAll('#order li')).map(l => l.dataset.name).join(',')").await;
         assert_eq!(order, PROXIMITY_LAST);
+        // Wait for the answer to the last request (the page is busy until it is shown).
         let after = until(
             &client,
             "the reordered ranking",
-            &format!("const ids = Array.from(document.querySelectorAll('#ranking tbody tr')).map(r => r.dataset.id);
-                      return location.search.includes('order=') && ids.join(',') !== {:?} ? ids : null", before.join(",")),
+            &format!(
+                "const done = document.getElementById('results').getAttribute('aria-busy') === 'false'
+                   && new URLSearchParams(location.search).get('order') === {PROXIMITY_LAST:?};
+                 return done ? Array.from(document.querySelectorAll('#ranking tbody tr')).map(r => r.dataset.id) : null"
+            ),
         )
         .await;
         let after = ids(&after);
+        assert_ne!(after, before, "the order changes the ranking");
         assert_eq!(
             js(&client, "return document.getElementById('map').getAttribute('data-candidates')")
                 .await,

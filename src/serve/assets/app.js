@@ -284,6 +284,8 @@
     if (!state.body) return;
     const mine = ++serial;
     const q = rankQuery();
+    // Busy until the answer to the latest request is shown (older answers are dropped).
+    $('results').setAttribute('aria-busy', 'true');
     $('status').textContent = 'Ranking…';
     let view;
     try {
@@ -292,12 +294,14 @@
       if (mine !== serial) return;
       $('status').textContent = 'The ranking could not be updated.';
       showError(e);
+      $('results').setAttribute('aria-busy', 'false');
       return;
     }
     if (mine !== serial) return;
     $('error').hidden = true;
     render(view, q);
     history.replaceState(null, '', '?' + q);
+    $('results').setAttribute('aria-busy', 'false');
   }
 
   function render(view, q) {
