@@ -20,8 +20,18 @@ use serde_json::{Value, json};
 
 use crate::harness::{Server, Test};
 
+/// Where Debian puts Chromium and ChromeDriver; `PARTNERMATCH_CHROMIUM` and
+/// `PARTNERMATCH_CHROMEDRIVER` point elsewhere.
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn chromium() -> String {
+    std::env::var("PARTNERMATCH_CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_owned())
+}
+
+fn chromedriver() -> String {
+    std::env::var("PARTNERMATCH_CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.to_owned())
+}
 
 /// Set to `required` to fail, not skip, when Chromium or ChromeDriver is missing.
 const REQUIRED: &str = "PARTNERMATCH_BROWSER_TESTS";
@@ -38,8 +48,8 @@ const PROXIMITY_LAST: &str = "service_fit,kind_fit,size_fit,trust,barrier_risk,s
 /// Whether the browser tools are there; prints why a test is skipped when they are not (to the
 /// real standard error, which the test harness does not capture), or fails if they must be.
 fn tools_present(test: &str) -> bool {
-    let missing: Vec<&str> =
-        [CHROMIUM, CHROMEDRIVER].into_iter().filter(|p| !Path::new(p).exists()).collect();
+    let missing: Vec<String> =
+        [chromium(), chromedriver()].into_iter().filter(|p| !Path::new(p).exists()).collect();
     if missing.is_empty() {
         return true;
     }
@@ -69,7 +79,7 @@ impl Driver {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let profile_dir = tempfile::tempdir().unwrap();
         let log = std::fs::File::create(profile_dir.path().join("chromedriver.log")).unwrap();
-        let child = Command::new(CHROMEDRIVER)
+        let child = Command::new(chromedriver())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(log)
@@ -110,7 +120,7 @@ where
         capabilities.insert(
             "goog:chromeOptions".into(),
             json!({
-                "binary": CHROMIUM,
+                "binary": chromium(),
                 // Without the networking flags Chromium keeps trying to reach Google, which the
                 // closed network refuses.
                 "args": [
