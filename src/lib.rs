@@ -7,7 +7,8 @@
 //! The modules follow the pipeline: [`input`] (files to text) → [`profiles`] (TOML to typed
 //! profiles) → [`dataset`] (cross-checked bodies) → later stages; [`weights`] turns the survey
 //! file's priority orders into criteria weights; [`scenario`] runs batches of rankings from
-//! scenario files and compares them. Every parser reports problems as
+//! scenario files and compares them; [`report`] renders a ranking as one self-contained HTML
+//! page and [`serve`] serves rankings to a local web page. Every parser reports problems as
 //! [`diagnostic::Diagnostics`] that name the file, line, column and field.
 //!
 //! ```
@@ -41,8 +42,10 @@ pub mod input;
 pub mod model;
 pub mod profiles;
 pub mod rank;
+pub mod report;
 pub mod scenario;
 pub mod score;
+pub mod serve;
 pub mod synth;
 #[cfg(test)]
 mod test_data;

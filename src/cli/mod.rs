@@ -9,8 +9,10 @@ mod list;
 mod output;
 mod rank;
 mod rank_all;
+mod report;
 mod robustness;
 mod scenario;
+mod serve;
 mod show;
 mod validate;
 mod weight_args;
@@ -77,6 +79,10 @@ enum Command {
     RankAll(rank_all::Args),
     /// How robust a ranking is when only the order of the criteria is known (SMAA).
     Robustness(robustness::Args),
+    /// Write a body's ranked partners as a self-contained HTML report with a map.
+    Report(report::Args),
+    /// Serve a local web page to search bodies, rank partners and change the weights.
+    Serve(serve::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
     /// List the bodies of the dataset, filtered.
@@ -126,6 +132,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Explain(args) => explain::run(&args, &cli.global),
         Command::RankAll(args) => rank_all::run(&args, &cli.global),
         Command::Robustness(args) => robustness::run(&args, &cli.global),
+        Command::Report(args) => report::run(&args, &cli.global),
+        Command::Serve(args) => serve::run(&args, &cli.global),
         Command::Graph(args) => graph::run(&args, &cli.global),
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),

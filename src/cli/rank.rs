@@ -5,12 +5,11 @@ use std::io::Write;
 
 use anyhow::Context as _;
 use partnermatch::engine::Engine;
-use partnermatch::export::records::{BodyRef, CandidateRecord};
+use partnermatch::export::ranking::{self as rank_export, ExplainedRanking};
 use partnermatch::filter::Filter;
-use partnermatch::model::{Criterion, Enumeration, Kind, Sector, Service, ServiceSet};
+use partnermatch::model::{Enumeration, Kind, Sector, Service, ServiceSet};
 use partnermatch::rank::RankSettings;
 use partnermatch::score::Mutual;
-use serde::Serialize;
 
 use super::output::{self, Format};
 use super::weight_args::WeightArgs;
@@ -135,24 +134,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-/// The JSON document of `rank --format json`.
-#[derive(Debug, Serialize)]
-struct RankDocument<'a> {
-    organisation: BodyRef,
-    dataset: &'a str,
-    settings: &'a RankSettings,
-    weights: Vec<WeightRow>,
-    n_eligible: usize,
-    candidates: Vec<CandidateRecord>,
-}
-
-/// The ranked body's own weights, as used for its side of every score.
-#[derive(Debug, Serialize)]
-struct WeightRow {
-    criterion: Criterion,
-    weight: f64,
-}
-
 /// Builds the engine from the global options and weighting arguments.
 pub fn engine(global: &GlobalArgs, weighting: &WeightArgs) -> anyhow::Result<Engine> {
     let dataset = super::load_dataset(global)?;
@@ -166,40 +147,14 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let engine = engine(global, &args.weighting)?;
     let subject = engine.dataset.find(&args.body)?;
     let settings = args.scoring.settings(&engine, args.top)?;
-    let ranking = engine.rank(subject, &settings);
+    let explained = ExplainedRanking::new(&engine, subject, settings);
+    let (ranking, records, settings) =
+        (&explained.ranking, &explained.records, &explained.settings);
     let orgs = engine.dataset.organisations();
-    let records: Vec<CandidateRecord> = ranking
-        .candidates
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            CandidateRecord::new(
-                i + 1,
-                &orgs[r.candidate],
-                engine.explain(subject, r.candidate, &settings),
-            )
-        })
-        .collect();
     let mut out = output::stdout();
     match args.format {
-        Format::Json => {
-            let document = RankDocument {
-                organisation: BodyRef::from(&orgs[subject]),
-                dataset: engine.dataset.description(),
-                settings: &settings,
-                weights: Criterion::all()
-                    .iter()
-                    .map(|c| WeightRow {
-                        criterion: *c,
-                        weight: engine.index.weights(subject)[c.index()],
-                    })
-                    .collect(),
-                n_eligible: ranking.n_eligible,
-                candidates: records,
-            };
-            output::write_json(&mut out, &document)?;
-        }
-        Format::Csv => write_csv(&mut out, &records).context("cannot write CSV")?,
+        Format::Json => rank_export::write_json(&mut out, &explained.document(&engine))?,
+        Format::Csv => rank_export::write_csv(&mut out, records).context("cannot write CSV")?,
         Format::Table => {
             let subject_org = &orgs[subject];
             writeln!(
@@ -225,7 +180,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
                 &["rank", "name", "kind", "distance", "score", "why"],
                 &[0, 3, 4],
             );
-            for (ranked, r) in ranking.candidates.iter().zip(&records) {
+            for (ranked, r) in ranking.candidates.iter().zip(records) {
                 let o = &orgs[ranked.candidate];
                 table.add_row([
                     r.rank.to_string(),
@@ -237,7 +192,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
                 ]);
             }
             output::print_table(&mut out, &table)?;
-            write_neutral_note(&mut out, &records)?;
+            write_neutral_note(&mut out, &explained)?;
             if records.is_empty() {
                 writeln!(
                     out,
@@ -269,20 +224,8 @@ pub fn weights_description(engine: &Engine) -> String {
 }
 
 /// Notes the criteria that had no data for any candidate, in either direction.
-fn write_neutral_note(out: &mut impl Write, records: &[CandidateRecord]) -> std::io::Result<()> {
-    if records.is_empty() {
-        return Ok(());
-    }
-    let always: Vec<&str> = Criterion::all()
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            records
-                .iter()
-                .all(|r| r.forward.criteria[*i].neutral && r.backward.criteria[*i].neutral)
-        })
-        .map(|(_, c)| c.label())
-        .collect();
+fn write_neutral_note(out: &mut impl Write, explained: &ExplainedRanking) -> std::io::Result<()> {
+    let always: Vec<&str> = explained.neutral_for_all().iter().map(|c| c.label()).collect();
     if !always.is_empty() {
         writeln!(out)?;
         writeln!(
@@ -292,46 +235,5 @@ fn write_neutral_note(out: &mut impl Write, records: &[CandidateRecord]) -> std:
             always.join(", ")
         )?;
     }
-    Ok(())
-}
-
-/// Writes the CSV of `rank`: one row per candidate, both views' values per criterion.
-fn write_csv(out: &mut impl Write, records: &[CandidateRecord]) -> anyhow::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    let mut header: Vec<String> =
-        ["rank", "id", "name", "kind", "region", "distance_km", "score", "forward", "backward"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-    for c in Criterion::all() {
-        header.push(format!("{}_forward", c.name()));
-        header.push(format!("{}_backward", c.name()));
-    }
-    header.push("neutral".to_owned());
-    header.push("reasons".to_owned());
-    writer.write_record(&header)?;
-    for r in records {
-        let mut row = vec![
-            r.rank.to_string(),
-            r.id.clone(),
-            r.name.clone(),
-            r.kind.unwrap_or("").to_owned(),
-            r.region.clone().unwrap_or_default(),
-            r.distance_km.to_string(),
-            r.score.to_string(),
-            r.forward.score.to_string(),
-            r.backward.score.to_string(),
-        ];
-        for (f, b) in r.forward.criteria.iter().zip(&r.backward.criteria) {
-            row.push(f.value.to_string());
-            row.push(b.value.to_string());
-        }
-        let neutral: Vec<&str> =
-            r.forward.criteria.iter().filter(|c| c.neutral).map(|c| c.criterion.name()).collect();
-        row.push(neutral.join(";"));
-        row.push(r.reasons.join("; "));
-        writer.write_record(&row)?;
-    }
-    writer.flush()?;
     Ok(())
 }

@@ -94,6 +94,45 @@ impl Dataset {
         }
     }
 
+    /// Bodies whose id or names contain what a person has typed so far (case, spacing and
+    /// punctuation ignored), for typeahead: exact matches first, then names that start with
+    /// it, then names with a word that starts with it, then any other match; ties by name,
+    /// then id. At most `limit` indices into `organisations()`. O(n) over the bodies.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<usize> {
+        let wanted = normalise(query);
+        if wanted.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let word_start = format!(" {wanted}");
+        let mut found: Vec<(u8, &str, usize)> = self
+            .organisations
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| {
+                let rank = names(o)
+                    .chain(std::iter::once(o.id.as_str()))
+                    .filter_map(|n| {
+                        let n = normalise(n);
+                        if n == wanted {
+                            Some(0)
+                        } else if n.starts_with(&wanted) {
+                            Some(1)
+                        } else if n.contains(&word_start) {
+                            Some(2)
+                        } else if n.contains(&wanted) {
+                            Some(3)
+                        } else {
+                            None
+                        }
+                    })
+                    .min()?;
+                Some((rank, o.name.as_str(), i))
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)).then(a.2.cmp(&b.2)));
+        found.into_iter().take(limit).map(|(_, _, i)| i).collect()
+    }
+
     /// The bodies whose names are most like `wanted` (normalised), best first.
     fn closest(&self, wanted: &str) -> Vec<usize> {
         let mut scored: Vec<(f64, usize)> = self
@@ -131,5 +170,34 @@ mod tests {
         assert_eq!(normalise("  Adur  District-Council "), "adur district council");
         assert_eq!(normalise("Brighton & Hove"), "brighton and hove");
         assert_eq!(normalise("St. Helens"), "st helens");
+    }
+
+    #[test]
+    fn search_puts_exact_and_prefix_matches_first() {
+        let dataset = Dataset::embedded().unwrap();
+        let names = |q: &str, n: usize| -> Vec<String> {
+            dataset
+                .search(q, n)
+                .into_iter()
+                .map(|i| dataset.organisations()[i].name.clone())
+                .collect()
+        };
+        assert_eq!(names("adur", 5), ["Adur District Council"]);
+        assert_eq!(names("E07000223", 5), ["Adur District Council"]);
+        let sussex = names("sussex", 10);
+        assert_eq!(
+            sussex,
+            [
+                "East Sussex County Council",
+                "Mid Sussex District Council",
+                "West Sussex County Council"
+            ]
+        );
+        let north = names("north", 3);
+        assert_eq!(north.len(), 3);
+        assert!(north.iter().all(|n| n.starts_with("North")), "{north:?}");
+        assert!(names("   ", 5).is_empty());
+        assert!(names("<script>", 5).is_empty());
+        assert!(names("adur", 0).is_empty());
     }
 }

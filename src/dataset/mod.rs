@@ -7,6 +7,7 @@
 mod check;
 mod embedded;
 mod find;
+mod sources;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,6 +19,7 @@ use crate::profiles::Parsed;
 pub use check::{Fault, FaultKind, Reference, cross_check};
 pub use embedded::{EMBEDDED_DESCRIPTION, EMBEDDED_PROFILES, EMBEDDED_PROFILES_PATH};
 pub use find::FindError;
+pub use sources::{DataSource, EMBEDDED_ATTRIBUTION, EMBEDDED_GAPS, EMBEDDED_SOURCES};
 
 /// A validated set of organisations, sorted by id.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Results out: every file the tool writes goes through `write_atomic`, so it appears whole or
 //! not at all. Exporters for each output format live beside it.
 
+pub mod ranking;
 pub mod records;
 
 use std::io::{self, Write};
@@ -26,6 +27,9 @@ pub fn thousands(n: u64) -> String {
 /// given a name (`.partnermatch-*.tmp`) and renamed over the target in the same instant. A kill
 /// at any moment leaves the previous target (or none) and no partial file. Elsewhere, or on a
 /// file system without unnamed files, a named temporary file is used and removed on failure.
+///
+/// The file gets the permissions a plain create would give: the target's own when it exists,
+/// else read-write for all less the umask (not the owner-only mode of a temporary file).
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -36,10 +40,23 @@ pub fn write_atomic(
     };
     #[cfg(target_os = "linux")]
     if let Some(file) = unnamed::create(dir)? {
+        if let Ok(meta) = std::fs::metadata(path) {
+            file.set_permissions(meta.permissions())?;
+        }
         return unnamed::write_and_publish(file, dir, path, write);
     }
-    let mut file =
-        tempfile::Builder::new().prefix(".partnermatch-").suffix(".tmp").tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".partnermatch-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Creation applies the umask to this mode, as `File::create` does.
+        let permissions = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666));
+        builder.permissions(permissions);
+    }
+    let mut file = builder.tempfile_in(dir)?;
     {
         let mut buffered = io::BufWriter::new(file.as_file_mut());
         write(&mut buffered)?;
@@ -131,5 +148,23 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
         write_atomic(&target, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    /// Reports written for colleagues were readable by their owner only (a temporary file's
+    /// mode, kept by the rename).
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_not_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("fresh.html");
+        write_atomic(&fresh, |w| w.write_all(b"x")).unwrap();
+        let plain = dir.path().join("plain.html");
+        std::fs::write(&plain, "y").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&fresh), mode(&plain), "the same as a plain create");
+        std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&plain, |w| w.write_all(b"z")).unwrap();
+        assert_eq!(mode(&plain), 0o640, "an existing file keeps its mode");
     }
 }

@@ -5,13 +5,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 // The harness is shared API: not every helper is used by every test file yet.
+mod browser;
 mod data;
 mod generate;
 #[allow(dead_code)]
 mod harness;
 mod rank;
 mod reliability;
+mod report;
 mod robustness;
 mod scenario;
+mod serve;
 mod validate;
 mod weights;

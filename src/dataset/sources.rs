@@ -1,0 +1,82 @@
+//! Where the embedded dataset's facts come from, as data that reports can show: the sources
+//! and licences of `profiles/ATTRIBUTION.md`, kept in step with it by a test. Constants only.
+
+use serde::Serialize;
+
+/// One source of the embedded dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DataSource {
+    /// What the source gives.
+    pub what: &'static str,
+    /// Who publishes it, and which file.
+    pub source: &'static str,
+    /// Its licence.
+    pub licence: &'static str,
+}
+
+/// The sources of the embedded UK councils, in the order of `profiles/ATTRIBUTION.md`.
+pub const EMBEDDED_SOURCES: &[DataSource] = &[
+    DataSource {
+        what: "council register: names, GSS codes, types, regions, centres, 2020 population, area",
+        source: "mySociety, uk_local_authority_names_and_codes (commit 67ef8b1, 2025-07-10), \
+                 built on ONS and Ordnance Survey data",
+        licence: "CC BY 4.0 (mySociety); underlying ONS/OS data under the Open Government \
+                  Licence v3",
+    },
+    DataSource {
+        what: "rural/urban profile",
+        source: "mySociety, uk_ruc (la_ruc.csv)",
+        licence: "CC BY 4.0",
+    },
+    DataSource {
+        what: "land neighbours",
+        source: "Office for National Statistics, Local-Authority-Districts-2021-neighbours, \
+                 remapped to the councils that exist after the 2023 reorganisations",
+        licence: "Crown copyright; Open Government Licence v3",
+    },
+    DataSource {
+        what: "political control as of 2026-10-08",
+        source: "Open Council Data UK figures, as republished in electionmapsuk/custom-nowcast",
+        licence: "CC BY-SA 4.0",
+    },
+];
+
+/// The attribution statement the licences ask for, from `profiles/ATTRIBUTION.md`.
+pub const EMBEDDED_ATTRIBUTION: &str = "Contains data from mySociety (CC BY 4.0); contains \
+    public sector information licensed under the Open Government Licence v3.0 (ONS, Ordnance \
+    Survey); political control from Open Council Data UK via electionmapsuk (CC BY-SA 4.0).";
+
+/// What the embedded dataset leaves unknown, from `profiles/ATTRIBUTION.md`.
+pub const EMBEDDED_GAPS: &str = "What the sources do not give is left unknown, never invented: \
+    reasons for sharing, barriers, services sought and offered, existing partnerships and ICT \
+    systems. Political control is missing for Surrey County Council, its 11 districts and the \
+    two shadow Surrey unitaries; six island councils have no land neighbours; population is a \
+    2020 estimate.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Squeezes whitespace so that wrapped Markdown compares with one-line constants.
+    fn squeeze(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn the_sources_match_the_attribution_file() {
+        let attribution =
+            squeeze(include_str!("../../profiles/ATTRIBUTION.md")).to_ascii_lowercase();
+        for source in EMBEDDED_SOURCES {
+            for fragment in [source.what, source.licence] {
+                let fragment = squeeze(fragment).to_ascii_lowercase();
+                assert!(attribution.contains(&fragment), "ATTRIBUTION.md lacks {fragment:?}");
+            }
+        }
+        for name in
+            ["uk_local_authority_names_and_codes", "uk_ruc", "electionmapsuk/custom-nowcast"]
+        {
+            assert!(attribution.contains(name), "{name}");
+        }
+        assert!(attribution.contains(&squeeze(EMBEDDED_ATTRIBUTION).to_ascii_lowercase()));
+    }
+}

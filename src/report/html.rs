@@ -1,0 +1,783 @@
+//! The report as one self-contained HTML document: inline CSS, inline SVG (the map and the
+//! bars), the ranking's JSON inline, and a Content-Security-Policy that forbids every network
+//! request, so it opens and prints anywhere with no network. Templates are `maud` macros,
+//! checked at compile time; every value spliced in is HTML-escaped by maud, and the only raw
+//! insertions (`PreEscaped`) are the compiled-in stylesheet and the JSON block, which
+//! `json_for_script` escapes for a `<script>` element. Pure: builds a string.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Serialize;
+
+use super::map::MapView;
+use super::{Report, RobustnessSummary, WeightInfo};
+use crate::dataset::{EMBEDDED_ATTRIBUTION, EMBEDDED_GAPS};
+use crate::export::records::CandidateRecord;
+use crate::model::{Criterion, Enumeration, Organisation};
+use crate::score::{Mutual, NEUTRAL};
+
+/// The report's stylesheet (screen and print).
+const STYLE: &str = include_str!("report.css");
+
+/// Nothing may be fetched: no scripts run, styles and images are inline. Opening the file
+/// cannot touch the network.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/// One colour per criterion, in `Criterion::all()` order (Tableau 10): the bars' segments.
+/// The tables beside the bars carry the same numbers as text.
+pub const CRITERION_COLOURS: [&str; Criterion::COUNT] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac",
+];
+
+/// Renders the whole report.
+pub fn render(report: &Report<'_>) -> String {
+    document(report).into_string()
+}
+
+/// Serialises a value as JSON safe to place inside a `<script>` element: `<`, `>` and `&` are
+/// written as `\u003c`, `\u003e` and `\u0026` (legal JSON string escapes, and never needed
+/// outside strings), so no text in the data can close the element or open a comment.
+pub fn json_for_script<T: Serialize + ?Sized>(value: &T) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// "0.769".
+fn score(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+/// "98.5%".
+fn percent(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+/// "7 km", or "0.4 km" when under one.
+fn km(d: f64) -> String {
+    if d < 1.0 { format!("{d:.1} km") } else { format!("{d:.0} km") }
+}
+
+/// How the two views combine, for sentences.
+pub fn mutual_description(m: Mutual) -> &'static str {
+    match m {
+        Mutual::Harmonic => "the harmonic mean of both views (both sides must want it)",
+        Mutual::Arithmetic => "the arithmetic mean of both views",
+        Mutual::Minimum => "the lesser of the two views",
+        Mutual::Forward => "the ranked body's view only",
+    }
+}
+
+fn kind_label(o: &Organisation) -> &'static str {
+    o.kind.map_or("", Enumeration::label)
+}
+
+fn document(r: &Report<'_>) -> Markup {
+    let orgs = r.engine.dataset.organisations();
+    let subject = &orgs[r.explained.subject];
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="Content-Security-Policy" content=(CONTENT_SECURITY_POLICY);
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content=(concat!("partnermatch ", env!("CARGO_PKG_VERSION")));
+                title { "Partners for " (subject.name) " · partnermatch report" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                a.skip href="#ranking" { "Skip to the ranked partners" }
+                header { (header(r, subject)) }
+                main {
+                    (map_section(r))
+                    (ranking_section(r))
+                    (candidates_section(r))
+                    (robustness_section(r))
+                    (weights_section(r))
+                    (sources_section(r))
+                }
+                footer {
+                    p {
+                        "Made by partnermatch " (env!("CARGO_PKG_VERSION")) ". Every score is the \
+                         weighted sum of ten criteria, each between 0 and 1; a criterion without \
+                         data takes the neutral value " (NEUTRAL) " and is marked \u{201c}no data\u{201d}. \
+                         The formulas are in docs/scoring.md; the ranking's numbers are also in this \
+                         file as JSON (element " code { "partnermatch-data" } ")."
+                    }
+                }
+                script type="application/json" id="partnermatch-data" {
+                    (PreEscaped(json_for_script(&r.explained.document(r.engine))))
+                }
+            }
+        }
+    }
+}
+
+fn header(r: &Report<'_>, subject: &Organisation) -> Markup {
+    let settings = &r.explained.settings;
+    let engine = r.engine;
+    let method = engine.settings.method().unwrap_or(engine.survey.method()).describe();
+    let order_source = if subject.criteria_order.is_some()
+        && !matches!(
+            engine.settings.method().unwrap_or(engine.survey.method()),
+            crate::weights::Method::Explicit(_)
+        ) {
+        "the body's own criteria order"
+    } else if engine.settings.order().is_some() {
+        "an order given by the user"
+    } else {
+        "the survey file's order"
+    };
+    let mut filters = settings.filter.describe();
+    if let Some(d) = settings.within_km {
+        push_part(&mut filters, &format!("within {} km", d));
+    }
+    if !settings.focus.is_empty() {
+        let names: Vec<&str> = settings.focus.iter().map(Enumeration::label).collect();
+        push_part(&mut filters, &format!("services {}", names.join(", ")));
+    }
+    if settings.exclude_partners {
+        push_part(&mut filters, "existing partners left out");
+    }
+    html! {
+        h1 { "Partners for " (subject.name) }
+        p.secondary {
+            (subject.id)
+            @if let Some(kind) = subject.kind { " · " (kind.label()) }
+            @if let Some(region) = &subject.region { " · " (region) }
+            @if let Some(nation) = &subject.nation {
+                @if subject.region.as_deref() != Some(nation.as_str()) { " · " (nation) }
+            }
+        }
+        dl.settings aria-label="How this ranking was made" {
+            dt { "Candidates" }
+            dd {
+                "top " (r.explained.records.len()) " of " (r.explained.ranking.n_eligible)
+                " eligible bodies"
+            }
+            dt { "Score" }
+            dd { (mutual_description(settings.mutual)) }
+            dt { "Weights" }
+            dd { (method) ", from " (order_source) " (see " a href="#weights" { "weights" } ")" }
+            dt { "Filters" }
+            dd { @if filters.is_empty() { "none" } @else { (filters) } }
+            dt { "Data" }
+            dd { (engine.dataset.description()) " (see " a href="#sources" { "sources" } ")" }
+        }
+        @if !r.neutral_for_all.is_empty() {
+            p.note {
+                "No candidate has data for "
+                (r.neutral_for_all.iter().map(|c| c.label()).collect::<Vec<_>>().join(", "))
+                ": these criteria take the neutral value " (NEUTRAL) " for everyone, so they add \
+                 the same to every score and do not change the order."
+            }
+        }
+    }
+}
+
+fn push_part(text: &mut String, part: &str) {
+    if !text.is_empty() {
+        text.push_str("; ");
+    }
+    text.push_str(part);
+}
+
+fn map_section(r: &Report<'_>) -> Markup {
+    html! {
+        section id="map" aria-labelledby="map-heading" {
+            h2 id="map-heading" { "Map" }
+            figure {
+                div.maps {
+                    (map_svg(&r.map))
+                    @if let Some(inset) = &r.map.inset {
+                        svg.inset xmlns="http://www.w3.org/2000/svg"
+                            viewBox=(format!("0 0 {} {}", inset.width, inset.height))
+                            role="img" aria-label="Overview of all bodies, with the map's area outlined" {
+                            g.inset-dots {
+                                @for p in &inset.dots { circle cx=(p[0]) cy=(p[1]) r="1.1" {} }
+                            }
+                            rect.frame x=(inset.frame.x) y=(inset.frame.y)
+                                width=(inset.frame.width) height=(inset.frame.height) {}
+                            circle.inset-subject cx=(inset.subject[0]) cy=(inset.subject[1]) r="2.5" {}
+                        }
+                    }
+                }
+                figcaption {
+                    "The star is " (r.map.subject.name) "; numbered circles are its ranked partners, "
+                    "joined to it by lines; grey dots are other bodies. North is up; the projection \
+                     is equirectangular, scaled by the cosine of the latitude, so east–west and \
+                     north–south distances match the scale bar. Drawn from each body's centre \
+                     coordinates, with no map tiles."
+                }
+            }
+        }
+    }
+}
+
+/// A five-pointed star centred on (x, y) with outer radius `r`, as an SVG path.
+fn star_path(x: f64, y: f64, r: f64) -> String {
+    let mut d = String::new();
+    for i in 0..10 {
+        let radius = if i % 2 == 0 { r } else { r * 0.45 };
+        let angle = std::f64::consts::PI * f64::from(i) / 5.0 - std::f64::consts::FRAC_PI_2;
+        let (px, py) = (x + radius * angle.cos(), y + radius * angle.sin());
+        d.push_str(&format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, px, py));
+    }
+    d.push('Z');
+    d
+}
+
+/// The main map as inline SVG.
+pub fn map_svg(map: &MapView) -> Markup {
+    let s = &map.subject;
+    // Labels near the right edge would run off the picture: anchor them on their end instead.
+    let (label_x, anchor) =
+        if s.x > map.width * 0.65 { (s.x - 14.0, "end") } else { (s.x + 14.0, "start") };
+    let bar = &map.scale_bar;
+    html! {
+        svg.map xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {} {}", map.width, map.height))
+            role="img" aria-labelledby="map-title map-desc" {
+            title id="map-title" { (map.title) }
+            desc id="map-desc" { (map.description) }
+            g.background aria-hidden="true" {
+                @for p in &map.background { circle cx=(p[0]) cy=(p[1]) r="2.5" {} }
+            }
+            g.lines aria-hidden="true" {
+                @for c in &map.candidates { line x1=(s.x) y1=(s.y) x2=(c.x) y2=(c.y) {} }
+            }
+            // Drawn from the last rank to the first, so that the best sit on top.
+            @for c in map.candidates.iter().rev() {
+                g.candidate {
+                    title { (c.title) }
+                    circle cx=(c.x) cy=(c.y) r="10" {}
+                    text x=(c.x) y=(c.y) dy="0.35em" text-anchor="middle" {
+                        (c.rank.unwrap_or(0))
+                    }
+                }
+            }
+            g.subject {
+                title { (s.title) }
+                path d=(star_path(s.x, s.y, 12.0)) {}
+                text.label x=(label_x) y=(s.y) dy="0.35em" text-anchor=(anchor) { (s.name) }
+            }
+            g.scale aria-hidden="true" {
+                line x1=(bar.x) y1=(bar.y) x2=(bar.x + bar.length) y2=(bar.y) {}
+                line x1=(bar.x) y1=(bar.y - 5.0) x2=(bar.x) y2=(bar.y) {}
+                line x1=(bar.x + bar.length) y1=(bar.y - 5.0) x2=(bar.x + bar.length) y2=(bar.y) {}
+                text x=(bar.x) y=(bar.y - 8.0) { (bar.label) }
+            }
+            text.north x=(map.width - 14.0) y="22" text-anchor="end" aria-hidden="true" { "N ↑" }
+        }
+    }
+}
+
+/// A stacked bar of a side's contributions, one coloured segment per criterion, the whole bar
+/// being a score of 1.
+fn stacked_bar(record: &CandidateRecord, width: f64) -> Markup {
+    let mut start = 0.0;
+    let segments: Vec<(f64, f64, &crate::score::CriterionExplanation)> = record
+        .forward
+        .criteria
+        .iter()
+        .map(|c| {
+            let w = (c.contribution * width).max(0.0);
+            let segment = (start, w, c);
+            start += w;
+            segment
+        })
+        .collect();
+    html! {
+        svg.stack xmlns="http://www.w3.org/2000/svg" width=(width) height="14"
+            viewBox=(format!("0 0 {width} 14")) aria-hidden="true" {
+            rect x="0" y="0" width=(width) height="14" fill="#f3f2f1" {}
+            @for (x, w, c) in segments {
+                rect x=(format!("{x:.2}")) y="0" width=(format!("{w:.2}")) height="14"
+                    fill=(CRITERION_COLOURS[c.criterion.index()])
+                    fill-opacity=(if c.neutral { "0.35" } else { "1" }) {
+                    title { (c.criterion.label()) ": " (score(c.contribution)) }
+                }
+            }
+        }
+    }
+}
+
+fn legend() -> Markup {
+    html! {
+        ul.legend aria-label="Colours of the criteria in the bars" {
+            @for c in Criterion::all() {
+                li {
+                    svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" {
+                        rect width="14" height="14" fill=(CRITERION_COLOURS[c.index()]) {}
+                    }
+                    (c.label())
+                }
+            }
+            li { span.tag { "faded" } " no data (neutral value)" }
+        }
+    }
+}
+
+fn ranking_section(r: &Report<'_>) -> Markup {
+    let orgs = r.engine.dataset.organisations();
+    let subject = &orgs[r.explained.subject];
+    let k = r.explained.records.len();
+    let chances: Vec<Option<(f64, bool)>> = match &r.robustness {
+        RobustnessSummary::Computed { shown, .. } => {
+            shown.iter().map(|c| Some((c.top_k, c.always))).collect()
+        }
+        RobustnessSummary::NotComputed(_) => vec![None; k],
+    };
+    html! {
+        section id="ranking" aria-labelledby="ranking-heading" {
+            h2 id="ranking-heading" { "Ranked partners" }
+            @if r.explained.records.is_empty() {
+                p { "No candidate passes the filters: loosen the distance, region, kind or service filters." }
+            } @else {
+                table.ranking {
+                    caption {
+                        "The top " (k) " partners for " (subject.name) ", best first. Score: "
+                        (mutual_description(r.explained.settings.mutual)) ", from 0 to 1. The bar shows \
+                         what makes up " (subject.display_name()) "'s view of each partner."
+                    }
+                    thead {
+                        tr {
+                            th.num scope="col" { "Rank" }
+                            th scope="col" { "Partner" }
+                            th scope="col" { "Kind" }
+                            th.num scope="col" { "Distance" }
+                            th.num scope="col" { "Score" }
+                            th.num scope="col" { "Chance of top " (k) }
+                            th scope="col" { "What makes the score" }
+                            th scope="col" { "Main reasons" }
+                        }
+                    }
+                    tbody {
+                        @for (record, ranked) in r.explained.records.iter().zip(&r.explained.ranking.candidates) {
+                            @let o = &orgs[ranked.candidate];
+                            @let chance = chances.get(record.rank - 1).copied().flatten();
+                            tr {
+                                td.num { (record.rank) }
+                                th scope="row" {
+                                    a href=(format!("#candidate-{}", record.rank)) { (o.name) }
+                                    @if let Some(region) = &o.region { br; span.secondary { (region) } }
+                                }
+                                td { (kind_label(o)) }
+                                td.num { (km(record.distance_km)) }
+                                td.num { (score(record.score)) }
+                                td.num {
+                                    @match chance {
+                                        Some((p, true)) => { (percent(p)) br; span.tag { "always" } }
+                                        Some((p, false)) => { (percent(p)) }
+                                        None => { "–" }
+                                    }
+                                }
+                                td { (stacked_bar(record, 160.0)) span.secondary { "view " (score(record.forward.score)) } }
+                                td {
+                                    ul.reasons {
+                                        @for reason in &record.reasons { li { (reason) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                (legend())
+            }
+        }
+    }
+}
+
+fn candidates_section(r: &Report<'_>) -> Markup {
+    let orgs = r.engine.dataset.organisations();
+    let subject = &orgs[r.explained.subject];
+    let max_weight = r.weights.iter().map(|w| w.weight).fold(0.0, f64::max).max(1e-9);
+    html! {
+        section id="candidates" aria-labelledby="candidates-heading" {
+            h2 id="candidates-heading" { "Why each partner" }
+            p {
+                "Each criterion's value (0 to 1) times its weight is its contribution to "
+                (subject.display_name()) "'s view of the partner; the contributions add up to that \
+                 view. The grey track is the weight, the most the criterion could add."
+            }
+            @for (record, ranked) in r.explained.records.iter().zip(&r.explained.ranking.candidates) {
+                @let o = &orgs[ranked.candidate];
+                article.candidate id=(format!("candidate-{}", record.rank))
+                    aria-labelledby=(format!("candidate-{}-heading", record.rank)) {
+                    h3 id=(format!("candidate-{}-heading", record.rank)) {
+                        (record.rank) ". " (record.name)
+                    }
+                    p.secondary {
+                        (record.id)
+                        @if let Some(kind) = o.kind { " · " (kind.label()) }
+                        @if let Some(region) = &record.region { " · " (region) }
+                        " · " (km(record.distance_km)) " away · score " (score(record.score))
+                        " (" (subject.display_name()) "'s view " (score(record.forward.score))
+                        ", " (o.display_name()) "'s view "
+                        (score(record.backward.score)) ")"
+                    }
+                    table.criteria {
+                        caption { "Criteria for " (record.name) ", from " (subject.display_name()) "'s view" }
+                        thead {
+                            tr {
+                                th scope="col" { "Criterion" }
+                                th.num scope="col" { "Value" }
+                                th.num scope="col" { "Weight" }
+                                th scope="col" { "Contribution" }
+                                th scope="col" { "Reason" }
+                            }
+                        }
+                        tbody {
+                            @for w in &r.weights {
+                                @if let Some(c) = record.forward.criteria.get(w.criterion.index()) {
+                                    tr.neutral[c.neutral] {
+                                        th scope="row" { (c.criterion.label()) }
+                                        td.num {
+                                            (format!("{:.2}", c.value))
+                                            @if c.neutral { span.tag { "no data" } }
+                                        }
+                                        td.num { (format!("{:.3}", c.weight)) }
+                                        td {
+                                            (contribution_bar(c.contribution, c.weight, max_weight, c.criterion))
+                                            span.num { (score(c.contribution)) }
+                                        }
+                                        td { (c.reason) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn contribution_bar(
+    contribution: f64,
+    weight: f64,
+    max_weight: f64,
+    criterion: Criterion,
+) -> Markup {
+    let width = 120.0;
+    let track = (weight / max_weight * width).clamp(0.0, width);
+    let fill = (contribution / max_weight * width).clamp(0.0, width);
+    html! {
+        svg.bar xmlns="http://www.w3.org/2000/svg" width=(width) height="12"
+            viewBox=(format!("0 0 {width} 12")) aria-hidden="true" {
+            rect x="0" y="1" width=(format!("{track:.2}")) height="10" fill="#dedfe0" {}
+            rect x="0" y="1" width=(format!("{fill:.2}")) height="10"
+                fill=(CRITERION_COLOURS[criterion.index()]) {}
+        }
+    }
+}
+
+fn robustness_section(r: &Report<'_>) -> Markup {
+    let orgs = r.engine.dataset.organisations();
+    html! {
+        section id="robustness" aria-labelledby="robustness-heading" {
+            h2 id="robustness-heading" { "How robust is this ranking?" }
+            @match &r.robustness {
+                RobustnessSummary::NotComputed(why) => {
+                    p { "The robustness figures were not computed: " (why) "." }
+                }
+                RobustnessSummary::Computed { samples, seed, k, mutual, n_eligible, n_excluded, shown, others } => {
+                    p {
+                        "The survey fixes the order of the criteria, not their exact weights. "
+                        (crate::export::thousands(*samples as u64)) " weight vectors were drawn at random, \
+                         uniformly from every weighting consistent with that order (random seed "
+                        (seed) "), and the candidates ranked under each, by " (mutual_description(*mutual))
+                        @if *mutual != r.explained.settings.mutual {
+                            " (the analysis needs a score that is linear in the weights, which "
+                            (mutual_description(r.explained.settings.mutual)) " is not)"
+                        }
+                        ". The chance of the top " (k) " is the share of those weightings under which \
+                         the partner ranks in the top " (k) "; \u{201c}always\u{201d} means proven for every \
+                         weighting, not only the ones drawn. " (n_excluded) " of " (n_eligible)
+                        " candidates were proven unable to reach the top " (k) ". Method: stochastic \
+                         multicriteria acceptability analysis (Lahdelma & Salminen 2001); see docs/robustness.md."
+                    }
+                    table.robustness {
+                        caption { "Chance of each ranked partner staying near the top when the weights vary" }
+                        thead {
+                            tr {
+                                th.num scope="col" { "Rank" }
+                                th scope="col" { "Partner" }
+                                th.num scope="col" { "Chance of top " (k) }
+                                th.num scope="col" { "Chance of first place" }
+                                th scope="col" { "In the top " (k) " under every weighting" }
+                            }
+                        }
+                        tbody {
+                            @for (record, c) in r.explained.records.iter().zip(shown) {
+                                tr {
+                                    td.num { (record.rank) }
+                                    th scope="row" { (record.name) }
+                                    td.num { (percent(c.top_k)) }
+                                    td.num { (percent(c.first)) }
+                                    td { @if c.always { "yes" } @else { "no" } }
+                                }
+                            }
+                        }
+                    }
+                    @if !others.is_empty() {
+                        p {
+                            "Other bodies that reach the top " (k) " under some weightings: "
+                            @for (i, (candidate, p)) in others.iter().take(8).enumerate() {
+                                @if i > 0 { ", " }
+                                (orgs[*candidate].name) " (" (percent(*p)) ")"
+                            }
+                            "."
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn weights_section(r: &Report<'_>) -> Markup {
+    let engine = r.engine;
+    let survey = &engine.survey;
+    let citation = survey.citation();
+    let method = engine.settings.method().unwrap_or(survey.method());
+    let reordered = r.weights.iter().any(|w| w.survey_position != Some(w.position));
+    html! {
+        section id="weights" aria-labelledby="weights-heading" {
+            h2 id="weights-heading" { "Weights and where they come from" }
+            p {
+                "The criteria are weighted by their order of priority, highest first, with "
+                (method.describe()) ". The weights sum to 1. \u{201c}Survey\u{201d} marks a place the \
+                 2011 survey published; \u{201c}judgement\u{201d} a place the project chose from the \
+                 later evidence named."
+                @if reordered {
+                    " This ranking uses a different order from the survey file's; the evidence \
+                     argues for the survey file's place, shown in brackets."
+                }
+            }
+            table.weights {
+                caption { "The criteria in order of priority, with their weights and evidence" }
+                thead {
+                    tr {
+                        th.num scope="col" { "Place" }
+                        th scope="col" { "Criterion" }
+                        th.num scope="col" { "Weight" }
+                        th scope="col" { "Basis" }
+                        th scope="col" { "Evidence" }
+                        th scope="col" { "Source" }
+                    }
+                }
+                tbody {
+                    @for w in &r.weights {
+                        (weight_row(w, reordered))
+                    }
+                }
+            }
+            p.note {
+                "Survey: " (citation.authors.as_deref().unwrap_or("")) ", "
+                "\u{201c}" (citation.title.as_deref().unwrap_or("")) "\u{201d}"
+                @if let Some(year) = citation.year { " (" (year) ")" }
+                @if let (Some(people), Some(bodies)) = (citation.respondents, citation.organisations) {
+                    "; " (people) " respondents from " (bodies) " organisations"
+                }
+                ". " (citation.note.as_deref().unwrap_or(""))
+            }
+        }
+    }
+}
+
+fn weight_row(w: &WeightInfo, reordered: bool) -> Markup {
+    html! {
+        tr {
+            td.num {
+                (w.position)
+                @if reordered { @if let Some(p) = w.survey_position { " (" (p) ")" } }
+            }
+            th scope="row" {
+                svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" {
+                    rect width="12" height="12" fill=(CRITERION_COLOURS[w.criterion.index()]) {}
+                }
+                " " (w.criterion.label())
+            }
+            td.num { (format!("{:.3}", w.weight)) }
+            td { @if let Some(basis) = w.basis { (basis.label()) } }
+            td { (w.evidence) }
+            td { (w.source) }
+        }
+    }
+}
+
+fn sources_section(r: &Report<'_>) -> Markup {
+    html! {
+        section id="sources" aria-labelledby="sources-heading" {
+            h2 id="sources-heading" { "Data sources" }
+            p { "Bodies: " (r.engine.dataset.description()) "." }
+            @if r.sources.is_empty() {
+                p {
+                    "These profiles were supplied by the user; their sources are those recorded \
+                     by whoever wrote them."
+                }
+            } @else {
+                table.sources {
+                    caption { "Where the facts about the bodies come from" }
+                    thead {
+                        tr { th scope="col" { "What" } th scope="col" { "Source" } th scope="col" { "Licence" } }
+                    }
+                    tbody {
+                        @for s in r.sources {
+                            tr { th scope="row" { (s.what) } td { (s.source) } td { (s.licence) } }
+                        }
+                    }
+                }
+                p { (EMBEDDED_ATTRIBUTION) }
+                p.note { (EMBEDDED_GAPS) " Details: profiles/ATTRIBUTION.md and data/uk/README.md." }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Dataset;
+    use crate::engine::Engine;
+    use crate::model::{LatLon, Organisation, OrganisationId, Sector};
+    use crate::report::{Report, ReportSettings};
+    use crate::weights::{Survey, WeightSettings};
+
+    const HOSTILE: &str = "<script>alert(\"x\")</script> & 'Co' </style><!--";
+
+    fn hostile_engine() -> Engine {
+        let body = |id: &str, name: &str, lat: f64, lon: f64| {
+            let mut o = Organisation::new(
+                OrganisationId::new(id).unwrap(),
+                name.to_owned(),
+                Sector::LocalGovernment,
+                LatLon::new(lat, lon).unwrap(),
+            );
+            o.region = Some(format!("{name} region"));
+            o.short_name = Some(format!("{name} short"));
+            o
+        };
+        let orgs = vec![
+            body("A1", HOSTILE, 51.0, -1.0),
+            body("B2", &format!("Partner {HOSTILE}"), 51.1, -1.1),
+            body("C3", "Plain & Simple", 51.2, -0.9),
+        ];
+        let dataset = Dataset::from_organisations(orgs, HOSTILE).unwrap();
+        Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap()
+    }
+
+    #[test]
+    fn hostile_names_are_escaped_everywhere() {
+        let engine = hostile_engine();
+        let report = Report::build(&engine, 0, &ReportSettings::default());
+        let html = report.to_html();
+        // The only script element is the JSON block, and no data closes an element early.
+        assert_eq!(html.matches("<script").count(), 1, "{html}");
+        assert_eq!(html.matches("</script>").count(), 1);
+        assert_eq!(html.matches("</style>").count(), 1);
+        assert!(!html.contains("<!--"));
+        assert!(!html.contains("alert(\"x\")"));
+        assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'Co'"));
+        assert!(html.contains("Plain &amp; Simple"));
+        // The JSON block parses back to the same names.
+        let start = html.find("id=\"partnermatch-data\">").unwrap() + 23;
+        let end = start + html[start..].find("</script>").unwrap();
+        let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(data["organisation"]["name"], HOSTILE);
+        assert_eq!(data["dataset"], HOSTILE);
+    }
+
+    #[test]
+    fn json_for_script_escapes_what_could_end_the_element() {
+        let check = |input: &str, want: &str| assert_eq!(json_for_script(input), want);
+        check("</script>", "\"\\u003c/script\\u003e\"");
+        check("a&b", "\"a\\u0026b\"");
+        check("<!--", "\"\\u003c!--\"");
+        check("\u{2028}", "\"\\u2028\"");
+        check("plain", "\"plain\"");
+        assert_eq!(json_for_script(&f64::NAN), "null");
+    }
+
+    /// WCAG 2 relative luminance of "#rrggbb".
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap()) / 255.0;
+            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn text_colours_meet_wcag_aa() {
+        // (text, background) pairs the stylesheet uses.
+        let pairs = [
+            ("#0b0c0c", "#ffffff"),
+            ("#505a5f", "#ffffff"),
+            ("#505a5f", "#f3f2f1"),
+            ("#1d4f91", "#ffffff"),
+            ("#ffffff", "#1d4f91"),
+            ("#0b0c0c", "#ffdd00"),
+            ("#0b0c0c", "#f3f2f1"),
+        ];
+        for (text, background) in pairs {
+            assert!(STYLE.contains(text) || text == "#ffffff", "{text} not in the stylesheet");
+            let ratio = contrast(text, background);
+            assert!(ratio >= 4.5, "{text} on {background}: {ratio:.2}");
+        }
+    }
+
+    #[test]
+    fn a_report_on_the_embedded_data_has_every_section() {
+        let engine = Engine::new(
+            Dataset::embedded().unwrap(),
+            Survey::embedded().unwrap(),
+            WeightSettings::default(),
+        )
+        .unwrap();
+        let adur = engine.dataset.find("Adur").unwrap();
+        let report = Report::build(&engine, adur, &ReportSettings::default());
+        let html = report.to_html();
+        for fragment in [
+            "<title>Partners for Adur District Council",
+            "Content-Security-Policy",
+            "role=\"img\" aria-labelledby=\"map-title map-desc\"",
+            "<caption>",
+            "Worthing",
+            "shares a boundary",
+            "Chance of top 10",
+            "random seed 1",
+            "2,000 weight vectors",
+            "Dixon &amp; Elston (2020)",
+            "mySociety",
+            "CC BY-SA 4.0",
+        ] {
+            assert!(html.contains(fragment), "report lacks {fragment:?}");
+        }
+        // Nothing is fetched from anywhere.
+        for bad in ["http://", "https://", "src=", "<link", "@import", "url("] {
+            let allowed = html.matches("http://www.w3.org/2000/svg").count();
+            if bad == "http://" {
+                assert_eq!(html.matches(bad).count(), allowed, "{bad}");
+            } else {
+                assert!(!html.contains(bad), "{bad}");
+            }
+        }
+    }
+}

@@ -1,0 +1,551 @@
+// partnermatch local page: search a body, rank its partners, reorder the criteria, filter,
+// download. Plain JavaScript, no build step, no third-party code. Every value from the server
+// goes into the page through textContent or an SVG attribute, never as markup.
+'use strict';
+
+(function () {
+  const SVG = 'http://www.w3.org/2000/svg';
+  const $ = (id) => document.getElementById(id);
+
+  const state = {
+    meta: null,
+    body: null, // the chosen body's id
+    order: [], // criterion names, highest priority first
+    defaultOrder: [],
+    method: '',
+    mutual: '',
+    service: '',
+    sector: '',
+    region: '',
+    withinKm: '',
+    top: '',
+    excludePartners: false,
+  };
+  let serial = 0; // the latest request; older answers are dropped
+  let searchSerial = 0;
+  let searchTimer = null;
+  let kindLabels = new Map();
+  let criterionInfo = new Map();
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function svgEl(tag, attrs, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function km(d) {
+    return d < 1 ? d.toFixed(1) + ' km' : Math.round(d) + ' km';
+  }
+
+  class ApiError extends Error {
+    constructor(body, status) {
+      super((body && body.error) || 'the server answered ' + status);
+      this.body = body || {};
+      this.status = status;
+    }
+  }
+
+  async function getJSON(url) {
+    const response = await fetch(url, { headers: { Accept: 'application/json' } });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (e) {
+      body = null;
+    }
+    if (!response.ok) throw new ApiError(body, response.status);
+    return body;
+  }
+
+  // ---- query string <-> state -------------------------------------------------------------
+
+  function rankQuery() {
+    const q = new URLSearchParams();
+    q.set('body', state.body);
+    if (state.order.join(',') !== state.defaultOrder.join(',')) q.set('order', state.order.join(','));
+    if (state.method && state.method !== state.meta.method) q.set('method', state.method);
+    if (state.mutual && state.mutual !== state.meta.default_mutual) q.set('mutual', state.mutual);
+    if (state.service) q.set('service', state.service);
+    if (state.sector) q.set('sector', state.sector);
+    if (state.region) q.set('region', state.region);
+    if (state.withinKm !== '') q.set('within_km', state.withinKm);
+    if (state.top !== '' && String(state.top) !== String(state.meta.default_top)) q.set('top', state.top);
+    if (state.excludePartners) q.set('exclude_partners', 'true');
+    return q;
+  }
+
+  function readLocation() {
+    const q = new URLSearchParams(window.location.search);
+    const names = new Set(state.defaultOrder);
+    const order = (q.get('order') || '').split(',').filter((n) => names.has(n));
+    if (order.length === names.size && new Set(order).size === names.size) state.order = order;
+    state.method = q.get('method') || state.meta.method;
+    state.mutual = q.get('mutual') || state.meta.default_mutual;
+    state.service = q.get('service') || '';
+    state.sector = q.get('sector') || '';
+    state.region = q.get('region') || '';
+    state.withinKm = q.get('within_km') || '';
+    state.top = q.get('top') || String(state.meta.default_top);
+    state.excludePartners = q.get('exclude_partners') === 'true';
+    return q.get('body');
+  }
+
+  function syncControls() {
+    $('method').value = state.method;
+    $('mutual').value = state.mutual;
+    $('service').value = state.service;
+    $('sector').value = state.sector;
+    $('region').value = state.region;
+    $('within-km').value = state.withinKm;
+    $('top').value = state.top;
+    $('exclude-partners').checked = state.excludePartners;
+  }
+
+  // ---- controls -----------------------------------------------------------------------------
+
+  function fillSelect(select, items, value, label) {
+    for (const item of items) select.appendChild(el('option', { value: value(item) }, label(item)));
+  }
+
+  function swatch(colour) {
+    const s = svgEl('svg', { width: 12, height: 12, viewBox: '0 0 12 12', 'aria-hidden': 'true', class: 'swatch' });
+    s.appendChild(svgEl('rect', { width: 12, height: 12, fill: colour }));
+    return s;
+  }
+
+  function renderOrder(focus) {
+    const list = $('order');
+    clear(list);
+    state.order.forEach((name, i) => {
+      const info = criterionInfo.get(name);
+      const li = el('li', { draggable: 'true', 'data-name': name });
+      const label = el('span', { class: 'name' });
+      label.appendChild(swatch(info.colour));
+      label.appendChild(el('span', {}, info.label));
+      const weight = el('span', { class: 'weight', 'data-weight-for': name });
+      label.appendChild(weight);
+      li.appendChild(label);
+      const up = el('button', { type: 'button', class: 'up', 'aria-label': 'Move ' + info.label + ' up' }, '↑');
+      const down = el('button', { type: 'button', class: 'down', 'aria-label': 'Move ' + info.label + ' down' }, '↓');
+      up.disabled = i === 0;
+      down.disabled = i === state.order.length - 1;
+      up.addEventListener('click', () => move(name, -1));
+      down.addEventListener('click', () => move(name, +1));
+      li.appendChild(up);
+      li.appendChild(down);
+      li.addEventListener('dragstart', (e) => {
+        e.dataTransfer.setData('text/plain', name);
+        e.dataTransfer.effectAllowed = 'move';
+        li.classList.add('dragging');
+      });
+      li.addEventListener('dragend', () => {
+        li.classList.remove('dragging');
+        for (const other of list.children) other.classList.remove('drop-target');
+      });
+      li.addEventListener('dragover', (e) => {
+        e.preventDefault();
+        li.classList.add('drop-target');
+      });
+      li.addEventListener('dragleave', () => li.classList.remove('drop-target'));
+      li.addEventListener('drop', (e) => {
+        e.preventDefault();
+        const dragged = e.dataTransfer.getData('text/plain');
+        if (!dragged || dragged === name || !state.order.includes(dragged)) return;
+        const without = state.order.filter((n) => n !== dragged);
+        without.splice(without.indexOf(name), 0, dragged);
+        state.order = without;
+        renderOrder();
+        announce('Moved ' + criterionInfo.get(dragged).label + ' to place ' + (state.order.indexOf(dragged) + 1));
+        update();
+      });
+      list.appendChild(li);
+      if (focus && focus.name === name) {
+        const target = focus.dir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down);
+        target.focus();
+      }
+    });
+  }
+
+  function move(name, dir) {
+    const i = state.order.indexOf(name);
+    const j = i + dir;
+    if (i < 0 || j < 0 || j >= state.order.length) return;
+    const order = state.order.slice();
+    order[i] = order[j];
+    order[j] = name;
+    state.order = order;
+    renderOrder({ name, dir });
+    announce(criterionInfo.get(name).label + ' moved to place ' + (j + 1));
+    update();
+  }
+
+  function announce(text) {
+    $('status').textContent = text;
+  }
+
+  // ---- search -------------------------------------------------------------------------------
+
+  function hideResults() {
+    const list = $('search-results');
+    list.hidden = true;
+    clear(list);
+  }
+
+  async function search(text) {
+    const mine = ++searchSerial;
+    const list = $('search-results');
+    if (!text.trim()) {
+      hideResults();
+      return;
+    }
+    let data;
+    try {
+      data = await getJSON('/api/bodies?' + new URLSearchParams({ q: text, limit: '10' }));
+    } catch (e) {
+      showError(e);
+      return;
+    }
+    if (mine !== searchSerial) return;
+    clear(list);
+    if (data.bodies.length === 0) {
+      list.appendChild(el('li', { class: 'none' }, 'No body matches'));
+    }
+    for (const body of data.bodies) {
+      const li = el('li');
+      const button = el('button', { type: 'button', 'data-id': body.id });
+      button.appendChild(el('span', { class: 'main' }, body.name));
+      const sub = [body.id, body.kind, body.region].filter(Boolean).join(' · ');
+      button.appendChild(el('span', { class: 'sub' }, sub));
+      button.addEventListener('click', () => choose(body));
+      button.addEventListener('keydown', (e) => resultKey(e, li));
+      li.appendChild(button);
+      list.appendChild(li);
+    }
+    list.hidden = false;
+  }
+
+  function resultKey(e, li) {
+    if (e.key === 'ArrowDown' && li.nextElementSibling) {
+      e.preventDefault();
+      li.nextElementSibling.querySelector('button').focus();
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (li.previousElementSibling) li.previousElementSibling.querySelector('button').focus();
+      else $('search').focus();
+    } else if (e.key === 'Escape') {
+      hideResults();
+      $('search').focus();
+    }
+  }
+
+  function choose(body) {
+    state.body = body.id;
+    $('search').value = body.name;
+    hideResults();
+    update();
+  }
+
+  // ---- ranking ------------------------------------------------------------------------------
+
+  function showError(e) {
+    const box = $('error');
+    clear(box);
+    const body = (e && e.body) || {};
+    box.appendChild(el('p', {}, (e && e.message) || 'something went wrong'));
+    if (body.parameter) box.appendChild(el('p', {}, 'Parameter: ' + body.parameter));
+    if (body.help) box.appendChild(el('p', {}, body.help));
+    if (Array.isArray(body.closest) && body.closest.length) {
+      const list = el('ul', { class: 'closest', 'aria-label': 'Closest bodies' });
+      for (const b of body.closest) {
+        const li = el('li');
+        const button = el('button', { type: 'button', class: 'secondary-button' }, b.name + ' (' + b.id + ')');
+        button.addEventListener('click', () => choose(b));
+        li.appendChild(button);
+        list.appendChild(li);
+      }
+      box.appendChild(list);
+    }
+    box.hidden = false;
+  }
+
+  async function update() {
+    if (!state.body) return;
+    const mine = ++serial;
+    const q = rankQuery();
+    // Busy until the answer to the latest request is shown (older answers are dropped).
+    $('results').setAttribute('aria-busy', 'true');
+    $('status').textContent = 'Ranking…';
+    let view;
+    try {
+      view = await getJSON('/api/view?' + q);
+    } catch (e) {
+      if (mine !== serial) return;
+      $('status').textContent = 'The ranking could not be updated.';
+      showError(e);
+      $('results').setAttribute('aria-busy', 'false');
+      return;
+    }
+    if (mine !== serial) return;
+    $('error').hidden = true;
+    render(view, q);
+    history.replaceState(null, '', '?' + q);
+    $('results').setAttribute('aria-busy', 'false');
+  }
+
+  function render(view, q) {
+    const doc = view.ranking;
+    const n = doc.candidates.length;
+    $('result').hidden = false;
+    $('result-heading').textContent = 'Partners for ' + view.subject.name;
+    if (document.activeElement !== $('search')) $('search').value = view.subject.name;
+    const summary = 'Top ' + n + ' of ' + doc.n_eligible + ' eligible bodies. Score: ' + view.mutual +
+      '. Weights: ' + view.method + '.' +
+      (view.own_order ? ' This body has its own criteria order in its profile, so the order here changes only the other bodies\u2019 view.' : '');
+    $('result-summary').textContent = summary;
+    const download = new URLSearchParams(q);
+    download.set('format', 'csv');
+    $('download-csv').setAttribute('href', '/api/rank?' + download);
+    download.set('format', 'json');
+    $('download-json').setAttribute('href', '/api/rank?' + download);
+    drawMap(view.map);
+    drawTable(view, doc);
+    drawWeights(view);
+    const neutral = view.neutral_for_all.map((c) => criterionInfo.get(c).label);
+    $('neutral-note').textContent = neutral.length
+      ? 'No candidate has data for ' + neutral.join(', ') + ': these take the neutral value 0.5 for everyone and do not change the order.'
+      : '';
+    $('status').textContent = n
+      ? 'Showing ' + n + ' partners for ' + view.subject.name + '; first: ' + doc.candidates[0].name + '.'
+      : 'No candidate passes the filters for ' + view.subject.name + '.';
+  }
+
+  function drawTable(view, doc) {
+    $('ranking-caption').textContent = 'The top ' + doc.candidates.length + ' partners for ' +
+      view.subject.name + ', best first. The bar shows what makes up ' + view.subject.name + '\u2019s view of each.';
+    const tbody = $('ranking').tBodies[0];
+    clear(tbody);
+    for (const c of doc.candidates) {
+      const tr = el('tr', { 'data-id': c.id });
+      tr.appendChild(el('td', { class: 'num' }, c.rank));
+      const th = el('th', { scope: 'row' }, c.name);
+      if (c.region) {
+        th.appendChild(el('br'));
+        th.appendChild(el('span', { class: 'secondary' }, c.region));
+      }
+      tr.appendChild(th);
+      tr.appendChild(el('td', {}, kindLabels.get(c.kind) || c.kind || ''));
+      tr.appendChild(el('td', { class: 'num' }, km(c.distance_km)));
+      tr.appendChild(el('td', { class: 'num' }, c.score.toFixed(3)));
+      const bar = el('td');
+      bar.appendChild(stackedBar(c.forward.criteria, 160));
+      bar.appendChild(el('span', { class: 'secondary' }, 'view ' + c.forward.score.toFixed(3)));
+      tr.appendChild(bar);
+      const reasons = el('td');
+      const ul = el('ul', { class: 'reasons' });
+      for (const r of c.reasons) ul.appendChild(el('li', {}, r));
+      reasons.appendChild(ul);
+      tr.appendChild(reasons);
+      tbody.appendChild(tr);
+    }
+  }
+
+  function stackedBar(criteria, width) {
+    const s = svgEl('svg', { class: 'stack', width, height: 14, viewBox: '0 0 ' + width + ' 14', 'aria-hidden': 'true' });
+    s.appendChild(svgEl('rect', { x: 0, y: 0, width, height: 14, fill: '#f3f2f1' }));
+    let x = 0;
+    for (const c of criteria) {
+      const w = Math.max(0, c.contribution * width);
+      const info = criterionInfo.get(c.criterion);
+      const rect = svgEl('rect', { x: x.toFixed(2), y: 0, width: w.toFixed(2), height: 14, fill: info.colour, 'fill-opacity': c.neutral ? 0.35 : 1 });
+      rect.appendChild(svgEl('title', {}, info.label + ': ' + c.contribution.toFixed(3)));
+      s.appendChild(rect);
+      x += w;
+    }
+    return s;
+  }
+
+  function drawWeights(view) {
+    $('weights-caption').textContent = 'Weights of ' + view.subject.name + ', in the order they come from (' + view.method + ')';
+    const tbody = $('weights').tBodies[0];
+    clear(tbody);
+    for (const w of view.weights) {
+      const tr = el('tr');
+      tr.appendChild(el('td', { class: 'num' }, w.position));
+      const th = el('th', { scope: 'row' });
+      th.appendChild(swatch(criterionInfo.get(w.criterion).colour));
+      th.appendChild(document.createTextNode(' ' + w.label));
+      tr.appendChild(th);
+      tr.appendChild(el('td', { class: 'num' }, w.weight.toFixed(3)));
+      tbody.appendChild(tr);
+    }
+    for (const w of view.weights) {
+      const span = document.querySelector('[data-weight-for="' + w.criterion + '"]');
+      if (span) span.textContent = w.weight.toFixed(3);
+    }
+  }
+
+  function starPath(x, y, r) {
+    let d = '';
+    for (let i = 0; i < 10; i++) {
+      const radius = i % 2 === 0 ? r : r * 0.45;
+      const a = Math.PI * i / 5 - Math.PI / 2;
+      d += (i === 0 ? 'M' : 'L') + (x + radius * Math.cos(a)).toFixed(1) + ',' + (y + radius * Math.sin(a)).toFixed(1);
+    }
+    return d + 'Z';
+  }
+
+  function drawMap(map) {
+    const root = $('map');
+    root.setAttribute('viewBox', '0 0 ' + map.width + ' ' + map.height);
+    root.setAttribute('data-subject', map.subject.id);
+    root.setAttribute('data-candidates', map.candidates.map((c) => c.id).join(','));
+    for (const node of Array.from(root.childNodes)) {
+      if (node.id !== 'map-title' && node.id !== 'map-desc') root.removeChild(node);
+    }
+    $('map-title').textContent = map.title;
+    $('map-desc').textContent = map.description;
+    const background = svgEl('g', { class: 'background', 'aria-hidden': 'true' });
+    for (const p of map.background) background.appendChild(svgEl('circle', { cx: p[0], cy: p[1], r: 2.5 }));
+    root.appendChild(background);
+    const s = map.subject;
+    const lines = svgEl('g', { class: 'lines', 'aria-hidden': 'true' });
+    for (const c of map.candidates) lines.appendChild(svgEl('line', { x1: s.x, y1: s.y, x2: c.x, y2: c.y }));
+    root.appendChild(lines);
+    for (const c of map.candidates.slice().reverse()) {
+      const g = svgEl('g', { class: 'candidate', 'data-id': c.id });
+      g.appendChild(svgEl('title', {}, c.title));
+      g.appendChild(svgEl('circle', { cx: c.x, cy: c.y, r: 10 }));
+      g.appendChild(svgEl('text', { x: c.x, y: c.y, dy: '0.35em', 'text-anchor': 'middle' }, c.rank));
+      root.appendChild(g);
+    }
+    const subject = svgEl('g', { class: 'subject' });
+    subject.appendChild(svgEl('title', {}, s.title));
+    subject.appendChild(svgEl('path', { d: starPath(s.x, s.y, 12) }));
+    const right = s.x > map.width * 0.65;
+    subject.appendChild(svgEl('text', { class: 'label', x: right ? s.x - 14 : s.x + 14, y: s.y, dy: '0.35em', 'text-anchor': right ? 'end' : 'start' }, s.name));
+    root.appendChild(subject);
+    const bar = map.scale_bar;
+    const scale = svgEl('g', { class: 'scale', 'aria-hidden': 'true' });
+    scale.appendChild(svgEl('line', { x1: bar.x, y1: bar.y, x2: bar.x + bar.length, y2: bar.y }));
+    scale.appendChild(svgEl('line', { x1: bar.x, y1: bar.y - 5, x2: bar.x, y2: bar.y }));
+    scale.appendChild(svgEl('line', { x1: bar.x + bar.length, y1: bar.y - 5, x2: bar.x + bar.length, y2: bar.y }));
+    scale.appendChild(svgEl('text', { x: bar.x, y: bar.y - 8 }, bar.label));
+    root.appendChild(scale);
+    root.appendChild(svgEl('text', { class: 'north', x: map.width - 14, y: 22, 'text-anchor': 'end', 'aria-hidden': 'true' }, 'N \u2191'));
+
+    const inset = $('inset');
+    clear(inset);
+    if (!map.inset) {
+      inset.setAttribute('hidden', '');
+      return;
+    }
+    inset.removeAttribute('hidden');
+    const i = map.inset;
+    inset.setAttribute('viewBox', '0 0 ' + i.width + ' ' + i.height);
+    const dots = svgEl('g', { class: 'inset-dots' });
+    for (const p of i.dots) dots.appendChild(svgEl('circle', { cx: p[0], cy: p[1], r: 1.1 }));
+    inset.appendChild(dots);
+    inset.appendChild(svgEl('rect', { class: 'frame', x: i.frame.x, y: i.frame.y, width: i.frame.width, height: i.frame.height }));
+    inset.appendChild(svgEl('circle', { class: 'inset-subject', cx: i.subject[0], cy: i.subject[1], r: 2.5 }));
+  }
+
+  function drawLegend() {
+    const legend = $('legend');
+    clear(legend);
+    for (const c of state.meta.criteria) {
+      const li = el('li');
+      li.appendChild(swatch(c.colour));
+      li.appendChild(document.createTextNode(c.label));
+      legend.appendChild(li);
+    }
+    legend.appendChild(el('li', {}, 'faded: no data (neutral value)'));
+  }
+
+  // ---- start ----------------------------------------------------------------------------
+
+  async function start() {
+    let meta;
+    try {
+      meta = await getJSON('/api/meta');
+    } catch (e) {
+      showError(e);
+      return;
+    }
+    state.meta = meta;
+    state.defaultOrder = meta.order.flat();
+    state.order = state.defaultOrder.slice();
+    criterionInfo = new Map(meta.criteria.map((c) => [c.name, c]));
+    kindLabels = new Map(meta.kinds.map((k) => [k.name, k.label]));
+    $('dataset-note').textContent = 'Data: ' + meta.dataset + ' (' + meta.n_bodies + ' bodies).';
+    fillSelect($('method'), meta.methods, (m) => m.name, (m) => m.label + (m.citation ? ' (' + m.citation + ')' : ''));
+    fillSelect($('mutual'), meta.mutual, (m) => m.name, (m) => m.label);
+    fillSelect($('service'), meta.services, (s) => s.name, (s) => s.label);
+    fillSelect($('sector'), meta.sectors, (s) => s.name, (s) => s.label);
+    fillSelect($('region'), meta.regions, (r) => r, (r) => r);
+    $('top').max = meta.max_top;
+    const body = readLocation();
+    syncControls();
+    renderOrder();
+    drawLegend();
+
+    const input = $('search');
+    input.addEventListener('input', () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => search(input.value), 120);
+    });
+    input.addEventListener('keydown', (e) => {
+      const list = $('search-results');
+      const first = list.querySelector('button');
+      if (e.key === 'ArrowDown' && first) {
+        e.preventDefault();
+        first.focus();
+      } else if (e.key === 'Enter' && first) {
+        e.preventDefault();
+        first.click();
+      } else if (e.key === 'Escape') {
+        hideResults();
+      }
+    });
+    $('order-reset').addEventListener('click', () => {
+      state.order = state.defaultOrder.slice();
+      renderOrder();
+      announce('Criteria order reset to the survey order');
+      update();
+    });
+    const bind = (id, key, event, read) => {
+      $(id).addEventListener(event, () => {
+        state[key] = read($(id));
+        update();
+      });
+    };
+    bind('method', 'method', 'change', (e) => e.value);
+    bind('mutual', 'mutual', 'change', (e) => e.value);
+    bind('service', 'service', 'change', (e) => e.value);
+    bind('sector', 'sector', 'change', (e) => e.value);
+    bind('region', 'region', 'change', (e) => e.value);
+    bind('within-km', 'withinKm', 'change', (e) => e.value.trim());
+    bind('top', 'top', 'change', (e) => e.value.trim());
+    bind('exclude-partners', 'excludePartners', 'change', (e) => e.checked);
+
+    if (body) {
+      state.body = body;
+      input.value = body;
+      update();
+    }
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

@@ -1,0 +1,713 @@
+//! The web API's query parameters: raw `name=value` pairs from a URL turned into validated
+//! settings, or an `ApiError` that names the parameter at fault and says how to fix it. The
+//! boundary between what a browser sends and the library's types; nothing here touches a file,
+//! and no parameter names a path.
+
+use serde::Serialize;
+
+use crate::dataset::{Dataset, FindError};
+use crate::filter::Filter;
+use crate::model::{Enumeration, Kind, Sector, Service, ServiceSet, closest};
+use crate::rank::RankSettings;
+use crate::score::Mutual;
+use crate::weights::{Method, MethodName, WeightSettings, parse_order};
+
+/// The most candidates one request may ask for.
+pub const MAX_TOP: usize = 100;
+
+/// The most bodies a search returns.
+pub const MAX_LIMIT: usize = 50;
+
+/// The parameters of `/api/rank` and `/api/view`.
+pub const RANK_PARAMETERS: &[&str] = &[
+    "body",
+    "order",
+    "method",
+    "exponent",
+    "mutual",
+    "service",
+    "sector",
+    "kind",
+    "region",
+    "nation",
+    "within_km",
+    "exclude_partners",
+    "top",
+    "format",
+];
+
+/// The parameters of `/api/bodies`.
+pub const SEARCH_PARAMETERS: &[&str] = &["q", "limit"];
+
+/// A body named in an error: id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// Stable id.
+    pub id: String,
+    /// Official name.
+    pub name: String,
+}
+
+/// A request the API refuses: the HTTP status, the message, the parameter at fault and how to
+/// fix it. Serialised as the JSON body of the error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{error}")]
+pub struct ApiError {
+    /// The HTTP status code (400 bad input, 404 unknown body or page).
+    #[serde(skip)]
+    pub status: u16,
+    /// What is wrong.
+    pub error: String,
+    /// The query parameter at fault, if one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<&'static str>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The closest bodies, for an unknown or ambiguous body.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub closest: Vec<Suggestion>,
+}
+
+impl ApiError {
+    /// A 400 about one parameter.
+    pub fn bad(parameter: &'static str, error: impl Into<String>, help: impl Into<String>) -> Self {
+        Self {
+            status: 400,
+            error: error.into(),
+            parameter: Some(parameter),
+            help: Some(help.into()),
+            closest: Vec::new(),
+        }
+    }
+
+    /// A 404 for a path that is not a page or an endpoint.
+    pub fn no_page(path: &str) -> Self {
+        Self {
+            status: 404,
+            error: format!("there is no page at {path}"),
+            parameter: None,
+            help: Some(
+                "the page is at /; the API is /api/meta, /api/bodies?q=, /api/rank?body= and \
+                 /api/view?body="
+                    .to_owned(),
+            ),
+            closest: Vec::new(),
+        }
+    }
+
+    /// A 500: a bug, said plainly.
+    pub fn internal(what: impl Into<String>) -> Self {
+        Self {
+            status: 500,
+            error: format!("internal error: {}", what.into()),
+            parameter: None,
+            help: Some("this is a bug in partnermatch; please report it with the URL".to_owned()),
+            closest: Vec::new(),
+        }
+    }
+
+    /// The error for a body name that does not pick one body: 404 with the closest bodies when
+    /// nothing matches, 400 with every match when several do.
+    pub fn from_find(err: FindError) -> Self {
+        let list = |bodies: Vec<(String, String)>| {
+            bodies.into_iter().map(|(id, name)| Suggestion { id, name }).collect()
+        };
+        match err {
+            FindError::Unknown { query, closest } => Self {
+                status: 404,
+                error: format!("no body matches \"{query}\""),
+                parameter: Some("body"),
+                help: Some(if closest.is_empty() {
+                    "give a body's id or name; /api/bodies?q= searches by part of a name".to_owned()
+                } else {
+                    "did you mean one of the closest bodies listed? give its id".to_owned()
+                }),
+                closest: list(closest),
+            },
+            FindError::Ambiguous { query, matches } => Self {
+                status: 400,
+                error: format!("\"{query}\" matches {} bodies", matches.len()),
+                parameter: Some("body"),
+                help: Some("give the id of the one you mean".to_owned()),
+                closest: list(matches),
+            },
+        }
+    }
+}
+
+/// The raw pairs of a query string, checked against the parameters an endpoint knows: an
+/// unknown name is refused (with the closest known one), and so is a single-valued parameter
+/// given twice. Empty values count as absent, as an empty form field does.
+#[derive(Debug)]
+pub struct Params<'a> {
+    pairs: &'a [(String, String)],
+}
+
+impl<'a> Params<'a> {
+    /// Checks every name against `known`; `lists` may be repeated.
+    pub fn new(
+        pairs: &'a [(String, String)],
+        known: &[&'static str],
+        lists: &[&str],
+    ) -> Result<Self, ApiError> {
+        for (i, (name, _)) in pairs.iter().enumerate() {
+            let Some(known_name) = known.iter().copied().find(|k| *k == name) else {
+                let shown: String = name.chars().take(40).collect();
+                let help = match closest(name, known.iter().copied()) {
+                    Some(near) => {
+                        format!("did you mean \"{near}\"? known parameters: {}", known.join(", "))
+                    }
+                    None => format!("known parameters: {}", known.join(", ")),
+                };
+                return Err(ApiError {
+                    status: 400,
+                    error: format!("unknown parameter \"{shown}\""),
+                    parameter: None,
+                    help: Some(help),
+                    closest: Vec::new(),
+                });
+            };
+            if !lists.contains(&known_name) && pairs[..i].iter().any(|(n, _)| n == name) {
+                return Err(ApiError::bad(
+                    known_name,
+                    format!("{known_name} is given more than once"),
+                    format!("give {known_name} once"),
+                ));
+            }
+        }
+        Ok(Self { pairs })
+    }
+
+    /// The value of a single-valued parameter, if given and not empty.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        self.pairs.iter().find(|(n, v)| n == name && !v.trim().is_empty()).map(|(_, v)| v.trim())
+    }
+
+    /// Every value of a list parameter; with `split`, values are also split at commas.
+    pub fn all(&self, name: &str, split: bool) -> Vec<&'a str> {
+        self.pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .flat_map(
+                |(_, v)| {
+                    if split { v.split(',').collect::<Vec<_>>() } else { vec![v.as_str()] }
+                },
+            )
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+}
+
+/// The download format of `/api/rank`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The JSON document of `rank --format json`.
+    Json,
+    /// The CSV of `rank --format csv`.
+    Csv,
+}
+
+/// A validated ranking request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankRequest {
+    /// The ranked body's index.
+    pub subject: usize,
+    /// The weighting asked for, or `None` for the server's own.
+    pub weights: Option<WeightSettings>,
+    /// Candidates, filters and the mutual score.
+    pub settings: RankSettings,
+    /// The download format.
+    pub format: Format,
+}
+
+fn parse_list<T: Enumeration>(
+    params: &Params<'_>,
+    parameter: &'static str,
+) -> Result<Vec<T>, ApiError> {
+    let mut out = Vec::new();
+    for value in params.all(parameter, true) {
+        let parsed =
+            T::parse_name(value).map_err(|e| ApiError::bad(parameter, e.message(), e.help()))?;
+        if !out.contains(&parsed) {
+            out.push(parsed);
+        }
+    }
+    Ok(out)
+}
+
+fn parse_mutual(text: &str) -> Result<Mutual, ApiError> {
+    match text.to_ascii_lowercase().as_str() {
+        "harmonic" => Ok(Mutual::Harmonic),
+        "arithmetic" => Ok(Mutual::Arithmetic),
+        "minimum" => Ok(Mutual::Minimum),
+        "forward" => Ok(Mutual::Forward),
+        _ => Err(ApiError::bad(
+            "mutual",
+            format!("unknown mutual score \"{text}\""),
+            "use harmonic (the default), arithmetic, minimum or forward",
+        )),
+    }
+}
+
+fn parse_bool(parameter: &'static str, text: &str) -> Result<bool, ApiError> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ApiError::bad(
+            parameter,
+            format!("{parameter} must be true or false, not \"{text}\""),
+            format!("use {parameter}=true or {parameter}=false"),
+        )),
+    }
+}
+
+/// Parses the weighting parameters against the server's own settings: `order` and `method`
+/// replace the server's, `exponent` goes with `method=rank_exponent`. `None` when neither is
+/// given. Explicit weights are not offered over the web.
+fn parse_weights(
+    params: &Params<'_>,
+    base: &WeightSettings,
+) -> Result<Option<WeightSettings>, ApiError> {
+    let order = params
+        .get("order")
+        .map(|text| {
+            parse_order(text).map_err(|e| {
+                ApiError::bad(
+                    "order",
+                    format!("invalid order: {e}"),
+                    "list the ten criteria highest priority first, separated by commas; join \
+                     tied criteria with + (see /api/meta for their names)",
+                )
+            })
+        })
+        .transpose()?;
+    let exponent = params
+        .get("exponent")
+        .map(|text| {
+            text.parse::<f64>().map_err(|_| {
+                ApiError::bad(
+                    "exponent",
+                    format!("exponent must be a number, not \"{text}\""),
+                    "use a number of at least 0, for example exponent=2",
+                )
+            })
+        })
+        .transpose()?;
+    let method = match params.get("method") {
+        None => None,
+        Some(text) => {
+            let name = MethodName::parse(text)
+                .map_err(|e| ApiError::bad("method", e.message(), e.help()))?;
+            Some(match name {
+                MethodName::Explicit => {
+                    return Err(ApiError::bad(
+                        "method",
+                        "explicit weights are not offered here",
+                        "choose a rank-based method, or use partnermatch rank --weights",
+                    ));
+                }
+                MethodName::RankExponent => {
+                    Method::rank_exponent(exponent.unwrap_or(Method::DEFAULT_EXPONENT)).map_err(
+                        |e| ApiError::bad("exponent", e.to_string(), "use a number of at least 0"),
+                    )?
+                }
+                other => Method::from_name(other).map_err(|e| {
+                    ApiError::bad("method", e.to_string(), "choose a rank-based method")
+                })?,
+            })
+        }
+    };
+    if exponent.is_some() && !matches!(method, Some(Method::RankExponent { .. })) {
+        return Err(ApiError::bad(
+            "exponent",
+            "exponent applies only to method=rank_exponent",
+            "add method=rank_exponent, or drop exponent",
+        ));
+    }
+    if order.is_none() && method.is_none() {
+        return Ok(None);
+    }
+    let order = order.or_else(|| base.order().cloned());
+    let method = method.or_else(|| base.method().cloned());
+    WeightSettings::new(order, method).map(Some).map_err(|e| {
+        ApiError::bad(
+            "order",
+            format!("the order and method do not fit together: {e}"),
+            "give an order of all ten criteria, or another method",
+        )
+    })
+}
+
+impl RankRequest {
+    /// Validates the parameters of `/api/rank` or `/api/view` (`allow_format` only for the
+    /// former) against a dataset and the server's weighting.
+    pub fn parse(
+        pairs: &[(String, String)],
+        dataset: &Dataset,
+        base: &WeightSettings,
+        allow_format: bool,
+    ) -> Result<Self, ApiError> {
+        let known: Vec<&'static str> =
+            RANK_PARAMETERS.iter().copied().filter(|p| allow_format || *p != "format").collect();
+        let params =
+            Params::new(pairs, &known, &["service", "sector", "kind", "region", "nation"])?;
+        let weights = parse_weights(&params, base)?;
+        let top = match params.get("top") {
+            None => RankSettings::default().top,
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if (1..=MAX_TOP).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::bad(
+                        "top",
+                        format!("top must be a whole number from 1 to {MAX_TOP}, not \"{text}\""),
+                        "for example top=10",
+                    ));
+                }
+            },
+        };
+        let within_km = params
+            .get("within_km")
+            .map(|text| match text.parse::<f64>() {
+                Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
+                _ => Err(ApiError::bad(
+                    "within_km",
+                    format!("within_km must be a distance in km of at least 0, not \"{text}\""),
+                    "for example within_km=50, or leave it out for no limit",
+                )),
+            })
+            .transpose()?;
+        let mutual = params.get("mutual").map(parse_mutual).transpose()?.unwrap_or_default();
+        let exclude_partners = params
+            .get("exclude_partners")
+            .map(|t| parse_bool("exclude_partners", t))
+            .transpose()?
+            .unwrap_or(false);
+        let format = match params.get("format") {
+            None => Format::Json,
+            Some(t) if t.eq_ignore_ascii_case("json") => Format::Json,
+            Some(t) if t.eq_ignore_ascii_case("csv") => Format::Csv,
+            Some(t) => {
+                return Err(ApiError::bad(
+                    "format",
+                    format!("unknown format \"{t}\""),
+                    "use format=json or format=csv",
+                ));
+            }
+        };
+        let focus: ServiceSet = parse_list::<Service>(&params, "service")?.into_iter().collect();
+        let filter = Filter {
+            sectors: parse_list::<Sector>(&params, "sector")?,
+            kinds: parse_list::<Kind>(&params, "kind")?,
+            regions: canonical(dataset, &params.all("region", false), |o| o.region.as_deref()),
+            nations: canonical(dataset, &params.all("nation", false), |o| o.nation.as_deref()),
+        };
+        filter.check(dataset).map_err(|e| {
+            let help = match &e.suggestion {
+                Some(s) => format!("did you mean \"{s}\"? /api/meta lists the {}s", e.what),
+                None => format!("/api/meta lists the {}s the data has", e.what),
+            };
+            ApiError::bad(e.what, e.to_string(), help)
+        })?;
+        let body = params.get("body").ok_or_else(|| {
+            ApiError::bad(
+                "body",
+                "no body given",
+                "say which body to rank: body=E07000223 (an id) or body=Adur (a name)",
+            )
+        })?;
+        let subject = dataset.find(body).map_err(ApiError::from_find)?;
+        Ok(Self {
+            subject,
+            weights,
+            settings: RankSettings {
+                top,
+                filter,
+                within_km,
+                focus,
+                exclude_partners,
+                mutual,
+                ..RankSettings::default()
+            },
+            format,
+        })
+    }
+}
+
+/// Region and nation names as the data spells them (the index matches them exactly), so that
+/// `south east` finds "South East". Unknown names are kept for `Filter::check` to report.
+fn canonical(
+    dataset: &Dataset,
+    wanted: &[&str],
+    get: fn(&crate::model::Organisation) -> Option<&str>,
+) -> Vec<String> {
+    wanted
+        .iter()
+        .map(|w| {
+            dataset
+                .organisations()
+                .iter()
+                .filter_map(get)
+                .find(|known| known.eq_ignore_ascii_case(w))
+                .unwrap_or(w)
+                .to_owned()
+        })
+        .collect()
+}
+
+/// A validated search: what was typed and how many results to return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The text typed so far.
+    pub query: String,
+    /// At most this many results.
+    pub limit: usize,
+}
+
+impl SearchRequest {
+    /// Validates the parameters of `/api/bodies`.
+    pub fn parse(pairs: &[(String, String)]) -> Result<Self, ApiError> {
+        let params = Params::new(pairs, SEARCH_PARAMETERS, &[])?;
+        let limit = match params.get("limit") {
+            None => 10,
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::bad(
+                        "limit",
+                        format!(
+                            "limit must be a whole number from 1 to {MAX_LIMIT}, not \"{text}\""
+                        ),
+                        "for example limit=10",
+                    ));
+                }
+            },
+        };
+        let query: String = params.get("q").unwrap_or("").chars().take(200).collect();
+        Ok(Self { query, limit })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dataset() -> Dataset {
+        Dataset::embedded().unwrap()
+    }
+
+    fn pairs(query: &[(&str, &str)]) -> Vec<(String, String)> {
+        query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    /// Parses a rank query and checks the error's status, parameter and message fragment.
+    #[track_caller]
+    fn check_error(
+        dataset: &Dataset,
+        query: &[(&str, &str)],
+        status: u16,
+        parameter: Option<&str>,
+        fragment: &str,
+    ) -> ApiError {
+        let err = RankRequest::parse(&pairs(query), dataset, &WeightSettings::default(), true)
+            .unwrap_err();
+        assert_eq!(err.status, status, "{err:?}");
+        assert_eq!(err.parameter, parameter, "{err:?}");
+        let text = format!("{} {}", err.error, err.help.clone().unwrap_or_default());
+        assert!(text.contains(fragment), "{text:?} lacks {fragment:?}");
+        err
+    }
+
+    #[test]
+    fn bad_parameters_are_named_with_a_fix() {
+        let d = dataset();
+        check_error(&d, &[], 400, Some("body"), "say which body");
+        check_error(&d, &[("body", "  ")], 400, Some("body"), "no body given");
+        check_error(
+            &d,
+            &[("body", "adur"), ("order", "proximity,trust")],
+            400,
+            Some("order"),
+            "ten criteria",
+        );
+        check_error(
+            &d,
+            &[("body", "adur"), ("order", "proximty")],
+            400,
+            Some("order"),
+            "proximity",
+        );
+        check_error(&d, &[("body", "adur"), ("method", "rok")], 400, Some("method"), "roc");
+        check_error(
+            &d,
+            &[("body", "adur"), ("method", "explicit")],
+            400,
+            Some("method"),
+            "not offered",
+        );
+        check_error(
+            &d,
+            &[("body", "adur"), ("exponent", "2")],
+            400,
+            Some("exponent"),
+            "rank_exponent",
+        );
+        check_error(
+            &d,
+            &[("body", "adur"), ("method", "rank_exponent"), ("exponent", "-1")],
+            400,
+            Some("exponent"),
+            "at least 0",
+        );
+        check_error(
+            &d,
+            &[("body", "adur"), ("within_km", "-5")],
+            400,
+            Some("within_km"),
+            "at least 0, not \"-5\"",
+        );
+        check_error(
+            &d,
+            &[("body", "adur"), ("within_km", "NaN")],
+            400,
+            Some("within_km"),
+            "distance",
+        );
+        check_error(&d, &[("body", "adur"), ("top", "0")], 400, Some("top"), "from 1 to 100");
+        check_error(&d, &[("body", "adur"), ("top", "100000")], 400, Some("top"), "from 1 to 100");
+        check_error(
+            &d,
+            &[("body", "adur"), ("mutual", "geometric")],
+            400,
+            Some("mutual"),
+            "harmonic",
+        );
+        check_error(&d, &[("body", "adur"), ("service", "legl")], 400, Some("service"), "legal");
+        check_error(&d, &[("body", "adur"), ("sector", "polise")], 400, Some("sector"), "police");
+        check_error(
+            &d,
+            &[("body", "adur"), ("region", "South Eest")],
+            400,
+            Some("region"),
+            "South East",
+        );
+        check_error(&d, &[("body", "adur"), ("format", "xml")], 400, Some("format"), "csv");
+        check_error(
+            &d,
+            &[("body", "adur"), ("top", "5"), ("top", "6")],
+            400,
+            Some("top"),
+            "more than once",
+        );
+        check_error(
+            &d,
+            &[("body", "adur"), ("exclude_partners", "maybe")],
+            400,
+            Some("exclude_partners"),
+            "true or false",
+        );
+        check_error(
+            &d,
+            &[("body", "adur"), ("servce", "legal")],
+            400,
+            None,
+            "did you mean \"service\"",
+        );
+        check_error(
+            &d,
+            &[("body", "adur"), ("path", "/etc/passwd")],
+            400,
+            None,
+            "unknown parameter",
+        );
+        // No format on the page's own endpoint.
+        let err = RankRequest::parse(
+            &pairs(&[("body", "adur"), ("format", "csv")]),
+            &d,
+            &WeightSettings::default(),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(err.status, 400);
+    }
+
+    #[test]
+    fn an_unknown_body_is_404_with_the_closest_bodies() {
+        let d = dataset();
+        let err = check_error(
+            &d,
+            &[("body", "Adurr District Council")],
+            404,
+            Some("body"),
+            "no body matches",
+        );
+        assert_eq!(err.closest[0].id, "E07000223");
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["parameter"], "body");
+        assert_eq!(json["closest"][0]["name"], "Adur District Council");
+        assert!(json.get("status").is_none());
+    }
+
+    #[test]
+    fn good_parameters_become_settings() {
+        let d = dataset();
+        let request = RankRequest::parse(
+            &pairs(&[
+                ("body", "adur"),
+                ("order", "trust,proximity,service_fit,kind_fit,size_fit,barrier_risk,shared_priorities,shared_geography,ict_fit,political_alignment"),
+                ("method", "rs"),
+                ("service", "legal,revenues_and_benefits"),
+                ("service", "legal"),
+                ("sector", "local_government"),
+                ("region", "south east"),
+                ("within_km", "50"),
+                ("top", "5"),
+                ("mutual", "forward"),
+                ("exclude_partners", "on"),
+                ("format", "CSV"),
+                ("kind", ""),
+            ]),
+            &d,
+            &WeightSettings::default(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(d.organisations()[request.subject].id.as_str(), "E07000223");
+        let weights = request.weights.unwrap();
+        assert_eq!(weights.method(), Some(&Method::RankSum));
+        assert_eq!(weights.order().unwrap().positions()[0], [crate::model::Criterion::Trust]);
+        assert_eq!(request.settings.top, 5);
+        assert_eq!(request.settings.focus.len(), 2);
+        assert_eq!(request.settings.filter.regions, ["South East"]);
+        assert_eq!(request.settings.filter.sectors, [Sector::LocalGovernment]);
+        assert!(request.settings.filter.kinds.is_empty());
+        assert_eq!(request.settings.within_km, Some(50.0));
+        assert_eq!(request.settings.mutual, Mutual::Forward);
+        assert!(request.settings.exclude_partners);
+        assert_eq!(request.format, Format::Csv);
+        // Nothing about the weights: the server's own.
+        let plain = RankRequest::parse(
+            &pairs(&[("body", "E07000223")]),
+            &d,
+            &WeightSettings::default(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(plain.weights, None);
+        assert_eq!(plain.settings, RankSettings::default());
+    }
+
+    #[test]
+    fn searches_are_bounded() {
+        assert_eq!(
+            SearchRequest::parse(&pairs(&[("q", "adur")])).unwrap(),
+            SearchRequest { query: "adur".to_owned(), limit: 10 }
+        );
+        assert_eq!(SearchRequest::parse(&pairs(&[("limit", "0")])).unwrap_err().status, 400);
+        assert_eq!(SearchRequest::parse(&pairs(&[("limit", "51")])).unwrap_err().status, 400);
+        assert_eq!(SearchRequest::parse(&pairs(&[("x", "1")])).unwrap_err().status, 400);
+        let long = "a".repeat(1000);
+        assert_eq!(SearchRequest::parse(&pairs(&[("q", &long)])).unwrap().query.len(), 200);
+    }
+}

@@ -1,0 +1,242 @@
+//! The server through its router, without a socket: routes, parameter errors, the loopback
+//! host check, security headers, and downloads that equal `rank`'s output.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body as HttpBody;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+
+use super::*;
+use crate::dataset::Dataset;
+use crate::export::ranking::{ExplainedRanking, write_csv, write_json};
+use crate::rank::RankSettings;
+use crate::weights::{Survey, parse_order};
+
+fn state() -> Arc<AppState> {
+    static STATE: OnceLock<Arc<AppState>> = OnceLock::new();
+    STATE
+        .get_or_init(|| {
+            let engine = Engine::new(
+                Dataset::embedded().unwrap(),
+                Survey::embedded().unwrap(),
+                WeightSettings::default(),
+            )
+            .unwrap();
+            Arc::new(AppState::new(engine))
+        })
+        .clone()
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).unwrap()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+fn get_with_host(uri: &str, host: Option<&str>) -> Reply {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let mut request = Request::builder().uri(uri);
+        if let Some(host) = host {
+            request = request.header(header::HOST, host);
+        }
+        let response =
+            router(state()).oneshot(request.body(HttpBody::empty()).unwrap()).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+        Reply { status, headers, body }
+    })
+}
+
+fn get(uri: &str) -> Reply {
+    get_with_host(uri, Some("127.0.0.1:7878"))
+}
+
+#[test]
+fn the_page_and_its_assets_are_served_with_a_strict_policy() {
+    for (uri, kind) in
+        [("/", "text/html"), ("/app.js", "text/javascript"), ("/app.css", "text/css")]
+    {
+        let reply = get(uri);
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        let content_type = reply.headers[header::CONTENT_TYPE].to_str().unwrap();
+        assert!(content_type.starts_with(kind), "{uri}: {content_type}");
+        assert_eq!(reply.headers[header::CONTENT_SECURITY_POLICY], CONTENT_SECURITY_POLICY);
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+    // The page's script never parses data as markup.
+    assert!(!APP_JS.contains("innerHTML"));
+    assert!(!APP_JS.contains("outerHTML"));
+    assert!(!APP_JS.contains("insertAdjacentHTML"));
+    assert!(!APP_JS.contains("document.write"));
+    assert!(!APP_JS.contains("eval("));
+    // Nothing is loaded from elsewhere.
+    for asset in [INDEX_HTML, APP_JS, APP_CSS] {
+        assert!(!asset.contains("https://"));
+        assert_eq!(
+            asset.matches("http://").count(),
+            asset.matches("http://www.w3.org/2000/svg").count()
+        );
+    }
+}
+
+#[test]
+fn only_loopback_host_names_are_answered() {
+    for host in ["127.0.0.1:7878", "localhost:7878", "LOCALHOST", "[::1]:7878", "127.1.2.3:80"] {
+        assert_eq!(get_with_host("/api/meta", Some(host)).status, StatusCode::OK, "{host}");
+    }
+    for host in
+        [Some("evil.example:7878"), Some("192.168.1.5:7878"), Some("127.0.0.1.evil.example"), None]
+    {
+        let reply = get_with_host("/api/meta", host);
+        assert_eq!(reply.status, StatusCode::MISDIRECTED_REQUEST, "{host:?}");
+        assert!(reply.json()["error"].as_str().unwrap().contains("127.0.0.1"));
+    }
+}
+
+#[test]
+fn unknown_pages_are_404_json_and_no_path_reaches_a_file() {
+    for uri in
+        ["/nope", "/../Cargo.toml", "/api/rank/../../etc/passwd", "/assets/app.js", "/src/lib.rs"]
+    {
+        let reply = get(uri);
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(reply.json()["error"].as_str().unwrap().starts_with("there is no page"));
+    }
+}
+
+#[test]
+fn meta_lists_the_vocabularies() {
+    let meta = get("/api/meta").json();
+    assert_eq!(meta["n_bodies"], 384);
+    assert_eq!(meta["criteria"].as_array().unwrap().len(), 10);
+    assert_eq!(meta["order"][0][0], "proximity");
+    assert_eq!(meta["method"], "rank_order_centroid");
+    assert!(meta["regions"].as_array().unwrap().iter().any(|r| r == "South East"));
+    assert!(meta["methods"].as_array().unwrap().iter().all(|m| m["name"] != "explicit"));
+}
+
+#[test]
+fn search_finds_bodies_by_part_of_a_name() {
+    let found = get("/api/bodies?q=wort&limit=5").json();
+    assert_eq!(found["bodies"][0]["name"], "Worthing Borough Council");
+    assert_eq!(found["bodies"][0]["id"], "E07000229");
+    assert_eq!(get("/api/bodies?q=").json()["bodies"].as_array().unwrap().len(), 0);
+    let bad = get("/api/bodies?q=a&limit=-1");
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["parameter"], "limit");
+}
+
+#[test]
+fn bad_rank_requests_name_the_parameter() {
+    for (uri, status, parameter) in [
+        ("/api/rank", 400, "body"),
+        ("/api/rank?body=adur&order=proximity,proximity", 400, "order"),
+        ("/api/rank?body=adur&method=magic", 400, "method"),
+        ("/api/rank?body=adur&within_km=-5", 400, "within_km"),
+        ("/api/rank?body=adur&top=abc", 400, "top"),
+        ("/api/rank?body=Atlantis", 404, "body"),
+        ("/api/view?body=adur&format=csv", 400, ""),
+    ] {
+        let reply = get(uri);
+        assert_eq!(reply.status.as_u16(), status, "{uri}: {}", reply.text());
+        let json = reply.json();
+        assert!(json["error"].is_string(), "{uri}");
+        if !parameter.is_empty() {
+            assert_eq!(json["parameter"], parameter, "{uri}");
+            assert!(json["help"].is_string(), "{uri}");
+        }
+    }
+    let closest = get("/api/rank?body=Adurr").json();
+    assert_eq!(closest["closest"][0]["id"], "E07000223");
+}
+
+/// The bytes `partnermatch rank` prints for the same settings.
+fn rank_output(weights: WeightSettings, settings: RankSettings, csv: bool) -> Vec<u8> {
+    let engine =
+        Engine::new(Dataset::embedded().unwrap(), Survey::embedded().unwrap(), weights).unwrap();
+    let subject = engine.dataset.find("adur").unwrap();
+    let explained = ExplainedRanking::new(&engine, subject, settings);
+    let mut out = Vec::new();
+    if csv {
+        write_csv(&mut out, &explained.records).unwrap();
+    } else {
+        write_json(&mut out, &explained.document(&engine)).unwrap();
+    }
+    out
+}
+
+#[test]
+fn downloads_equal_the_rank_command_for_the_same_settings() {
+    let order = "trust,service_fit,kind_fit,size_fit,proximity,barrier_risk,shared_priorities,shared_geography,ict_fit,political_alignment";
+    let weights = WeightSettings::new(
+        Some(parse_order(order).unwrap()),
+        Some(crate::weights::Method::RankSum),
+    )
+    .unwrap();
+    let settings = RankSettings { top: 7, within_km: Some(60.0), ..RankSettings::default() };
+    let uri = format!("/api/rank?body=adur&order={order}&method=rank_sum&top=7&within_km=60");
+    for csv in [false, true] {
+        let reply = get(&format!("{uri}&format={}", if csv { "csv" } else { "json" }));
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        assert_eq!(
+            reply.text(),
+            String::from_utf8(rank_output(weights.clone(), settings.clone(), csv)).unwrap()
+        );
+        let disposition = reply.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert_eq!(
+            disposition,
+            if csv {
+                "attachment; filename=\"partners-E07000223.csv\""
+            } else {
+                "attachment; filename=\"partners-E07000223.json\""
+            }
+        );
+    }
+    // And with the server's own weights.
+    let plain = get("/api/rank?body=E07000223&format=csv");
+    assert_eq!(plain.body, rank_output(WeightSettings::default(), RankSettings::default(), true));
+}
+
+#[test]
+fn the_view_follows_the_order() {
+    let default = get("/api/view?body=adur").json();
+    assert_eq!(default["ranking"]["candidates"][0]["name"], "Worthing Borough Council");
+    assert_eq!(default["weights"][0]["criterion"], "proximity");
+    assert_eq!(default["map"]["candidates"].as_array().unwrap().len(), 10);
+    assert_eq!(default["map"]["subject"]["id"], "E07000223");
+    // Proximity last: the ranking changes, and so does the map.
+    let order = "service_fit,kind_fit,size_fit,trust,barrier_risk,shared_priorities,shared_geography,ict_fit,political_alignment,proximity";
+    let reordered = get(&format!("/api/view?body=adur&order={order}")).json();
+    assert_eq!(reordered["weights"][9]["criterion"], "proximity");
+    assert_ne!(reordered["ranking"]["candidates"], default["ranking"]["candidates"]);
+    assert_ne!(reordered["map"], default["map"]);
+    // Cached engines serve repeated requests with identical answers.
+    assert_eq!(get(&format!("/api/view?body=adur&order={order}")).json(), reordered);
+}
+
+#[test]
+fn the_page_uses_the_report_colours_whose_contrast_is_tested() {
+    // `report::html`'s tests check these pairs against WCAG AA.
+    for declaration in [
+        "--text: #0b0c0c",
+        "--secondary: #505a5f",
+        "--link: #1d4f91",
+        "--focus: #ffdd00",
+        "--panel: #f3f2f1",
+    ] {
+        assert!(APP_CSS.contains(declaration), "{declaration}");
+    }
+}

@@ -1,0 +1,425 @@
+//! Browser tests in real headless Chromium, driven through WebDriver (chromedriver) with
+//! fantoccini: the local page (search, keyboard reordering, table and map updates, downloads,
+//! errors) and the report opened from a file with no network.
+//!
+//! They need Debian's `chromium` and `chromium-driver` (/usr/bin/chromium, /usr/bin/chromedriver).
+//! Without them each test prints why it is skipped and passes, so `cargo test` works with only
+//! the Rust toolchain; with `PARTNERMATCH_BROWSER_TESTS=required` (as `.ci/run` sets) their
+//! absence is a failure. With `PARTNERMATCH_SCREENSHOTS=DIR` the tests write `serve.png` and
+//! `report.png` into DIR (the README's screenshots are made so: `docs/report.md`).
+
+use std::future::Future;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::harness::{Server, Test};
+
+/// Where Debian puts Chromium and ChromeDriver; `PARTNERMATCH_CHROMIUM` and
+/// `PARTNERMATCH_CHROMEDRIVER` point elsewhere.
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn chromium() -> String {
+    std::env::var("PARTNERMATCH_CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_owned())
+}
+
+fn chromedriver() -> String {
+    std::env::var("PARTNERMATCH_CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.to_owned())
+}
+
+/// Set to `required` to fail, not skip, when Chromium or ChromeDriver is missing.
+const REQUIRED: &str = "PARTNERMATCH_BROWSER_TESTS";
+
+/// A folder to write screenshots into.
+const SCREENSHOTS: &str = "PARTNERMATCH_SCREENSHOTS";
+
+/// How long any one condition may take to become true.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The criteria with proximity moved from first to last.
+const PROXIMITY_LAST: &str = "service_fit,kind_fit,size_fit,trust,barrier_risk,shared_priorities,shared_geography,ict_fit,political_alignment,proximity";
+
+/// Whether the browser tools are there; prints why a test is skipped when they are not (to the
+/// real standard error, which the test harness does not capture), or fails if they must be.
+fn tools_present(test: &str) -> bool {
+    let missing: Vec<String> =
+        [chromium(), chromedriver()].into_iter().filter(|p| !Path::new(p).exists()).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!(
+        "{} not found; install Debian's chromium and chromium-driver \
+         (apt-get install -y chromium chromium-driver)",
+        missing.join(" and ")
+    );
+    if std::env::var(REQUIRED).as_deref() == Ok("required") {
+        panic!("{test}: {message} ({REQUIRED}=required makes this a failure)");
+    }
+    let _ = writeln!(std::io::stderr(), "skipping browser test {test}: {message}");
+    false
+}
+
+/// A chromedriver on a free loopback port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+    profile: PathBuf,
+}
+
+impl Driver {
+    fn start() -> Self {
+        // Ask the system for a free port, then hand it to chromedriver.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let profile_dir = tempfile::tempdir().unwrap();
+        let log = std::fs::File::create(profile_dir.path().join("chromedriver.log")).unwrap();
+        let child = Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start chromedriver");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < PATIENCE, "chromedriver did not start listening");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = profile_dir.path().join("profile");
+        Self { child, url: format!("http://127.0.0.1:{port}"), _profile: profile_dir, profile }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs a test against a fresh headless Chromium. The session is closed (so Chromium exits)
+/// whether the test passes or panics; a panic is then passed on.
+fn with_browser<F, Fut>(test: &str, width: u32, height: u32, body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    if !tools_present(test) {
+        return;
+    }
+    let driver = Driver::start();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium(),
+                // Without the networking flags Chromium keeps trying to reach Google, which the
+                // closed network refuses.
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-dev-shm-usage",
+                    "--hide-scrollbars",
+                    format!("--user-data-dir={}", driver.profile.display()),
+                    format!("--window-size={width},{height}"),
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&driver.url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot start Chromium through chromedriver: {e}"));
+        let outcome = tokio::spawn(body(client.clone())).await;
+        let _ = client.close().await;
+        if let Err(err) = outcome {
+            if err.is_panic() {
+                std::panic::resume_unwind(err.into_panic());
+            }
+            panic!("{test}: {err}");
+        }
+    });
+}
+
+/// Runs a script and returns its value.
+async fn js(client: &Client, script: &str) -> Value {
+    client.execute(script, Vec::new()).await.unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Waits until a script returns something truthy, and returns it.
+async fn until(client: &Client, what: &str, script: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let value = js(client, script).await;
+        let truthy = match &value {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::String(s) => !s.is_empty(),
+            Value::Number(n) => n.as_f64() != Some(0.0),
+            Value::Array(a) => !a.is_empty(),
+            Value::Object(_) => true,
+        };
+        if truthy {
+            return value;
+        }
+        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what} ({script})");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The candidate ids of the table, in order.
+const TABLE_IDS: &str =
+    "return Array.from(document.querySelectorAll('#ranking tbody tr')).map(r => r.dataset.id)";
+
+fn ids(value: &Value) -> Vec<String> {
+    value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let Ok(dir) = std::env::var(SCREENSHOTS) else { return };
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let path = Path::new(&dir).join(name);
+    partnermatch::export::write_atomic(&path, |w| w.write_all(&png)).unwrap();
+    let _ = writeln!(std::io::stderr(), "wrote screenshot {}", path.display());
+}
+
+#[test]
+fn the_page_ranks_reorders_and_downloads() {
+    if !tools_present("the_page_ranks_reorders_and_downloads") {
+        return;
+    }
+    let server = Server::start(&[]);
+    let url = server.url.clone();
+    let addr = server.addr.clone();
+    with_browser("the_page_ranks_reorders_and_downloads", 1280, 1150, |client| async move {
+        client.goto(&url).await.unwrap();
+        until(
+            &client,
+            "the criteria list",
+            "return document.querySelectorAll('#order li').length === 10",
+        )
+        .await;
+
+        // Every control has a label.
+        let unlabelled = js(
+            &client,
+            "return Array.from(document.querySelectorAll('input, select, button'))
+               .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+               .map(e => e.id || e.outerHTML)",
+        )
+        .await;
+        assert_eq!(unlabelled, json!([]), "controls without a label");
+
+        // Search by typing, choose with the keyboard.
+        let search = client.find(Locator::Id("search")).await.unwrap();
+        search.send_keys("adur").await.unwrap();
+        until(&client, "the search results", "return document.querySelector('#search-results button[data-id=\"E07000223\"]') !== null").await;
+        search.send_keys(&Key::Down).await.unwrap();
+        let focused = js(&client, "return document.activeElement.dataset.id").await;
+        assert_eq!(focused, "E07000223", "the down arrow moves into the results");
+        client.active_element().await.unwrap().send_keys(&Key::Enter).await.unwrap();
+
+        // The table and the map show Adur's partners, in the same order.
+        until(
+            &client,
+            "the ranking",
+            "return document.getElementById('results').getAttribute('aria-busy') === 'false'
+               && document.querySelectorAll('#ranking tbody tr').length === 10",
+        )
+        .await;
+        let before = ids(&js(&client, TABLE_IDS).await);
+        assert_eq!(before[0], "E07000229", "Worthing first");
+        assert_eq!(
+            js(&client, "return document.getElementById('map').getAttribute('data-subject')").await,
+            "E07000223"
+        );
+        assert_eq!(
+            js(&client, "return document.querySelectorAll('#map g.candidate').length").await,
+            10
+        );
+        assert_eq!(
+            js(&client, "return document.getElementById('map').getAttribute('data-candidates')")
+                .await,
+            before.join(",")
+        );
+        let title = js(&client, "return document.getElementById('map-title').textContent").await;
+        assert_eq!(title, "Map of Adur and its ranked partners");
+        assert!(
+            js(&client, "return document.getElementById('map-desc').textContent")
+                .await
+                .as_str()
+                .unwrap()
+                .contains("top 10 partners")
+        );
+        let reasons =
+            js(&client, "return document.querySelector('#ranking tbody').textContent").await;
+        assert!(reasons.as_str().unwrap().contains("shares a boundary"));
+        screenshot(&client, "serve.png").await;
+
+        // Move proximity from first to last with the keyboard: Enter on its down button, nine
+        // times; focus stays on the moved criterion's button, and is visible.
+        let down =
+            client.find(Locator::Css("button[aria-label='Move proximity down']")).await.unwrap();
+        down.send_keys(&Key::Enter).await.unwrap();
+        for _ in 0..8 {
+            let label =
+                js(&client, "return document.activeElement.getAttribute('aria-label')").await;
+            assert_eq!(label, "Move proximity down", "focus follows the moved criterion");
+            let outline =
+                js(&client, "return getComputedStyle(document.activeElement).outlineStyle").await;
+            assert_ne!(outline, "none", "focus is visible");
+            client.active_element().await.unwrap().send_keys(&Key::Enter).await.unwrap();
+        }
+        // The mouse works too: up once, then down again.
+        client
+            .find(Locator::Css("button[aria-label='Move proximity up']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("button[aria-label='Move proximity down']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let order = js(&client, "return Array.from(document.querySelectorAll('#order li')).map(l => l.dataset.name).join(',')").await;
+        assert_eq!(order, PROXIMITY_LAST);
+        // Wait for the answer to the last request (the page is busy until it is shown).
+        let after = until(
+            &client,
+            "the reordered ranking",
+            &format!(
+                "const done = document.getElementById('results').getAttribute('aria-busy') === 'false'
+                   && new URLSearchParams(location.search).get('order') === {PROXIMITY_LAST:?};
+                 return done ? Array.from(document.querySelectorAll('#ranking tbody tr')).map(r => r.dataset.id) : null"
+            ),
+        )
+        .await;
+        let after = ids(&after);
+        assert_ne!(after, before, "the order changes the ranking");
+        assert_eq!(
+            js(&client, "return document.getElementById('map').getAttribute('data-candidates')")
+                .await,
+            after.join(","),
+            "the map follows the table"
+        );
+        // The page shows what the API ranks for that order.
+        let api = crate::harness::http_get(
+            &addr,
+            &format!("/api/rank?body=E07000223&order={PROXIMITY_LAST}"),
+            &addr,
+        )
+        .json();
+        let api_ids: Vec<String> = api["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(after, api_ids);
+
+        // The CSV link downloads what `partnermatch rank` prints for the same settings.
+        let href =
+            js(&client, "return document.getElementById('download-csv').getAttribute('href')")
+                .await;
+        assert!(href.as_str().unwrap().contains("format=csv"), "{href}");
+        let csv = client
+            .execute_async(
+                "const [href, done] = arguments; fetch(href).then(r => r.text()).then(done)",
+                vec![href],
+            )
+            .await
+            .unwrap();
+        let cli =
+            Test::new().args(["rank", "adur", "--order", PROXIMITY_LAST, "--format", "csv"]).run();
+        cli.code(0);
+        assert_eq!(csv.as_str().unwrap(), cli.stdout());
+
+        // A bad value is refused with a message naming the field's parameter.
+        let within = client.find(Locator::Id("within-km")).await.unwrap();
+        within.send_keys("-5").await.unwrap();
+        within.send_keys(&Key::Tab).await.unwrap();
+        let error = until(
+            &client,
+            "the error message",
+            "const e = document.getElementById('error'); return e.hidden ? '' : e.textContent",
+        )
+        .await;
+        assert!(error.as_str().unwrap().contains("within_km"), "{error}");
+    });
+}
+
+#[test]
+fn the_report_opens_from_a_file_with_no_network() {
+    if !tools_present("the_report_opens_from_a_file_with_no_network") {
+        return;
+    }
+    let out = Test::new().args(["report", "Adur District Council", "--out", "adur.html"]).run();
+    out.code(0);
+    let file = out.dir().join("adur.html");
+    let url = format!("file://{}", file.display());
+    with_browser("the_report_opens_from_a_file_with_no_network", 1280, 1400, |client| async move {
+        client.goto(&url).await.unwrap();
+        assert_eq!(
+            client.title().await.unwrap(),
+            "Partners for Adur District Council · partnermatch report"
+        );
+        // The map, the table and the reasons are there.
+        assert_eq!(
+            js(&client, "return document.querySelector('svg.map').getAttribute('role')").await,
+            "img"
+        );
+        assert_eq!(
+            js(&client, "return document.querySelectorAll('svg.map g.candidate').length").await,
+            10
+        );
+        assert_eq!(
+            js(&client, "return document.querySelectorAll('table.ranking tbody tr').length").await,
+            10
+        );
+        let text = js(&client, "return document.body.innerText").await;
+        let text = text.as_str().unwrap();
+        for fragment in
+            ["Worthing Borough Council", "shares a boundary", "Chance of top 10", "Data sources"]
+        {
+            assert!(text.contains(fragment), "{fragment}");
+        }
+        // The map is drawn: it has a size on the page.
+        let width =
+            js(&client, "return document.querySelector('svg.map').getBoundingClientRect().width")
+                .await;
+        assert!(width.as_f64().unwrap() > 300.0, "{width}");
+        // Nothing was fetched: no resource entries, no external elements.
+        assert_eq!(js(&client, "return performance.getEntriesByType('resource').length").await, 0);
+        assert_eq!(
+            js(
+                &client,
+                "return document.querySelectorAll('script[src], link, img, iframe').length"
+            )
+            .await,
+            0
+        );
+        // The embedded data parses.
+        let n = js(&client, "return JSON.parse(document.getElementById('partnermatch-data').textContent).candidates.length").await;
+        assert_eq!(n, 10);
+        screenshot(&client, "report.png").await;
+    });
+}

@@ -1,0 +1,148 @@
+//! `report`: one self-contained HTML file with the map, the table, the reasons, the robustness
+//! figures, the weights and the sources; hostile names escaped; errors with the usual codes.
+
+use crate::harness::{Test, test_data};
+
+fn report(args: &[&str]) -> String {
+    let out = Test::new().args(["report"]).args(args).args(["--out", "-"]).run();
+    out.code(0).no_panic();
+    out.stdout()
+}
+
+#[test]
+fn a_default_data_council_gets_one_self_contained_file() {
+    let out = Test::new().args(["report", "Adur District Council", "--out", "adur.html"]).run();
+    out.code(0).no_panic().stderr_has("wrote the report on Adur District Council to adur.html");
+    let files: Vec<_> = std::fs::read_dir(out.dir()).unwrap().collect();
+    assert_eq!(files.len(), 1, "one file and no leftovers");
+    let html = std::fs::read_to_string(out.dir().join("adur.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for fragment in [
+        "<svg class=\"map\"",
+        "<title id=\"map-title\">Map of Adur and its ranked partners</title>",
+        "<table class=\"ranking\">",
+        "Worthing Borough Council",
+        "shares a boundary",
+        "How robust is this ranking?",
+        "2,000 weight vectors",
+        "random seed 1",
+        "Weights and where they come from",
+        "Barron &amp; Barrett 1996",
+        "Data sources",
+        "Open Government Licence",
+        "id=\"partnermatch-data\"",
+        "@media print",
+    ] {
+        assert!(html.contains(fragment), "report lacks {fragment:?}");
+    }
+    // Nothing outside the file: no external scripts, styles, images or fonts.
+    assert!(!html.contains("https://"));
+    assert!(!html.contains(" src="));
+    assert!(!html.contains("<link"));
+    assert!(html.contains("default-src 'none'"));
+}
+
+#[test]
+fn the_same_settings_give_the_same_file() {
+    let args = ["adur", "--top", "5", "--samples", "500", "--seed", "3"];
+    assert_eq!(report(&args), report(&args));
+    assert!(report(&args).contains("random seed 3"));
+}
+
+#[test]
+fn filters_and_weighting_options_apply() {
+    let html = report(&[
+        "adur",
+        "--top",
+        "3",
+        "--kind",
+        "district",
+        "--within-km",
+        "30",
+        "--order",
+        "service_fit,proximity,kind_fit,size_fit,trust,barrier_risk,shared_priorities,shared_geography,ict_fit,political_alignment",
+        "--method",
+        "rank_sum",
+    ]);
+    assert!(html.contains("top 3 of"));
+    assert!(html.contains("kind district; within 30 km"));
+    assert!(html.contains("rank sum"));
+    assert!(html.contains("an order given by the user"));
+    assert!(!html.contains("Brighton and Hove"), "a unitary authority, filtered out");
+}
+
+#[test]
+fn robustness_is_explained_when_it_cannot_be_computed() {
+    let html = report(&["adur", "--top", "3", "--mutual", "minimum"]);
+    assert!(html.contains("the arithmetic mean of both views"), "linear stand-in named");
+    let html = report(&[
+        "adur",
+        "--weights",
+        "proximity=1,service_fit=0,kind_fit=0,size_fit=0,trust=0,barrier_risk=0,shared_priorities=0,shared_geography=0,ict_fit=0,political_alignment=0",
+    ]);
+    assert!(html.contains("The robustness figures were not computed: explicit weights"));
+}
+
+const HOSTILE_PROFILES: &str = r#"
+[[organisation]]
+id = "X1"
+name = "<script>alert('pwned')</script> & Sons \"Council\""
+short_name = "</style><img src=x onerror=alert(1)>"
+sector = "local_government"
+kind = "district"
+region = "<b>Bold</b> region"
+location = { lat = 51.0, lon = -1.0 }
+
+[[organisation]]
+id = "X2"
+name = "Partner <iframe>"
+sector = "local_government"
+kind = "district"
+region = "<b>Bold</b> region"
+location = { lat = 51.1, lon = -1.1 }
+"#;
+
+#[test]
+fn hostile_names_are_escaped() {
+    let out = Test::new()
+        .file("hostile.toml", HOSTILE_PROFILES)
+        .data("hostile.toml")
+        .args(["report", "X1", "--out", "-"])
+        .run();
+    out.code(0).no_panic();
+    let html = out.stdout();
+    assert!(!html.contains("<script>alert"));
+    assert!(!html.contains("<img"));
+    assert!(!html.contains("<iframe"));
+    assert!(!html.contains("<b>"));
+    assert_eq!(html.matches("</style>").count(), 1);
+    assert!(
+        html.contains("&lt;script&gt;alert('pwned')&lt;/script&gt; &amp; Sons &quot;Council&quot;")
+    );
+    assert!(html.contains("Partner &lt;iframe&gt;"));
+    // User data: no embedded sources are claimed for it.
+    assert!(html.contains("supplied by the user"));
+}
+
+#[test]
+fn errors_have_the_usual_exit_codes() {
+    Test::new()
+        .args(["report", "Atlantis", "--out", "x.html"])
+        .run()
+        .code(2)
+        .stderr_has("no body matches");
+    Test::new()
+        .args(["report", "adur", "--out", "no/such/folder/x.html"])
+        .run()
+        .code(1)
+        .no_panic()
+        .stderr_has("cannot write the report to no/such/folder/x.html");
+    Test::new().args(["report", "adur"]).run().code(2).stderr_has("--out");
+    Test::new().args(["report", "adur", "--out", "x.html", "--top", "0"]).run().code(2);
+    Test::new().args(["report", "adur", "--out", "x.html", "--samples", "0"]).run().code(2);
+    let fixture = Test::new()
+        .args(["report", "T-EVD", "--top", "2", "--out", "-"])
+        .data_path(&test_data("good"))
+        .run();
+    fixture.code(0).stdout_has("Partners for Eastvale District Council");
+}
