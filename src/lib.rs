@@ -27,6 +27,7 @@
 //! assert_eq!(dataset.organisations()[0].name, "Adur District Council");
 //! ```
 
+pub mod analysis;
 pub mod dataset;
 pub mod diagnostic;
 pub mod engine;

@@ -1,0 +1,5 @@
+//! Analyses on top of ranking: the national pairing plan (maximum-weight matching on the
+//! candidate graph of every body's best partners) and partner groups for a service. They read
+//! the engine and return plain results; no I/O. Documented in `docs/analysis.md`.
+
+pub mod matching;
