@@ -2,4 +2,7 @@
 //! candidate graph of every body's best partners) and partner groups for a service. They read
 //! the engine and return plain results; no I/O. Documented in `docs/analysis.md`.
 
+pub mod candidates;
+pub mod groups;
 pub mod matching;
+pub mod pairs;
