@@ -28,8 +28,8 @@
 //! clustering problem"; with a size limit and for ratio association as well), so this is a
 //! heuristic:
 //!
-//! 1. seeds: the exact maximum-weight matching of the candidate graph (optimal for M = 2
-//!    over candidate pairs);
+//! 1. seeds: the exact maximum-weight matching of the candidate graph's pairs that reach the
+//!    floor (optimal for M = 2 over candidate pairs);
 //! 2. greedy merging: repeatedly merge the two groups joined by a candidate edge whose merge
 //!    raises the objective most, within the size limit and floor (a priority queue with lazy
 //!    invalidation; ties by group id);
@@ -208,7 +208,15 @@ pub fn form_groups(engine: &Engine, settings: &GroupsSettings) -> Result<Groupin
         largest_component: components.iter().map(Vec::len).max().unwrap_or(0),
         pairs_scored: graph.stats.pairs_scored,
     };
-    let seeds = matching::maximum_weight_matching(n, &edges)?;
+    // Seeds: the best pairing over candidate pairs that can stand as a group (a pair below
+    // the floor cannot).
+    let seed_edges: Vec<matching::WeightedEdge> = edges
+        .iter()
+        .zip(&graph.edges)
+        .filter(|(_, e)| e.score.mutual >= settings.min_score)
+        .map(|(w, _)| *w)
+        .collect();
+    let seeds = matching::maximum_weight_matching(n, &seed_edges)?;
     let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
     for e in &edges {
         neighbours[e.u as usize].push(e.v);
@@ -412,8 +420,12 @@ impl Ord for Merge {
 /// One improving change found by the local search.
 #[derive(Debug, Clone, Copy)]
 enum Change {
+    /// The item leaves its group to stand alone.
     Leave,
-    Move(u32),
+    /// The item joins group `.0`; if its group was a pair, the partner left behind then joins
+    /// group `.1` (an ejection chain of two moves).
+    Move(u32, Option<u32>),
+    /// The item swaps with member `.1` of group `.0`.
     Swap(u32, u32),
 }
 
@@ -422,10 +434,26 @@ struct State<'p, 'a> {
     group_of: Vec<u32>,
     groups: Vec<Vec<u32>>,
     totals: Vec<f64>,
+    /// Each item's summed score to the other members of its group.
+    member_sum: Vec<f64>,
     versions: Vec<u64>,
 }
 
+/// Whether every member's average score to the others, given their sums and the group's size,
+/// reaches the floor (always, for groups of fewer than two).
+fn floor_holds(floor: f64, size: usize, sums: impl IntoIterator<Item = f64>) -> bool {
+    if floor <= 0.0 || size < 2 {
+        return true;
+    }
+    let others = (size - 1) as f64;
+    sums.into_iter().all(|s| s / others >= floor)
+}
+
 impl State<'_, '_> {
+    fn score(&self, i: u32, j: u32) -> Option<f64> {
+        (self.problem.score)(i, j)
+    }
+
     fn value(&self, g: u32) -> f64 {
         group_value(self.groups[g as usize].len(), self.totals[g as usize])
     }
@@ -434,10 +462,20 @@ impl State<'_, '_> {
         (0..self.groups.len() as u32).map(|g| self.value(g)).sum()
     }
 
-    /// Replaces group `g`'s members (sorted) and total.
-    fn set(&mut self, g: u32, members: Vec<u32>, total: f64) {
+    /// Replaces group `g`'s members (sorted), recomputing its total and member sums exactly.
+    fn set(&mut self, g: u32, members: Vec<u32>) {
+        let mut total = 0.0;
         for &x in &members {
             self.group_of[x as usize] = g;
+            self.member_sum[x as usize] = 0.0;
+        }
+        for (i, &x) in members.iter().enumerate() {
+            for &y in &members[i + 1..] {
+                let s = self.score(x, y).unwrap_or(0.0);
+                total += s;
+                self.member_sum[x as usize] += s;
+                self.member_sum[y as usize] += s;
+            }
         }
         self.groups[g as usize] = members;
         self.totals[g as usize] = total;
@@ -458,28 +496,51 @@ impl State<'_, '_> {
         out
     }
 
+    /// The total of groups `g` and `h` merged, if allowed: W(g) + W(h) + the cross scores,
+    /// with the floor checked from the member sums. O(|g|·|h|).
+    fn merged_total(&self, g: u32, h: u32) -> Option<f64> {
+        let (a, b) = (&self.groups[g as usize], &self.groups[h as usize]);
+        let size = a.len() + b.len();
+        if size > self.problem.max_size {
+            return None;
+        }
+        let mut cross_a = vec![0.0f64; a.len()];
+        let mut cross_b = vec![0.0f64; b.len()];
+        for (i, &x) in a.iter().enumerate() {
+            for (j, &y) in b.iter().enumerate() {
+                let s = self.score(x, y)?;
+                cross_a[i] += s;
+                cross_b[j] += s;
+            }
+        }
+        let sums = a
+            .iter()
+            .zip(&cross_a)
+            .chain(b.iter().zip(&cross_b))
+            .map(|(&x, c)| self.member_sum[x as usize] + c);
+        if !floor_holds(self.problem.floor, size, sums) {
+            return None;
+        }
+        Some(self.totals[g as usize] + self.totals[h as usize] + cross_a.iter().sum::<f64>())
+    }
+
     fn push_merges(&self, g: u32, queue: &mut BinaryHeap<Merge>) {
         let members = &self.groups[g as usize];
         if members.is_empty() || members.len() >= self.problem.max_size {
             return;
         }
         for h in self.neighbour_groups(members, g) {
-            let other = &self.groups[h as usize];
-            if members.len() + other.len() > self.problem.max_size {
-                continue;
-            }
-            let union = sorted_union(members, other);
-            if let Some(total) = self.problem.evaluate(&union) {
-                let gain = group_value(union.len(), total) - self.value(g) - self.value(h);
-                if gain > EPSILON {
-                    let (a, b) = (g.min(h), g.max(h));
-                    queue.push(Merge {
-                        gain,
-                        a,
-                        b,
-                        versions: (self.versions[a as usize], self.versions[b as usize]),
-                    });
-                }
+            let Some(total) = self.merged_total(g, h) else { continue };
+            let size = members.len() + self.groups[h as usize].len();
+            let gain = group_value(size, total) - self.value(g) - self.value(h);
+            if gain > EPSILON {
+                let (a, b) = (g.min(h), g.max(h));
+                queue.push(Merge {
+                    gain,
+                    a,
+                    b,
+                    versions: (self.versions[a as usize], self.versions[b as usize]),
+                });
             }
         }
     }
@@ -495,93 +556,213 @@ impl State<'_, '_> {
             if (self.versions[m.a as usize], self.versions[m.b as usize]) != m.versions {
                 continue;
             }
+            if self.merged_total(m.a, m.b).is_none() {
+                continue;
+            }
             let union = sorted_union(&self.groups[m.a as usize], &self.groups[m.b as usize]);
-            let Some(total) = self.problem.evaluate(&union) else { continue };
-            self.set(m.b, Vec::new(), 0.0);
-            self.set(m.a, union, total);
+            self.set(m.b, Vec::new());
+            self.set(m.a, union);
             merges += 1;
             self.push_merges(m.a, &mut queue);
         }
         merges
     }
 
+    /// The best improving change for item `x`, from the maintained totals and member sums:
+    /// O(Σ_B |B|·|A|) score look-ups over the neighbour groups B of x's group A.
+    fn best_change(&self, x: u32) -> Option<Change> {
+        let floor = self.problem.floor;
+        let max_size = self.problem.max_size;
+        let a = self.group_of[x as usize];
+        let rest_a: Vec<u32> =
+            self.groups[a as usize].iter().copied().filter(|&m| m != x).collect();
+        let size_a = rest_a.len() + 1;
+        let value_a = self.value(a);
+        // Scores of x to the rest of its group (all allowed: they share it now).
+        let x_to_a: Vec<f64> = rest_a.iter().map(|&m| self.score(x, m).unwrap_or(0.0)).collect();
+        let total_without = self.totals[a as usize] - self.member_sum[x as usize];
+        let without_ok = floor_holds(
+            floor,
+            size_a - 1,
+            rest_a.iter().zip(&x_to_a).map(|(&m, s)| self.member_sum[m as usize] - s),
+        );
+        let value_without = group_value(size_a - 1, total_without);
+        let mut best: Option<(f64, Change)> = None;
+        let mut consider = |gain: f64, change: Change| {
+            if gain > EPSILON && best.is_none_or(|(g, _)| gain > g) {
+                best = Some((gain, change));
+            }
+        };
+        if size_a >= 2 && without_ok {
+            consider(value_without - value_a, Change::Leave);
+        }
+        // If x leaves a pair, its partner is left alone: the best two groups (other than x's)
+        // it could then join, and the gain, so that a move can be valued with that follow-up.
+        let follow_ups: Vec<(f64, u32)> = match rest_a.as_slice() {
+            [r] => self.best_joins(*r, a),
+            _ => Vec::new(),
+        };
+        for b in self.neighbour_groups(&[x], a) {
+            let members_b = &self.groups[b as usize];
+            let size_b = members_b.len();
+            let value_b = self.value(b);
+            let x_to_b: Vec<Option<f64>> = members_b.iter().map(|&m| self.score(x, m)).collect();
+            let blocked = x_to_b.iter().filter(|s| s.is_none()).count();
+            let x_sum_b: f64 = x_to_b.iter().flatten().sum();
+            // Move x to B.
+            if size_b < max_size && without_ok && blocked == 0 {
+                let sums = members_b
+                    .iter()
+                    .zip(&x_to_b)
+                    .map(|(&m, s)| self.member_sum[m as usize] + s.unwrap_or(0.0))
+                    .chain(std::iter::once(x_sum_b));
+                if floor_holds(floor, size_b + 1, sums) {
+                    let gain = value_without
+                        + group_value(size_b + 1, self.totals[b as usize] + x_sum_b)
+                        - value_a
+                        - value_b;
+                    let follow = follow_ups.iter().find(|(_, c)| *c != b);
+                    match follow {
+                        Some(&(extra, c)) if extra > 0.0 => {
+                            consider(gain + extra, Change::Move(b, Some(c)));
+                        }
+                        _ => consider(gain, Change::Move(b, None)),
+                    }
+                }
+            }
+            // Swap x with each y in B.
+            for (j, &y) in members_b.iter().enumerate() {
+                let x_to_y = x_to_b[j];
+                if blocked > usize::from(x_to_y.is_none()) {
+                    continue;
+                }
+                let Some(y_to_a) =
+                    rest_a.iter().map(|&m| self.score(y, m)).collect::<Option<Vec<f64>>>()
+                else {
+                    continue;
+                };
+                let y_sum_a: f64 = y_to_a.iter().sum();
+                let total_a2 = total_without + y_sum_a;
+                let x_sum_b_rest = x_sum_b - x_to_y.unwrap_or(0.0);
+                let total_b2 = self.totals[b as usize] - self.member_sum[y as usize] + x_sum_b_rest;
+                if floor > 0.0 {
+                    let a_sums = rest_a
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &m)| self.member_sum[m as usize] - x_to_a[i] + y_to_a[i])
+                        .chain(std::iter::once(y_sum_a));
+                    if !floor_holds(floor, size_a, a_sums) {
+                        continue;
+                    }
+                    let mut b_sums = Vec::with_capacity(size_b);
+                    for (k, &m) in members_b.iter().enumerate() {
+                        if k != j {
+                            let m_to_y = self.score(m, y).unwrap_or(0.0);
+                            let m_to_x = x_to_b[k].unwrap_or(0.0);
+                            b_sums.push(self.member_sum[m as usize] - m_to_y + m_to_x);
+                        }
+                    }
+                    b_sums.push(x_sum_b_rest);
+                    if !floor_holds(floor, size_b, b_sums) {
+                        continue;
+                    }
+                }
+                let gain = group_value(size_a, total_a2) + group_value(size_b, total_b2)
+                    - value_a
+                    - value_b;
+                consider(gain, Change::Swap(b, y));
+            }
+        }
+        best.map(|(_, change)| change)
+    }
+
+    /// The best two groups (other than `own`, distinct) that item `r`, standing alone, could
+    /// join with a gain, best first: (gain, group).
+    fn best_joins(&self, r: u32, own: u32) -> Vec<(f64, u32)> {
+        let mut found: Vec<(f64, u32)> = Vec::new();
+        for c in self.neighbour_groups(&[r], own) {
+            let members = &self.groups[c as usize];
+            if members.len() >= self.problem.max_size {
+                continue;
+            }
+            let Some(to_c) =
+                members.iter().map(|&m| self.score(r, m)).collect::<Option<Vec<f64>>>()
+            else {
+                continue;
+            };
+            let sum: f64 = to_c.iter().sum();
+            let sums = members
+                .iter()
+                .zip(&to_c)
+                .map(|(&m, s)| self.member_sum[m as usize] + s)
+                .chain(std::iter::once(sum));
+            if !floor_holds(self.problem.floor, members.len() + 1, sums) {
+                continue;
+            }
+            let gain =
+                group_value(members.len() + 1, self.totals[c as usize] + sum) - self.value(c);
+            if gain > EPSILON {
+                found.push((gain, c));
+            }
+        }
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        found.truncate(2);
+        found
+    }
+
     /// One pass of moves and swaps over the items in order. Returns (moves, swaps).
     fn local_pass(&mut self) -> (usize, usize) {
         let (mut moves, mut swaps) = (0, 0);
         for x in 0..self.problem.n as u32 {
+            let Some(change) = self.best_change(x) else { continue };
             let a = self.group_of[x as usize];
-            let value_a = self.value(a);
             let without: Vec<u32> =
-                self.groups[a as usize].iter().copied().filter(|&y| y != x).collect();
-            let without_total = self.problem.evaluate(&without);
-            let value_without = without_total.map(|t| group_value(without.len(), t));
-            let mut best: Option<(f64, Change)> = None;
-            let mut consider = |gain: f64, change: Change| {
-                if gain > EPSILON && best.is_none_or(|(g, _)| gain > g) {
-                    best = Some((gain, change));
-                }
-            };
-            if !without.is_empty()
-                && let Some(v) = value_without
-            {
-                consider(v - value_a, Change::Leave);
-            }
-            for b in self.neighbour_groups(&[x], a) {
-                let value_b = self.value(b);
-                let members_b = &self.groups[b as usize];
-                if members_b.len() < self.problem.max_size
-                    && let Some(v) = value_without
-                {
-                    let with = sorted_union(members_b, &[x]);
-                    if let Some(t) = self.problem.evaluate(&with) {
-                        consider(
-                            v + group_value(with.len(), t) - value_a - value_b,
-                            Change::Move(b),
-                        );
-                    }
-                }
-                for &y in members_b {
-                    let a2 = sorted_union(&without, &[y]);
-                    let Some(ta) = self.problem.evaluate(&a2) else { continue };
-                    let b_rest: Vec<u32> = members_b.iter().copied().filter(|&z| z != y).collect();
-                    let b2 = sorted_union(&b_rest, &[x]);
-                    let Some(tb) = self.problem.evaluate(&b2) else { continue };
-                    let gain =
-                        group_value(a2.len(), ta) + group_value(b2.len(), tb) - value_a - value_b;
-                    consider(gain, Change::Swap(b, y));
-                }
-            }
-            let Some((_, change)) = best else { continue };
-            match change {
-                Change::Leave => {
-                    let free = self.free_group();
-                    let total = without_total.unwrap_or(0.0);
-                    self.set(a, without, total);
-                    self.set(free, vec![x], 0.0);
-                    moves += 1;
-                }
-                Change::Move(b) => {
-                    let with = sorted_union(&self.groups[b as usize], &[x]);
-                    let (Some(ta), Some(tb)) = (without_total, self.problem.evaluate(&with)) else {
-                        continue;
-                    };
-                    self.set(a, without, ta);
-                    self.set(b, with, tb);
-                    moves += 1;
+                self.groups[a as usize].iter().copied().filter(|&m| m != x).collect();
+            // Apply, re-checking the new groups exactly (the gain came from running sums).
+            let (new_a, other) = match change {
+                Change::Leave => (without, None),
+                Change::Move(b, _) => {
+                    (without, Some((b, sorted_union(&self.groups[b as usize], &[x]))))
                 }
                 Change::Swap(b, y) => {
-                    let a2 = sorted_union(&without, &[y]);
                     let b_rest: Vec<u32> =
                         self.groups[b as usize].iter().copied().filter(|&z| z != y).collect();
-                    let b2 = sorted_union(&b_rest, &[x]);
-                    let (Some(ta), Some(tb)) =
-                        (self.problem.evaluate(&a2), self.problem.evaluate(&b2))
-                    else {
-                        continue;
-                    };
-                    self.set(a, a2, ta);
-                    self.set(b, b2, tb);
-                    swaps += 1;
+                    (sorted_union(&without, &[y]), Some((b, sorted_union(&b_rest, &[x]))))
+                }
+            };
+            if self.problem.evaluate(&new_a).is_none()
+                || other.as_ref().is_some_and(|(_, g)| self.problem.evaluate(g).is_none())
+            {
+                continue;
+            }
+            self.set(a, new_a);
+            match other {
+                None => {
+                    let free = self.free_group();
+                    self.set(free, vec![x]);
+                    moves += 1;
+                }
+                Some((b, members)) => {
+                    self.set(b, members);
+                    if matches!(change, Change::Swap(..)) {
+                        swaps += 1;
+                    } else {
+                        moves += 1;
+                    }
+                }
+            }
+            // The partner left alone by a move joins its group, if the chain said so and the
+            // group still takes it.
+            if let (Change::Move(_, Some(c)), [r]) = (change, self.groups[a as usize].as_slice()) {
+                let r = *r;
+                let joined = sorted_union(&self.groups[c as usize], &[r]);
+                if c != a
+                    && !self.groups[c as usize].is_empty()
+                    && self.problem.evaluate(&joined).is_some()
+                {
+                    self.set(a, Vec::new());
+                    self.set(c, joined);
+                    moves += 1;
                 }
             }
         }
@@ -589,7 +770,7 @@ impl State<'_, '_> {
     }
 
     /// An empty group slot (there is always one after a leave: n items, n slots, and the item
-    /// leaving shares its group with another).
+    /// leaving shared its group with another).
     fn free_group(&mut self) -> u32 {
         match self.groups.iter().position(Vec::is_empty) {
             Some(g) => g as u32,
@@ -626,18 +807,17 @@ pub fn search(
         group_of: (0..n as u32).collect(),
         groups: (0..n as u32).map(|x| vec![x]).collect(),
         totals: vec![0.0; n],
+        member_sum: vec![0.0; n],
         versions: vec![0; n],
     };
     for &(u, v) in seeds {
         let (a, b) = (state.group_of[u as usize], state.group_of[v as usize]);
-        if a == b {
+        if a == b || state.merged_total(a, b).is_none() {
             continue;
         }
         let union = sorted_union(&state.groups[a as usize], &state.groups[b as usize]);
-        if let Some(total) = problem.evaluate(&union) {
-            state.set(b, Vec::new(), 0.0);
-            state.set(a, union, total);
-        }
+        state.set(b, Vec::new());
+        state.set(a, union);
     }
     let mut stats = SearchStats { seed_value: state.objective(), ..SearchStats::default() };
     for round in 0..max_rounds {

@@ -3,9 +3,11 @@
 
 mod explain;
 mod graph;
+mod groups;
 mod import;
 mod list;
 mod output;
+mod pairs;
 mod rank;
 mod rank_all;
 mod show;
@@ -72,6 +74,10 @@ enum Command {
     Explain(explain::Args),
     /// Rank every body's top partners at once, exactly, streamed as CSV or JSON lines.
     RankAll(rank_all::Args),
+    /// Pair bodies across an area or country: each in at most one pair, best total score.
+    Pairs(pairs::Args),
+    /// Form partner groups of two to M bodies for a service.
+    Groups(groups::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
     /// List the bodies of the dataset, filtered.
@@ -115,6 +121,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rank(args) => rank::run(&args, &cli.global),
         Command::Explain(args) => explain::run(&args, &cli.global),
         Command::RankAll(args) => rank_all::run(&args, &cli.global),
+        Command::Pairs(args) => pairs::run(&args, &cli.global),
+        Command::Groups(args) => groups::run(&args, &cli.global),
         Command::Graph(args) => graph::run(&args, &cli.global),
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),

@@ -69,14 +69,15 @@ fn random_problem(seed: u64, n: usize) -> Random {
     Random { scores, neighbours }
 }
 
-/// Seeds by the exact matching over neighbour edges, as `form_groups` does.
-fn seeds(r: &Random) -> Vec<(u32, u32)> {
+/// Seeds by the exact matching over neighbour edges reaching the floor, as `form_groups` does.
+fn seeds(r: &Random, floor: f64) -> Vec<(u32, u32)> {
     let n = r.scores.len();
     let mut edges = Vec::new();
     for (i, list) in r.neighbours.iter().enumerate() {
         for &j in list {
-            if (i as u32) < j {
-                let w = candidates::weight_of(r.scores[i][j as usize].unwrap());
+            let score = r.scores[i][j as usize].unwrap();
+            if (i as u32) < j && score >= floor {
+                let w = candidates::weight_of(score);
                 edges.push(matching::WeightedEdge::new(i as u32, j, w));
             }
         }
@@ -88,15 +89,15 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// On problems small enough to try every partition, the search returns valid groups whose
-    /// objective is never above the optimum and never below the seeds, and is within 15% of
-    /// the optimum (the heuristic's observed quality; see the next test for how often it is
-    /// exactly optimal).
+    /// objective is never above the optimum and never below the seeds; without a floor it is
+    /// within 20% of the optimum (observed: the worst of 6,000 random problems was 85%; not
+    /// proven. A floor can cut the search's paths: with one, only the seeds are a guarantee).
     #[test]
     fn search_is_valid_and_close_to_brute_force(seed in any::<u64>(), n in 1usize..9, max_size in 2usize..5, floor in prop::sample::select(vec![0.0, 0.0, 0.3, 0.5])) {
         let r = random_problem(seed, n);
         let score = |i: u32, j: u32| r.scores[i as usize][j as usize];
         let problem = Problem { n, score: &score, neighbours: &r.neighbours, max_size, floor };
-        let (groups, stats) = search(&problem, &seeds(&r), 50);
+        let (groups, stats) = search(&problem, &seeds(&r, problem.floor), 50);
         let mut seen = vec![false; n];
         for g in &groups {
             prop_assert!(g.len() >= 2 && g.len() <= max_size);
@@ -111,36 +112,43 @@ proptest! {
         prop_assert!(value + 1e-9 >= stats.seed_value);
         let best = brute_force(&problem);
         prop_assert!(value <= best + 1e-9, "{value} above the optimum {best}");
-        prop_assert!(value >= 0.85 * best - 1e-9, "{value} far below the optimum {best}");
+        if floor == 0.0 {
+            prop_assert!(value >= 0.8 * best - 1e-9, "{value} far below the optimum {best}");
+        }
     }
 }
 
-#[test]
-fn the_search_is_usually_optimal_on_small_problems() {
-    let (mut optimal, mut total) = (0, 0);
-    let (mut worst, mut sum) = (1.0f64, 0.0);
+/// How good the search is on 300 small problems per floor: how often optimal, the mean and
+/// the worst share of the optimum.
+fn quality(floor: f64) -> (usize, f64, f64) {
+    let (mut optimal, mut worst, mut sum) = (0, 1.0f64, 0.0);
     for seed in 0..300u64 {
         let n = 4 + (seed % 5) as usize;
         let r = random_problem(seed, n);
         let score = |i: u32, j: u32| r.scores[i as usize][j as usize];
-        let problem =
-            Problem { n, score: &score, neighbours: &r.neighbours, max_size: 4, floor: 0.0 };
-        let (groups, _) = search(&problem, &seeds(&r), 50);
+        let problem = Problem { n, score: &score, neighbours: &r.neighbours, max_size: 4, floor };
+        let (groups, _) = search(&problem, &seeds(&r, floor), 50);
         let value = problem.objective(&groups).unwrap();
-        total += 1;
         let best = brute_force(&problem);
-        worst = worst.min(if best > 0.0 { value / best } else { 1.0 });
-        sum += if best > 0.0 { value / best } else { 1.0 };
+        let share = if best > 0.0 { value / best } else { 1.0 };
+        worst = worst.min(share);
+        sum += share;
         if value >= best - 1e-9 {
             optimal += 1;
         }
     }
-    // Measured: 94% on these seeds. Fail if it degrades below 85%.
-    eprintln!(
-        "MEASURED optimal in {optimal} of {total}, worst {worst}, mean {}",
-        sum / total as f64
-    );
-    assert!(optimal * 100 >= total * 85, "optimal in {optimal} of {total}");
+    (optimal, sum / 300.0, worst)
+}
+
+#[test]
+fn the_search_is_usually_optimal_on_small_problems() {
+    // Measured (docs/analysis.md): without a floor, optimal in 272 of 300, mean 99.7% of the
+    // optimum, worst 89.7%; with a floor of 0.5, optimal in 282, mean 99.7%, worst 82.5%.
+    // Fail if the search degrades.
+    let (optimal, mean, worst) = quality(0.0);
+    assert!(optimal >= 255 && mean >= 0.99 && worst >= 0.85, "{optimal} {mean} {worst}");
+    let (optimal, mean, worst) = quality(0.5);
+    assert!(optimal >= 265 && mean >= 0.99 && worst >= 0.75, "{optimal} {mean} {worst}");
 }
 
 #[test]
@@ -160,7 +168,7 @@ fn pairs_only_is_the_matching() {
         let score = |i: u32, j: u32| r.scores[i as usize][j as usize];
         let problem =
             Problem { n, score: &score, neighbours: &r.neighbours, max_size: 2, floor: 0.0 };
-        let (groups, stats) = search(&problem, &seeds(&r), 50);
+        let (groups, stats) = search(&problem, &seeds(&r, problem.floor), 50);
         assert!(groups.iter().all(|g| g.len() == 2));
         assert!((stats.value - brute_force(&problem)).abs() < 1e-6);
     }
