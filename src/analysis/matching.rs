@@ -374,8 +374,6 @@ struct Blossom {
     marked: bool,
     /// Whether a non-trivial blossom slot is in use.
     alive: bool,
-    /// Cache of the last verified delta-2 minimum: (removal epoch, stamp, priority, vertex).
-    verified: (u64, u64, i64, u32),
 }
 
 impl Blossom {
@@ -393,7 +391,6 @@ impl Blossom {
             stamp: 0,
             marked: false,
             alive: true,
-            verified: (u64::MAX, 0, 0, NONE),
         }
     }
 }
@@ -429,6 +426,8 @@ struct Solver<'a> {
     /// Δ: the running sum of doubled dual steps.
     delta_sum: i64,
     blossoms: Vec<Blossom>,
+    /// `blossoms[b].label`, kept apart as a compact array for the hot validity checks.
+    labels: Vec<Label>,
     free_slots: Vec<u32>,
     /// The top-level blossom of each vertex.
     top: Vec<u32>,
@@ -436,16 +435,19 @@ struct Solver<'a> {
     delta2: BinaryHeap<Reverse<(i64, u32, u64)>>,
     /// Edges between S-vertices of different blossoms by half their pseudo-slack.
     delta3: BinaryHeap<Reverse<(i64, u32)>>,
+    /// The priority each edge is queued with in `delta3` (`i64::MIN`: not queued).
+    delta3_queued: Vec<i64>,
     /// T-blossoms by modified dual: (dual, blossom, stamp).
     delta4: BinaryHeap<Reverse<(i64, u32, u64)>>,
     /// For each non-S vertex, its edges to S-vertices by pseudo-slack.
     s_edges: Vec<BinaryHeap<Reverse<(i64, u32)>>>,
+    /// For each non-trivial blossom (id − n) while top-level and not S, its vertices by their
+    /// least pseudo-slack to an S-vertex (lazily kept: see `blossom_min`).
+    blossom_queues: Vec<BinaryHeap<Reverse<(i64, u32)>>>,
     /// Blossoms that joined each tree (by root vertex); may hold stale entries.
     trees: Vec<Vec<u32>>,
     scan_queue: Vec<u32>,
     next_stamp: u64,
-    /// Counts the times S-vertices lost their label, which can raise delta-2 minima.
-    removal_epoch: u64,
     buffers: Vec<Vec<u32>>,
 }
 
@@ -478,16 +480,18 @@ impl<'a> Solver<'a> {
             start_dual2x,
             delta_sum: 0,
             blossoms: (0..n as u32).map(Blossom::new).collect(),
+            labels: vec![Label::Free; n],
             free_slots: Vec::new(),
             top: (0..n as u32).collect(),
             delta2: BinaryHeap::new(),
             delta3: BinaryHeap::new(),
+            delta3_queued: vec![i64::MIN; edges.len()],
             delta4: BinaryHeap::new(),
             s_edges: vec![BinaryHeap::new(); n],
+            blossom_queues: Vec::new(),
             trees: vec![Vec::new(); n],
             scan_queue: Vec::new(),
             next_stamp: 0,
-            removal_epoch: 0,
             buffers: Vec::new(),
         }
     }
@@ -515,7 +519,9 @@ impl<'a> Solver<'a> {
     }
 
     fn label_of_vertex(&self, x: u32) -> Label {
-        self.blossoms[self.top[x as usize] as usize].label
+        let b = self.top[x as usize] as usize;
+        debug_assert_eq!(self.labels[b], self.blossoms[b].label);
+        self.labels[b]
     }
 
     fn new_stamp(&mut self) -> u64 {
@@ -558,6 +564,8 @@ impl<'a> Solver<'a> {
             Some(b) => b,
             None => {
                 self.blossoms.push(Blossom::new(NONE));
+                self.labels.push(Label::Free);
+                self.blossom_queues.push(BinaryHeap::new());
                 (self.blossoms.len() - 1) as u32
             }
         }
@@ -578,19 +586,48 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// The least (pseudo-slack, vertex) over a blossom's vertices.
+    /// The least (pseudo-slack, vertex) over a top-level non-S blossom's vertices: a trivial
+    /// blossom's own queue, or the blossom's queue of its vertices' minima (entries are
+    /// dropped when their vertex left the blossom, and renewed when its minimum rose).
     fn blossom_min(&mut self, b: u32) -> Option<(i64, u32)> {
+        if self.trivial(b) {
+            return self.vertex_min(b).map(|(p, _)| (p, b));
+        }
+        let slot = b as usize - self.n;
+        loop {
+            let Reverse((p, y)) = *self.blossom_queues[slot].peek()?;
+            if self.top[y as usize] != b {
+                self.blossom_queues[slot].pop();
+                continue;
+            }
+            match self.vertex_min(y) {
+                Some((q, _)) if q == p => return Some((p, y)),
+                Some((q, _)) => {
+                    self.blossom_queues[slot].pop();
+                    self.blossom_queues[slot].push(Reverse((q, y)));
+                }
+                None => {
+                    self.blossom_queues[slot].pop();
+                }
+            }
+        }
+    }
+
+    /// Refills a non-trivial blossom's queue from its vertices (after it became top-level by
+    /// an expansion). O(|B| log |B|).
+    fn rebuild_blossom_queue(&mut self, b: u32) {
+        if self.trivial(b) {
+            return;
+        }
+        let slot = b as usize - self.n;
+        self.blossom_queues[slot].clear();
         let vertices = self.vertices(b);
-        let mut best: Option<(i64, u32)> = None;
-        for &x in &vertices {
-            if let Some((p, _)) = self.vertex_min(x)
-                && best.is_none_or(|(q, y)| (p, x) < (q, y))
-            {
-                best = Some((p, x));
+        for &y in &vertices {
+            if let Some((p, _)) = self.vertex_min(y) {
+                self.blossom_queues[slot].push(Reverse((p, y)));
             }
         }
         self.give_buffer(vertices);
-        best
     }
 
     /// Tracks edge `e` from an S-vertex to the non-S vertex `y`.
@@ -598,21 +635,24 @@ impl<'a> Solver<'a> {
         let p = self.pseudo_slack(e);
         let current = self.vertex_min(y).map(|(q, _)| q);
         self.s_edges[y as usize].push(Reverse((p, e)));
+        if current.is_some_and(|q| p >= q) {
+            return;
+        }
         let by = self.top[y as usize];
+        if !self.trivial(by) {
+            self.blossom_queues[by as usize - self.n].push(Reverse((p, y)));
+        }
         let blossom = &self.blossoms[by as usize];
-        if blossom.label == Label::Free && current.is_none_or(|q| p < q) {
+        if blossom.label == Label::Free {
             self.delta2.push(Reverse((p + blossom.offset, by, blossom.stamp)));
         }
     }
 
     /// Enters a (new) unlabelled top-level blossom into the delta-2 queue.
     fn delta2_enable(&mut self, b: u32) {
-        if let Some((p, x)) = self.blossom_min(b) {
-            let epoch = self.removal_epoch;
-            let blossom = &mut self.blossoms[b as usize];
-            let prio = p + blossom.offset;
-            blossom.verified = (epoch, blossom.stamp, prio, x);
-            self.delta2.push(Reverse((prio, b, blossom.stamp)));
+        if let Some((p, _)) = self.blossom_min(b) {
+            let blossom = &self.blossoms[b as usize];
+            self.delta2.push(Reverse((p + blossom.offset, b, blossom.stamp)));
         }
     }
 
@@ -630,35 +670,32 @@ impl<'a> Solver<'a> {
                 continue;
             }
             let offset = blossom.offset;
-            let (epoch, vstamp, vprio, vertex) = blossom.verified;
-            let x = if epoch == self.removal_epoch && vstamp == stamp && vprio == prio {
-                vertex
-            } else {
-                let Some((p, x)) = self.blossom_min(b) else {
-                    self.delta2.pop();
-                    continue;
-                };
-                let actual = p + offset;
-                self.blossoms[b as usize].verified = (self.removal_epoch, stamp, actual, x);
-                if actual != prio {
-                    self.delta2.pop();
-                    self.delta2.push(Reverse((actual, b, stamp)));
-                    continue;
-                }
-                x
+            let Some((p, x)) = self.blossom_min(b) else {
+                self.delta2.pop();
+                continue;
             };
-            match self.vertex_min(x) {
-                Some((p, e)) if p + offset == prio => return Some((prio - self.delta_sum, e)),
-                _ => self.blossoms[b as usize].verified.0 = u64::MAX,
+            let actual = p + offset;
+            if actual != prio {
+                self.delta2.pop();
+                self.delta2.push(Reverse((actual, b, stamp)));
+                continue;
             }
+            if let Some((_, e)) = self.vertex_min(x) {
+                return Some((prio - self.delta_sum, e));
+            }
+            self.delta2.pop();
         }
     }
 
     // --- delta 3: least slack between S-blossoms ---
 
     fn delta3_add(&mut self, e: u32) {
-        let p = self.pseudo_slack(e);
-        self.delta3.push(Reverse((p.div_euclid(2), e)));
+        let half = self.pseudo_slack(e).div_euclid(2);
+        // An edge between two S-vertices is found from both ends: queue it once.
+        if self.delta3_queued[e as usize] != half {
+            self.delta3_queued[e as usize] = half;
+            self.delta3.push(Reverse((half, e)));
+        }
     }
 
     /// Half the least doubled slack of an edge between different S-blossoms, and that edge.
@@ -668,13 +705,16 @@ impl<'a> Solver<'a> {
             let edge = &self.edges[e as usize];
             let (bu, bv) = (self.top[edge.u as usize], self.top[edge.v as usize]);
             if bu != bv
-                && self.blossoms[bu as usize].label == Label::S
-                && self.blossoms[bv as usize].label == Label::S
+                && self.labels[bu as usize] == Label::S
+                && self.labels[bv as usize] == Label::S
                 && self.pseudo_slack(e).div_euclid(2) == half
             {
                 return Some((half - self.delta_sum, e));
             }
             self.delta3.pop();
+            if self.delta3_queued[e as usize] == half {
+                self.delta3_queued[e as usize] = i64::MIN;
+            }
         }
     }
 
@@ -704,11 +744,16 @@ impl<'a> Solver<'a> {
         let blossom = &mut self.blossoms[b as usize];
         blossom.label = Label::S;
         blossom.stamp = stamp;
+        self.labels[b as usize] = Label::S;
         if !trivial {
             blossom.dual -= delta;
         }
         let fix = delta + blossom.offset;
         blossom.offset = 0;
+        if !trivial {
+            // S-vertices do not track edges to S-vertices.
+            self.blossom_queues[b as usize - self.n].clear();
+        }
         let vertices = self.vertices(b);
         for &x in &vertices {
             self.dual2x[x as usize] += fix;
@@ -725,6 +770,7 @@ impl<'a> Solver<'a> {
         let blossom = &mut self.blossoms[b as usize];
         blossom.label = Label::T;
         blossom.stamp = stamp;
+        self.labels[b as usize] = Label::T;
         if !trivial {
             blossom.dual += delta;
             self.delta4.push(Reverse((blossom.dual, b, stamp)));
@@ -734,13 +780,13 @@ impl<'a> Solver<'a> {
 
     /// A top-level S-blossom loses its label (its tree is dissolved).
     fn remove_s(&mut self, b: u32) {
-        self.removal_epoch += 1;
         let delta = self.delta_sum;
         let stamp = self.new_stamp();
         let trivial = self.trivial(b);
         let blossom = &mut self.blossoms[b as usize];
         blossom.label = Label::Free;
         blossom.stamp = stamp;
+        self.labels[b as usize] = Label::Free;
         if !trivial {
             blossom.dual += delta;
         }
@@ -753,7 +799,7 @@ impl<'a> Solver<'a> {
                 let e = self.adj[i];
                 let y = self.other(e, x);
                 let by = self.top[y as usize];
-                if by != b && self.blossoms[by as usize].label == Label::S {
+                if by != b && self.labels[by as usize] == Label::S {
                     self.delta2_add(e, x);
                 }
             }
@@ -769,6 +815,7 @@ impl<'a> Solver<'a> {
         let blossom = &mut self.blossoms[b as usize];
         blossom.label = Label::Free;
         blossom.stamp = stamp;
+        self.labels[b as usize] = Label::Free;
         if !trivial {
             blossom.dual -= delta;
         }
@@ -786,6 +833,7 @@ impl<'a> Solver<'a> {
         let blossom = &mut self.blossoms[b as usize];
         blossom.label = Label::Free;
         blossom.stamp = stamp;
+        self.labels[b as usize] = Label::Free;
         if !trivial {
             blossom.dual += delta;
         }
@@ -930,10 +978,10 @@ impl<'a> Solver<'a> {
             self.s_to_sub(sub);
         }
         let b = self.alloc_blossom();
+        self.blossom_queues[b as usize - self.n].clear();
         let stamp = self.new_stamp();
         let first = &self.blossoms[subs[0] as usize];
         let (tree, tree_edge, base) = (first.tree, first.tree_edge, first.base);
-        let verified = (u64::MAX, 0, 0, NONE);
         self.blossoms[b as usize] = Blossom {
             parent: NONE,
             base,
@@ -947,8 +995,8 @@ impl<'a> Solver<'a> {
             stamp,
             marked: false,
             alive: true,
-            verified,
         };
+        self.labels[b as usize] = Label::S;
         self.join_tree(b, tree, tree_edge);
         for &sub in &subs {
             let s = &mut self.blossoms[sub as usize];
@@ -975,6 +1023,8 @@ impl<'a> Solver<'a> {
         *blossom = Blossom::new(NONE);
         blossom.alive = false;
         blossom.stamp = stamp;
+        self.labels[b as usize] = Label::Free;
+        self.blossom_queues[b as usize - self.n].clear();
         self.free_slots.push(b);
         for &sub in &children {
             let stamp = self.new_stamp();
@@ -983,6 +1033,7 @@ impl<'a> Solver<'a> {
             s.offset = offset;
             s.label = Label::Free;
             s.stamp = stamp;
+            self.labels[sub as usize] = Label::Free;
             let vertices = self.vertices(sub);
             for &x in &vertices {
                 self.top[x as usize] = sub;
@@ -990,6 +1041,7 @@ impl<'a> Solver<'a> {
             self.give_buffer(vertices);
         }
         for &sub in &children {
+            self.rebuild_blossom_queue(sub);
             self.delta2_enable(sub);
         }
         (children, cycle)
@@ -1109,7 +1161,7 @@ impl<'a> Solver<'a> {
         let queue = std::mem::take(&mut self.scan_queue);
         for &x in &queue {
             let bx = self.top[x as usize];
-            if self.blossoms[bx as usize].label != Label::S {
+            if self.labels[bx as usize] != Label::S {
                 continue;
             }
             for i in self.incident(x) {
@@ -1119,7 +1171,7 @@ impl<'a> Solver<'a> {
                 if by == bx {
                     continue;
                 }
-                if self.blossoms[by as usize].label == Label::S {
+                if self.labels[by as usize] == Label::S {
                     self.delta3_add(e);
                 } else {
                     self.delta2_add(e, y);
