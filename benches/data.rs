@@ -153,11 +153,11 @@ pub fn national_bodies(n: usize, seed: u64) -> Vec<partnermatch::model::Organisa
         bodies[i].neighbours = list.into_iter().map(id).collect();
     }
     // A few partnerships with a neighbour.
-    for i in 0..n {
+    for body in &mut bodies {
         if rng.random_bool(0.08)
-            && let Some(partner) = bodies[i].neighbours.first().cloned()
+            && let Some(partner) = body.neighbours.first().cloned()
         {
-            bodies[i].partnerships = Some(vec![Partnership {
+            body.partnerships = Some(vec![Partnership {
                 partner,
                 services: [Service::Legal].into_iter().collect(),
                 since: None,

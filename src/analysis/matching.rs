@@ -24,18 +24,23 @@
 //! The speed comes from three devices of van Rantwijk's design. Dual updates are lazy: a
 //! running sum of the steps taken, with per-blossom offsets, stands in for touching every
 //! vertex. The four minima come from priority queues instead of scans: delta 2 from a queue
-//! of unlabelled blossoms over per-vertex queues of edges to S-vertices, delta 3 from a queue
-//! of edges between S-vertices, delta 4 from a queue of T-blossoms. And after an augmentation
-//! only the two trees it joined are dissolved; every other tree is kept, so a stage does not
-//! start from scratch. Two simplifications here: the queues are binary heaps with lazy
-//! deletion (an entry carries what it was computed from and is dropped when popped stale),
-//! and the top-level blossom of each vertex is an array updated when blossoms form or expand
-//! (van Rantwijk uses concatenable queues for both).
+//! of unlabelled blossoms over per-blossom queues of their vertices' least slacks over
+//! per-vertex queues of edges to S-vertices, delta 3 from a queue of edges between
+//! S-vertices, delta 4 from a queue of T-blossoms. And after an augmentation only the two
+//! trees it joined are dissolved; every other tree is kept, so a stage does not start from
+//! scratch. Where van Rantwijk uses concatenable queues (to split a blossom's queue when it
+//! is expanded, and to find a vertex's top-level blossom), this implementation uses binary
+//! heaps with lazy deletion (an entry carries what it was computed from and is dropped or
+//! renewed when found stale) and rebuilds a sub-blossom's queue when its parent is expanded,
+//! with the top-level blossom of each vertex kept in an array updated when blossoms form or
+//! expand.
 //!
-//! Complexity: O(n) stages of at most O((n + m) log n) queue work each, plus O(|B|) per
-//! blossom formed or expanded for the top-level array; memory O(n + m). In the worst case that
-//! is O(n (n + m) log n + n³); on the geographic candidate graphs of this tool (every body's k
-//! best partners), trees and blossoms stay small and 20,000 bodies take well under a second.
+//! Complexity: at most n/2 augmentations; between two of them, O((n + m) log n) queue work as
+//! in van Rantwijk's analysis, plus O(|B| log |B|) for each blossom B formed or expanded (the
+//! array and queue rebuilds), which is O(n² log n) in the worst case: O(n (n + m) log n +
+//! n³ log n) overall, O(n + m) memory. On the candidate graphs of this tool (every body's k
+//! best partners, geographically local) blossoms stay small: 20,000 bodies and 128,751 edges
+//! take about 2 s (docs/benchmarks-pairs.md).
 //!
 //! # Exactness
 //!
@@ -955,7 +960,7 @@ impl<'a> Solver<'a> {
         }
         let mut path: Vec<(u32, u32)> = x_edges.into_iter().rev().collect();
         path.extend(y_edges.into_iter().skip(1).map(|(a, b)| (b, a)));
-        if path.len() % 2 == 0 {
+        if path.len().is_multiple_of(2) {
             return Err(internal("an alternating path between S-vertices has even length"));
         }
         Ok((path, common != NONE))
@@ -1239,15 +1244,16 @@ impl<'a> Solver<'a> {
     /// The final duals, with every lazy update applied.
     fn certificate(&self) -> Certificate {
         let delta = self.delta_sum;
-        let mut vertex_dual2x = vec![0i64; self.n];
-        for x in 0..self.n {
-            let b = &self.blossoms[self.top[x] as usize];
-            vertex_dual2x[x] = match b.label {
-                Label::S => self.dual2x[x] - delta,
-                Label::T => self.dual2x[x] + delta + b.offset,
-                Label::Free => self.dual2x[x] + b.offset,
-            };
-        }
+        let vertex_dual2x = (0..self.n)
+            .map(|x| {
+                let b = &self.blossoms[self.top[x] as usize];
+                match b.label {
+                    Label::S => self.dual2x[x] - delta,
+                    Label::T => self.dual2x[x] + delta + b.offset,
+                    Label::Free => self.dual2x[x] + b.offset,
+                }
+            })
+            .collect();
         let mut blossoms = Vec::new();
         for (id, b) in self.blossoms.iter().enumerate().skip(self.n) {
             if !b.alive {
@@ -1273,13 +1279,12 @@ impl<'a> Solver<'a> {
     }
 }
 
+/// A path through a blossom: the sub-blossoms passed and the edges between them.
+type BlossomPath = (Vec<u32>, Vec<(u32, u32)>);
+
 /// The even-length path around a blossom's cycle from sub-blossom `sub` to the base (the
 /// first child): the sub-blossoms passed and the edges, each oriented along the path.
-fn path_through(
-    children: &[u32],
-    cycle: &[(u32, u32)],
-    sub: u32,
-) -> Result<(Vec<u32>, Vec<(u32, u32)>), Internal> {
+fn path_through(children: &[u32], cycle: &[(u32, u32)], sub: u32) -> Result<BlossomPath, Internal> {
     let p = children
         .iter()
         .position(|&c| c == sub)

@@ -226,6 +226,11 @@ fn records(engine: &Engine, view: &PairView<'_>, grouping: &Grouping) -> Vec<Gro
         .collect()
 }
 
+/// "1 group", "3 groups".
+fn plural(n: usize, word: &str) -> String {
+    format!("{} {word}{}", output::thousands(n as u64), if n == 1 { "" } else { "s" })
+}
+
 fn service_names(settings: &GroupsSettings) -> String {
     settings.rank.focus.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
 }
@@ -291,9 +296,9 @@ fn write_table(
     let orgs = engine.dataset.organisations();
     writeln!(
         w,
-        "Partner groups for {}: {} groups of 2 to {} among {} bodies ({} ungrouped)",
+        "Partner groups for {}: {} of 2 to {} among {} bodies ({} ungrouped)",
         service_names(settings),
-        output::thousands(grouping.groups.len() as u64),
+        plural(grouping.groups.len(), "group"),
         settings.max_size,
         output::thousands(grouping.graph.n_bodies as u64),
         output::thousands(grouping.ungrouped.len() as u64),
@@ -308,15 +313,14 @@ fn write_table(
     let s = &grouping.search;
     writeln!(
         w,
-        "search: matching seeds {:.3}, after merging {:.3}, final {:.3} ({} round{}: {} merges, {} moves, {} swaps)",
+        "search: matching seeds {:.3}, after merging {:.3}, final {:.3} ({}: {}, {}, {})",
         s.seed_value,
         s.merged_value,
         s.value,
-        s.rounds,
-        if s.rounds == 1 { "" } else { "s" },
-        s.merges,
-        s.moves,
-        s.swaps
+        plural(s.rounds, "round"),
+        plural(s.merges, "merge"),
+        plural(s.moves, "move"),
+        plural(s.swaps, "swap"),
     )?;
     if settings.min_score > 0.0 {
         writeln!(w, "each member fits the others at least {} on average", settings.min_score)?;

@@ -200,7 +200,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     })?;
     if !args.quiet {
         eprintln!(
-            "pairs: {} bodies, {} candidate pairs ({} component(s), largest {}); loading {}, candidate graph {}, {}greedy {}, explanations {}, total {}",
+            "pairs: {} bodies, {} candidate pairs ({} components, largest {}); loading {}, candidate graph {}, {}greedy {}, explanations {}, total {}",
             output::thousands(plan.graph.n_bodies as u64),
             output::thousands(plan.graph.n_edges as u64),
             plan.graph.n_components,
