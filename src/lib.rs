@@ -6,7 +6,8 @@
 //!
 //! The modules follow the pipeline: [`input`] (files to text) → [`profiles`] (TOML to typed
 //! profiles) → [`dataset`] (cross-checked bodies) → later stages; [`weights`] turns the survey
-//! file's priority orders into criteria weights. Every parser reports problems as
+//! file's priority orders into criteria weights; [`analysis`] pairs the bodies of an area
+//! (maximum-weight matching) and forms partner groups. Every parser reports problems as
 //! [`diagnostic::Diagnostics`] that name the file, line, column and field.
 //!
 //! ```
