@@ -359,6 +359,15 @@ impl Problem<'_> {
     /// The pairwise total of a would-be group, or `None` if it breaks the size limit, holds a
     /// pair that may not share a group, or a member falls below the floor. O(k²).
     pub fn evaluate(&self, members: &[u32]) -> Option<f64> {
+        self.evaluate_with(members, |i, j| (self.score)(i, j))
+    }
+
+    /// `evaluate` with the pair scores from `score` (the search's cache).
+    fn evaluate_with(
+        &self,
+        members: &[u32],
+        score: impl Fn(u32, u32) -> Option<f64>,
+    ) -> Option<f64> {
         let k = members.len();
         if k > self.max_size {
             return None;
@@ -370,7 +379,7 @@ impl Problem<'_> {
         let mut total = 0.0;
         for i in 0..k {
             for j in i + 1..k {
-                let s = (self.score)(members[i], members[j])?;
+                let s = score(members[i], members[j])?;
                 total += s;
                 sums[i] += s;
                 sums[j] += s;
@@ -429,8 +438,36 @@ enum Change {
     Swap(u32, u32),
 }
 
+/// A fast hasher for pair keys (Fibonacci hashing of a u64); not for untrusted keys, which
+/// these are not (item indices).
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Pair scores already computed, so that the search scores each pair once (up to
+/// `CACHE_LIMIT` entries, about 60 MB; then it starts again).
+type ScoreCache =
+    std::collections::HashMap<u64, Option<f64>, std::hash::BuildHasherDefault<PairHasher>>;
+
+/// The most pair scores kept at once.
+const CACHE_LIMIT: usize = 2_000_000;
+
 struct State<'p, 'a> {
     problem: &'p Problem<'a>,
+    cache: std::cell::RefCell<ScoreCache>,
     group_of: Vec<u32>,
     groups: Vec<Vec<u32>>,
     totals: Vec<f64>,
@@ -451,11 +488,26 @@ fn floor_holds(floor: f64, size: usize, sums: impl IntoIterator<Item = f64>) -> 
 
 impl State<'_, '_> {
     fn score(&self, i: u32, j: u32) -> Option<f64> {
-        (self.problem.score)(i, j)
+        let key = (u64::from(i.min(j)) << 32) | u64::from(i.max(j));
+        if let Some(&s) = self.cache.borrow().get(&key) {
+            return s;
+        }
+        let s = (self.problem.score)(i, j);
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, s);
+        s
     }
 
     fn value(&self, g: u32) -> f64 {
         group_value(self.groups[g as usize].len(), self.totals[g as usize])
+    }
+
+    /// `Problem::evaluate` with cached scores.
+    fn evaluate(&self, members: &[u32]) -> Option<f64> {
+        self.problem.evaluate_with(members, |i, j| self.score(i, j))
     }
 
     fn objective(&self) -> f64 {
@@ -730,8 +782,8 @@ impl State<'_, '_> {
                     (sorted_union(&without, &[y]), Some((b, sorted_union(&b_rest, &[x]))))
                 }
             };
-            if self.problem.evaluate(&new_a).is_none()
-                || other.as_ref().is_some_and(|(_, g)| self.problem.evaluate(g).is_none())
+            if self.evaluate(&new_a).is_none()
+                || other.as_ref().is_some_and(|(_, g)| self.evaluate(g).is_none())
             {
                 continue;
             }
@@ -756,9 +808,7 @@ impl State<'_, '_> {
             if let (Change::Move(_, Some(c)), [r]) = (change, self.groups[a as usize].as_slice()) {
                 let r = *r;
                 let joined = sorted_union(&self.groups[c as usize], &[r]);
-                if c != a
-                    && !self.groups[c as usize].is_empty()
-                    && self.problem.evaluate(&joined).is_some()
+                if c != a && !self.groups[c as usize].is_empty() && self.evaluate(&joined).is_some()
                 {
                     self.set(a, Vec::new());
                     self.set(c, joined);
@@ -804,6 +854,7 @@ pub fn search(
     let n = problem.n;
     let mut state = State {
         problem,
+        cache: std::cell::RefCell::new(ScoreCache::default()),
         group_of: (0..n as u32).collect(),
         groups: (0..n as u32).map(|x| vec![x]).collect(),
         totals: vec![0.0; n],

@@ -20,7 +20,8 @@ use serde::Serialize;
 use super::GlobalArgs;
 use super::output::{self, Format};
 use super::pairs::{
-    analysis_error, body_list, pair_reasons, parse_score, percent, seconds, write_settings_lines,
+    analysis_error, body_list, pair_reasons, parse_score, percent, plural, seconds,
+    write_settings_lines,
 };
 use super::rank::{ScoringArgs, engine};
 use super::weight_args::WeightArgs;
@@ -224,11 +225,6 @@ fn records(engine: &Engine, view: &PairView<'_>, grouping: &Grouping) -> Vec<Gro
             }
         })
         .collect()
-}
-
-/// "1 group", "3 groups".
-fn plural(n: usize, word: &str) -> String {
-    format!("{} {word}{}", output::thousands(n as u64), if n == 1 { "" } else { "s" })
 }
 
 fn service_names(settings: &GroupsSettings) -> String {

@@ -111,6 +111,11 @@ pub fn pair_reasons(e: &Explanation, n: usize) -> Vec<String> {
     out
 }
 
+/// "1 group", "3 groups".
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{} {word}{}", output::thousands(n as u64), if n == 1 { "" } else { "s" })
+}
+
 /// Seconds with two decimals.
 pub fn seconds(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
@@ -200,10 +205,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     })?;
     if !args.quiet {
         eprintln!(
-            "pairs: {} bodies, {} candidate pairs ({} components, largest {}); loading {}, candidate graph {}, {}greedy {}, explanations {}, total {}",
+            "pairs: {} bodies, {} candidate pairs ({}, largest {}); loading {}, candidate graph {}, {}greedy {}, explanations {}, total {}",
             output::thousands(plan.graph.n_bodies as u64),
             output::thousands(plan.graph.n_edges as u64),
-            plan.graph.n_components,
+            plural(plan.graph.n_components, "component"),
             output::thousands(plan.graph.largest_component as u64),
             seconds(loaded),
             seconds(plan.timings.candidates),
@@ -410,11 +415,10 @@ fn write_table(
         output::thousands(plan.unpaired.len() as u64),
     )?;
     let graph = format!(
-        "candidate graph: {} best partners per body, {} candidate pairs, {} component{}",
+        "candidate graph: {} best partners per body, {} candidate pairs, {}",
         settings.candidates,
         output::thousands(plan.graph.n_edges as u64),
-        plan.graph.n_components,
-        if plan.graph.n_components == 1 { "" } else { "s" }
+        plural(plan.graph.n_components, "component"),
     );
     match (plan.method, plan.exact_total) {
         (Method::Exact, _) => {
