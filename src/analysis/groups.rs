@@ -272,7 +272,8 @@ pub fn form_groups(engine: &Engine, settings: &GroupsSettings) -> Result<Groupin
             .then(a.members.cmp(&b.members))
     });
     let ungrouped = (0..n).filter(|&i| !grouped[i]).map(|i| members[i]).collect();
-    let value = groups.iter().map(|g| g.value).sum();
+    // Folded from +0.0: an empty `sum` of floats is −0.0.
+    let value = groups.iter().map(|g| g.value).fold(0.0, |a, b| a + b);
     Ok(Grouping {
         groups,
         ungrouped,
@@ -394,7 +395,10 @@ impl Problem<'_> {
 
     /// The objective of a set of groups (groups that break a rule count as `None`).
     pub fn objective(&self, groups: &[Vec<u32>]) -> Option<f64> {
-        groups.iter().map(|g| self.evaluate(g).map(|t| group_value(g.len(), t))).sum()
+        groups
+            .iter()
+            .map(|g| self.evaluate(g).map(|t| group_value(g.len(), t)))
+            .try_fold(0.0, |a, b| b.map(|b| a + b))
     }
 }
 
@@ -511,7 +515,7 @@ impl State<'_, '_> {
     }
 
     fn objective(&self) -> f64 {
-        (0..self.groups.len() as u32).map(|g| self.value(g)).sum()
+        (0..self.groups.len() as u32).map(|g| self.value(g)).fold(0.0, |a, b| a + b)
     }
 
     /// Replaces group `g`'s members (sorted), recomputing its total and member sums exactly.

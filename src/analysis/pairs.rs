@@ -258,9 +258,10 @@ fn pairs_of(graph: &CandidateGraph, m: &Matching) -> Vec<Pair> {
     pairs
 }
 
-/// The sum of the pairs' scores, in their order (so the same pairs always give the same sum).
+/// The sum of the pairs' scores, in their order (so the same pairs always give the same sum),
+/// folded from +0.0 (an empty `sum` of floats is −0.0).
 fn total_of(pairs: &[Pair]) -> f64 {
-    pairs.iter().map(|p| p.score.mutual).sum()
+    pairs.iter().map(|p| p.score.mutual).fold(0.0, |a, b| a + b)
 }
 
 /// Σ over members of their best incident candidate score, halved: no set of disjoint
@@ -274,7 +275,7 @@ fn fractional_bound(graph: &CandidateGraph) -> f64 {
             }
         }
     }
-    best.iter().sum::<f64>() / 2.0
+    best.iter().fold(0.0, |a, b| a + b) / 2.0
 }
 
 #[cfg(test)]

@@ -264,3 +264,20 @@ fn groups_table_snapshot() {
     out.code(0);
     insta::assert_snapshot!(out.stdout());
 }
+
+#[test]
+fn no_body_or_no_pair_left_is_handled() {
+    let out = Test::new().args(["pairs", "--kind", "combined_authority", "--quiet"]).run();
+    out.code(0)
+        .no_panic()
+        .stdout_has("Pairing plan for 0 bodies: 0 pairs, 0 unpaired")
+        .stdout_has("total score 0.000")
+        .stdout_has("no pair to propose");
+    let far = pairs_json(&["--within-km", "0"]);
+    assert_eq!(far["n_pairs"], 0);
+    assert_eq!(far["n_unpaired"], 384);
+    assert_eq!(far["total"].as_f64().unwrap().to_bits(), 0.0f64.to_bits(), "0, not -0");
+    let strict = groups_json(&["--service", "legal", "--region", "London", "--min-score", "0.95"]);
+    assert_eq!(strict["n_groups"], 0);
+    assert_eq!(strict["n_ungrouped"], 33);
+}
