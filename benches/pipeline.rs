@@ -4,6 +4,7 @@
 // Benches may unwrap: a failure here is a broken bench, not user input.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[allow(dead_code)]
 mod data;
 
 use std::hint::black_box;

@@ -7,9 +7,11 @@
 //! The modules follow the pipeline: [`input`] (files to text) → [`profiles`] (TOML to typed
 //! profiles) → [`dataset`] (cross-checked bodies) → later stages; [`weights`] turns the survey
 //! file's priority orders into criteria weights; [`scenario`] runs batches of rankings from
-//! scenario files and compares them; [`report`] renders a ranking as one self-contained HTML
-//! page and [`serve`] serves rankings to a local web page. Every parser reports problems as
-//! [`diagnostic::Diagnostics`] that name the file, line, column and field.
+//! scenario files and compares them; [`analysis`] measures a ranking's robustness, pairs the
+//! bodies of an area (maximum-weight matching) and forms partner groups; [`report`] renders a
+//! ranking as one self-contained HTML page and [`serve`] serves rankings to a local web page.
+//! Every parser reports problems as [`diagnostic::Diagnostics`] that name the file, line,
+//! column and field.
 //!
 //! ```
 //! use std::path::Path;

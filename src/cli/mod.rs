@@ -4,9 +4,11 @@
 mod explain;
 mod generate;
 mod graph;
+mod groups;
 mod import;
 mod list;
 mod output;
+mod pairs;
 mod rank;
 mod rank_all;
 mod report;
@@ -83,6 +85,10 @@ enum Command {
     Report(report::Args),
     /// Serve a local web page to search bodies, rank partners and change the weights.
     Serve(serve::Args),
+    /// Pair bodies across an area or country: each in at most one pair, best total score.
+    Pairs(pairs::Args),
+    /// Form partner groups of two to M bodies for a service.
+    Groups(groups::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
     /// List the bodies of the dataset, filtered.
@@ -134,6 +140,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Robustness(args) => robustness::run(&args, &cli.global),
         Command::Report(args) => report::run(&args, &cli.global),
         Command::Serve(args) => serve::run(&args, &cli.global),
+        Command::Pairs(args) => pairs::run(&args, &cli.global),
+        Command::Groups(args) => groups::run(&args, &cli.global),
         Command::Graph(args) => graph::run(&args, &cli.global),
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),

@@ -78,6 +78,58 @@ pub fn write_csv<T: serde::Serialize>(out: &mut impl Write, records: &[T]) -> an
 
 pub use partnermatch::export::thousands;
 
+/// Checks an `--out` path before any work: not a directory, and not an existing file unless
+/// `force`. Usage errors name the flag.
+pub fn check_out(out: Option<&std::path::Path>, force: bool) -> anyhow::Result<()> {
+    if let Some(path) = out {
+        if path.is_dir() {
+            return Err(super::UsageError(format!(
+                "--out {} is a directory; give a file path",
+                path.display()
+            ))
+            .into());
+        }
+        if path.exists() && !force {
+            return Err(super::UsageError(format!(
+                "{} exists; pass --force to replace it",
+                path.display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Writes a report to `--out` (atomically, through `write_atomic`) or to standard output.
+pub fn emit(
+    out: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    match out {
+        Some(path) => {
+            let mut failure = None;
+            let written = partnermatch::export::write_atomic(path, |w| {
+                write(w).map_err(|e| {
+                    let message = format!("{e:#}");
+                    failure = Some(e);
+                    io::Error::other(message)
+                })
+            });
+            if let Some(e) = failure {
+                return Err(e.context(format!("cannot write {}", path.display())));
+            }
+            written.with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let mut out = stdout();
+            write(&mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

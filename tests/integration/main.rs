@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 // The harness is shared API: not every helper is used by every test file yet.
+mod analysis;
 mod browser;
 mod data;
 mod generate;

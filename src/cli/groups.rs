@@ -1,0 +1,372 @@
+//! `partnermatch groups --service S`: partner groups of two to M bodies for a service, each
+//! with its members, average pairwise score and the criteria that bind it, the objective and
+//! its upper bound, as a table, JSON or CSV; timings on standard error. Knows clap; the
+//! grouping is the library's.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use partnermatch::analysis::candidates::PairView;
+use partnermatch::analysis::groups::{
+    CriterionSummary, Grouping, GroupsSettings, MAX_GROUP_SIZE, SearchStats, form_groups, summarise,
+};
+use partnermatch::analysis::pairs::GraphStats;
+use partnermatch::engine::Engine;
+use partnermatch::export::records::BodyRef;
+use partnermatch::model::{Enumeration, Service};
+use serde::Serialize;
+
+use super::GlobalArgs;
+use super::output::{self, Format};
+use super::pairs::{
+    analysis_error, body_list, pair_reasons, parse_score, percent, plural, seconds,
+    write_settings_lines,
+};
+use super::rank::{ScoringArgs, engine};
+use super::weight_args::WeightArgs;
+
+/// What the objective is, for outputs.
+const OBJECTIVE: &str = "sum over groups of (size - 1) x average pairwise score";
+
+/// Arguments of `groups`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Bodies take part when they seek or offer the service, or their services are not known.
+A group of g bodies is worth (g - 1) x its average pairwise score (a pair: its score);
+the grouping maximises the sum. The problem is NP-hard: the search (exact matching as
+seeds, greedy merging, moves and swaps) is a heuristic, and the output gives a proven
+upper bound on the best possible. Timings go to standard error.
+
+Examples:
+  partnermatch groups --service legal --region \"South East\"
+  partnermatch groups --service revenues_and_benefits --max-size 4 --format json")]
+pub struct Args {
+    /// Largest group (2 to 12).
+    #[arg(long, default_value_t = 6, value_name = "M",
+          value_parser = clap::value_parser!(u8).range(2..=MAX_GROUP_SIZE as i64))]
+    max_size: u8,
+
+    /// Every member's average score to the others in its group must be at least X (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_name = "X", value_parser = parse_score)]
+    min_score: f64,
+
+    /// Partners per body in the candidate graph (where seeds and merges come from).
+    #[arg(long, default_value_t = 10, value_name = "K")]
+    candidates: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    /// Write to FILE instead of standard output (the file appears whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+
+    /// Print no summary on standard error.
+    #[arg(long)]
+    quiet: bool,
+
+    #[command(flatten)]
+    scoring: ScoringArgs,
+
+    // Last: its help heading applies to the options after it.
+    #[command(flatten)]
+    weighting: WeightArgs,
+}
+
+/// One pair inside a group, in JSON.
+#[derive(Debug, Serialize)]
+struct GroupPair {
+    a: String,
+    b: String,
+    score: f64,
+    reasons: Vec<String>,
+}
+
+/// One group in JSON.
+#[derive(Debug, Serialize)]
+struct GroupRecord {
+    rank: usize,
+    size: usize,
+    average_score: f64,
+    value: f64,
+    members: Vec<BodyRef>,
+    reasons: Vec<String>,
+    criteria: Vec<CriterionSummary>,
+    pairs: Vec<GroupPair>,
+}
+
+/// The JSON document of `groups --format json`.
+#[derive(Debug, Serialize)]
+struct GroupsDocument<'a> {
+    dataset: &'a str,
+    settings: &'a GroupsSettings,
+    service: Vec<Service>,
+    objective: &'static str,
+    value: f64,
+    bound: f64,
+    gap_share: f64,
+    n_bodies: usize,
+    n_groups: usize,
+    n_ungrouped: usize,
+    candidate_graph: GraphStats,
+    search: SearchStats,
+    groups: Vec<GroupRecord>,
+    ungrouped: Vec<BodyRef>,
+}
+
+/// The criteria that bind a group most: the largest average contributions backed by data.
+fn group_reasons(criteria: &[CriterionSummary], n: usize) -> Vec<String> {
+    let mut known: Vec<&CriterionSummary> =
+        criteria.iter().filter(|c| !c.neutral && c.value > 0.0).collect();
+    known.sort_by(|a, b| {
+        b.contribution.total_cmp(&a.contribution).then(a.criterion.cmp(&b.criterion))
+    });
+    known.iter().take(n).map(|c| format!("{} {:.2}", c.criterion.label(), c.value)).collect()
+}
+
+/// Runs `groups`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    output::check_out(args.out.as_deref(), args.force)?;
+    let engine = engine(global, &args.weighting)?;
+    let rank = args.scoring.settings(&engine, args.candidates)?;
+    let settings = GroupsSettings {
+        rank,
+        candidates: args.candidates,
+        max_size: usize::from(args.max_size),
+        min_score: args.min_score,
+        ..GroupsSettings::default()
+    };
+    let loaded = started.elapsed();
+    let grouping = form_groups(&engine, &settings).map_err(analysis_error)?;
+    let explain_started = Instant::now();
+    let view = PairView::new(&engine.index, &settings.rank).map_err(analysis_error)?;
+    let records = records(&engine, &view, &grouping);
+    let explain_time = explain_started.elapsed();
+    output::emit(args.out.as_deref(), |w| match args.format {
+        Format::Json => {
+            let document = GroupsDocument {
+                dataset: engine.dataset.description(),
+                settings: &settings,
+                service: settings.rank.focus.iter().collect(),
+                objective: OBJECTIVE,
+                value: grouping.value,
+                bound: grouping.bound,
+                gap_share: grouping.gap_share(),
+                n_bodies: grouping.graph.n_bodies,
+                n_groups: grouping.groups.len(),
+                n_ungrouped: grouping.ungrouped.len(),
+                candidate_graph: grouping.graph,
+                search: grouping.search,
+                groups: records,
+                ungrouped: grouping
+                    .ungrouped
+                    .iter()
+                    .map(|&u| BodyRef::from(&engine.dataset.organisations()[u]))
+                    .collect(),
+            };
+            let mut w = w;
+            output::write_json(&mut w, &document)
+        }
+        Format::Csv => write_csv(w, &engine, &settings, &grouping, &records),
+        Format::Table => write_table(w, &engine, &settings, &grouping, &records),
+    })?;
+    if !args.quiet {
+        eprintln!(
+            "groups: {} bodies, {} candidate pairs; loading {}, candidate graph {}, search {}, bound {}, explanations {}, total {}",
+            output::thousands(grouping.graph.n_bodies as u64),
+            output::thousands(grouping.graph.n_edges as u64),
+            seconds(loaded),
+            seconds(grouping.timings.candidates),
+            seconds(grouping.timings.search),
+            seconds(grouping.timings.bound),
+            seconds(explain_time),
+            seconds(started.elapsed()),
+        );
+    }
+    Ok(())
+}
+
+fn records(engine: &Engine, view: &PairView<'_>, grouping: &Grouping) -> Vec<GroupRecord> {
+    let orgs = engine.dataset.organisations();
+    grouping
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let criteria = summarise(view, &engine.dataset, &g.members);
+            let mut pairs = Vec::new();
+            for (k, &a) in g.members.iter().enumerate() {
+                for &b in &g.members[k + 1..] {
+                    let e = view.explain(&engine.dataset, a, b);
+                    pairs.push(GroupPair {
+                        a: orgs[a].id.to_string(),
+                        b: orgs[b].id.to_string(),
+                        score: e.mutual,
+                        reasons: pair_reasons(&e, 2),
+                    });
+                }
+            }
+            GroupRecord {
+                rank: i + 1,
+                size: g.members.len(),
+                average_score: g.average,
+                value: g.value,
+                members: g.members.iter().map(|&m| BodyRef::from(&orgs[m])).collect(),
+                reasons: group_reasons(&criteria, 3),
+                criteria,
+                pairs,
+            }
+        })
+        .collect()
+}
+
+fn service_names(settings: &GroupsSettings) -> String {
+    settings.rank.focus.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
+}
+
+fn write_csv(
+    w: &mut dyn Write,
+    engine: &Engine,
+    settings: &GroupsSettings,
+    grouping: &Grouping,
+    records: &[GroupRecord],
+) -> anyhow::Result<()> {
+    let orgs = engine.dataset.organisations();
+    let service: Vec<&str> = settings.rank.focus.iter().map(|s| s.name()).collect();
+    let service = service.join(";");
+    let mut writer = csv::Writer::from_writer(w);
+    writer.write_record([
+        "group",
+        "size",
+        "average_score",
+        "value",
+        "id",
+        "name",
+        "service",
+        "reasons",
+    ])?;
+    for (g, r) in grouping.groups.iter().zip(records) {
+        for &m in &g.members {
+            writer.write_record([
+                r.rank.to_string(),
+                r.size.to_string(),
+                g.average.to_string(),
+                g.value.to_string(),
+                orgs[m].id.to_string(),
+                orgs[m].name.clone(),
+                service.clone(),
+                r.reasons.join("; "),
+            ])?;
+        }
+    }
+    for &u in &grouping.ungrouped {
+        writer.write_record([
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            orgs[u].id.to_string(),
+            orgs[u].name.clone(),
+            service.clone(),
+            String::new(),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn write_table(
+    w: &mut dyn Write,
+    engine: &Engine,
+    settings: &GroupsSettings,
+    grouping: &Grouping,
+    records: &[GroupRecord],
+) -> anyhow::Result<()> {
+    let orgs = engine.dataset.organisations();
+    writeln!(
+        w,
+        "Partner groups for {}: {} of 2 to {} among {} bodies ({} ungrouped)",
+        service_names(settings),
+        plural(grouping.groups.len(), "group"),
+        settings.max_size,
+        output::thousands(grouping.graph.n_bodies as u64),
+        output::thousands(grouping.ungrouped.len() as u64),
+    )?;
+    writeln!(
+        w,
+        "objective ({OBJECTIVE}): {:.3}; upper bound {:.3}, so at most {} below the best possible",
+        grouping.value,
+        grouping.bound,
+        percent(grouping.gap_share())
+    )?;
+    let s = &grouping.search;
+    writeln!(
+        w,
+        "search: matching seeds {:.3}, after merging {:.3}, final {:.3} ({}: {}, {}, {})",
+        s.seed_value,
+        s.merged_value,
+        s.value,
+        plural(s.rounds, "round"),
+        plural(s.merges, "merge"),
+        plural(s.moves, "move"),
+        plural(s.swaps, "swap"),
+    )?;
+    if settings.min_score > 0.0 {
+        writeln!(w, "each member fits the others at least {} on average", settings.min_score)?;
+    }
+    write_settings_lines(w, engine, &settings.rank)?;
+    writeln!(w)?;
+    let mut table =
+        output::plain_table(&["group", "size", "average", "members", "why"], &[0, 1, 2]);
+    for (g, r) in grouping.groups.iter().zip(records) {
+        let names: Vec<&str> = g.members.iter().map(|&m| orgs[m].display_name()).collect();
+        table.add_row([
+            r.rank.to_string(),
+            r.size.to_string(),
+            format!("{:.3}", g.average),
+            names.join(", "),
+            r.reasons.join("; "),
+        ]);
+    }
+    let mut out = w;
+    output::print_table(&mut out, &table)?;
+    if grouping.groups.is_empty() {
+        writeln!(out, "no group to propose; loosen the filters, --within-km or --min-score")?;
+    }
+    if !grouping.ungrouped.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "ungrouped ({}): {}",
+            grouping.ungrouped.len(),
+            body_list(engine, &grouping.ungrouped)
+        )?;
+    }
+    let neutral: Vec<&str> = records
+        .first()
+        .map(|r| {
+            r.criteria
+                .iter()
+                .filter(|c| records.iter().all(|q| q.criteria[c.criterion.index()].neutral))
+                .map(|c| c.criterion.label())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !neutral.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "no data in any group (neutral value {}): {}",
+            partnermatch::score::NEUTRAL,
+            neutral.join(", ")
+        )?;
+    }
+    Ok(())
+}
