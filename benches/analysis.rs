@@ -1,39 +1,31 @@
-//! Criterion benches of the analyses on synthetic bodies (`data::national_bodies`): the exact
-//! maximum-weight matching and the greedy on the candidate graph of 20,000 bodies (every
-//! body's 10 best partners), and, on 5,000 bodies, building that graph and forming the partner
-//! groups for one service (these run the top-k search, so they are slow at 20,000).
-//! Figures are written down in docs/benchmarks-pairs.md with the machine and dataset.
-//!
-//! With `PARTNERMATCH_WRITE_BODIES=PATH` set, writes the same synthetic bodies as TOML profiles
-//! to PATH instead (`PARTNERMATCH_BODIES=N` sets how many, default 20,000), for timing the
-//! `pairs` and `groups` commands through the binary.
+//! Criterion benches of the analyses on synthetic UK-like bodies (`partnermatch::synth`, seed
+//! 1): the exact maximum-weight matching and the greedy on the candidate graph of 20,000 bodies
+//! (every body's 10 best partners), and, on 5,000 bodies, building that graph and forming the
+//! partner groups for one service. Figures are written down in BENCHMARKS.md with the machine
+//! and dataset; time the commands through the binary on `partnermatch generate` output.
 
 // Benches may unwrap: a failure here is a broken bench, not user input.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+// Each bench uses only some of the shared generators.
 #[allow(dead_code)]
 mod data;
 
 use std::hint::black_box;
-use std::path::Path;
 
-use criterion::{Criterion, criterion_group};
+use criterion::{Criterion, criterion_group, criterion_main};
 use partnermatch::analysis::candidates::{self, PairView};
 use partnermatch::analysis::groups::{GroupsSettings, form_groups};
 use partnermatch::analysis::matching::{greedy_matching, maximum_weight_matching};
-use partnermatch::dataset::Dataset;
 use partnermatch::engine::Engine;
 use partnermatch::model::{Service, ServiceSet};
 use partnermatch::rank::RankSettings;
-use partnermatch::weights::{Survey, WeightSettings};
 
 const BODIES: usize = 20_000;
 const SMALL: usize = 5_000;
-const SEED: u64 = 20_000;
 
 fn engine(n: usize) -> Engine {
-    let dataset = Dataset::from_organisations(data::national_bodies(n, SEED), "synthetic").unwrap();
-    Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap()
+    data::engine(data::synthetic_dataset(n))
 }
 
 fn analysis(c: &mut Criterion) {
@@ -68,18 +60,4 @@ fn analysis(c: &mut Criterion) {
 
 criterion_group!(benches, analysis);
 
-fn main() {
-    if let Ok(path) = std::env::var("PARTNERMATCH_WRITE_BODIES") {
-        let n = std::env::var("PARTNERMATCH_BODIES").ok().and_then(|v| v.parse().ok());
-        let bodies = data::national_bodies(n.unwrap_or(BODIES), SEED);
-        let header =
-            "Synthetic bodies for benchmarks (benches/data.rs, national_bodies): fictional.";
-        let text = partnermatch::profiles::to_toml(&bodies, header);
-        partnermatch::export::write_atomic(Path::new(&path), |w| w.write_all(text.as_bytes()))
-            .unwrap();
-        eprintln!("wrote {} synthetic bodies to {path}", bodies.len());
-        return;
-    }
-    benches();
-    Criterion::default().configure_from_args().final_summary();
-}
+criterion_main!(benches);

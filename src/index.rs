@@ -82,6 +82,10 @@ pub struct ScoringIndex {
     pub population: Vec<f64>,
     /// Budget in pounds; NaN when not known.
     pub budget: Vec<f64>,
+    /// Natural log of the population (NaN when not known), for size fit without a log per pair.
+    pub ln_population: Vec<f64>,
+    /// Natural log of the budget (NaN when not known).
+    pub ln_budget: Vec<f64>,
     /// Services sought, as bits over `Service::all()`.
     pub sought: Vec<u64>,
     /// Services offered, as bits.
@@ -99,6 +103,11 @@ pub struct ScoringIndex {
     pub barrier_listed: Vec<u8>,
     /// Whether the body's barriers are known at all.
     pub barriers_known: Vec<bool>,
+    /// The weighted mean severity of the listed barriers, Σ w·s / Σ w (0 when none listed).
+    pub barrier_base: Vec<f64>,
+    /// How much the weighted mean grows per unit of size asymmetry: the autonomy and identity
+    /// terms Σ w·(1 − s) / Σ w, since their severities grow as s + (1 − s)·g.
+    pub barrier_growth: Vec<f64>,
     /// Lead party, if known.
     pub party: Vec<Option<Party>>,
     /// Control type, if known.
@@ -164,6 +173,8 @@ impl ScoringIndex {
             kind: Vec::with_capacity(n),
             population: Vec::with_capacity(n),
             budget: Vec::with_capacity(n),
+            ln_population: Vec::with_capacity(n),
+            ln_budget: Vec::with_capacity(n),
             sought: Vec::with_capacity(n),
             offered: Vec::with_capacity(n),
             services_known: Vec::with_capacity(n),
@@ -172,6 +183,8 @@ impl ScoringIndex {
             barrier_severity: Vec::with_capacity(n),
             barrier_listed: Vec::with_capacity(n),
             barriers_known: Vec::with_capacity(n),
+            barrier_base: Vec::with_capacity(n),
+            barrier_growth: Vec::with_capacity(n),
             party: Vec::with_capacity(n),
             control: Vec::with_capacity(n),
             region: Vec::with_capacity(n),
@@ -197,6 +210,8 @@ impl ScoringIndex {
             index.kind.push(o.kind);
             index.population.push(o.population.map_or(f64::NAN, |p| p as f64));
             index.budget.push(o.budget_gbp.unwrap_or(f64::NAN));
+            index.ln_population.push(o.population.map_or(f64::NAN, |p| (p as f64).ln()));
+            index.ln_budget.push(o.budget_gbp.map_or(f64::NAN, f64::ln));
             index.sought.push(o.services_sought.map_or(0, |s| s.bits()));
             index.offered.push(o.services_offered.map_or(0, |s| s.bits()));
             index.services_known.push(
@@ -217,6 +232,22 @@ impl ScoringIndex {
                 severity[*b as usize] = s.get();
                 listed |= 1 << (*b as u8);
             }
+            let (mut base, mut growth, mut total) = (0.0, 0.0, 0.0);
+            for (b, (s, w)) in severity.iter().zip(weights.barriers).enumerate() {
+                if listed & (1 << b) != 0 {
+                    base += w * s;
+                    total += w;
+                    if b == Barrier::LossOfAutonomy as usize
+                        || b == Barrier::LossOfIdentity as usize
+                    {
+                        growth += w * (1.0 - s);
+                    }
+                }
+            }
+            let (base, growth) =
+                if total > 0.0 { (base / total, growth / total) } else { (0.0, 0.0) };
+            index.barrier_base.push(base);
+            index.barrier_growth.push(growth);
             index.barrier_severity.push(severity);
             index.barrier_listed.push(listed);
             index.barriers_known.push(o.barriers.is_some());

@@ -10,8 +10,8 @@ mod kind_fit;
 pub use explain::{CriterionExplanation, Explanation, SideExplanation, explain};
 pub use kind_fit::{kind_fit, sector_fit};
 
-use crate::index::{N_BARRIERS, NONE, ScoringIndex};
-use crate::model::{Barrier, ControlType, Criterion};
+use crate::index::{NONE, ScoringIndex};
+use crate::model::{ControlType, Criterion};
 
 /// The value given to a criterion that has no data to work on. Halfway, so that missing data
 /// neither recommends nor rules out a partner; it is flagged as `neutral` in every output.
@@ -192,16 +192,37 @@ impl Context<'_> {
         ]
     }
 
+    /// Both directions' values of a pair: the symmetric criteria computed once, service fit
+    /// and barrier risk each way. Each array equals `values` for its direction, bit for bit.
+    #[inline]
+    pub fn pair_values(
+        &self,
+        a: usize,
+        b: usize,
+        facts: &PairFacts,
+    ) -> ([Value; Criterion::COUNT], [Value; Criterion::COUNT]) {
+        let forward = [
+            self.proximity(facts),
+            self.service_fit(a, b),
+            self.kind_fit(a, b),
+            self.size_fit(a, b),
+            self.trust(a, b, facts),
+            self.barrier_risk(a, b),
+            self.shared_priorities(a, b),
+            self.shared_geography(a, b, facts),
+            self.ict_fit(a, b),
+            self.political_alignment(a, b),
+        ];
+        let mut backward = forward;
+        backward[Criterion::ServiceFit.index()] = self.service_fit(b, a);
+        backward[Criterion::BarrierRisk.index()] = self.barrier_risk(b, a);
+        (forward, backward)
+    }
+
     /// `from`'s directional score of `to`: Σ weight × value with `from`'s weights.
     #[inline]
     pub fn directional(&self, from: usize, to: usize, facts: &PairFacts) -> f64 {
-        let weights = self.index.weights(from);
-        let values = self.values(from, to, facts);
-        let mut score = 0.0;
-        for (w, v) in weights.iter().zip(values.iter()) {
-            score += w * v.value;
-        }
-        score
+        weighted(self.index.weights(from), &self.values(from, to, facts))
     }
 
     /// Proximity: 1 for bodies that share a boundary or whose areas contain one another (LGA
@@ -212,7 +233,7 @@ impl Context<'_> {
         if facts.adjacent || facts.contains {
             Value::known(1.0)
         } else {
-            Value::known(0.5f64.powf(facts.distance_km / self.params.proximity_half_km))
+            Value::known((-facts.distance_km / self.params.proximity_half_km).exp2())
         }
     }
 
@@ -247,14 +268,15 @@ impl Context<'_> {
     #[inline]
     pub fn size_fit(&self, from: usize, to: usize) -> Value {
         let ix = self.index;
-        let (a, b) = if ix.population[from].is_finite() && ix.population[to].is_finite() {
-            (ix.population[from], ix.population[to])
-        } else if ix.budget[from].is_finite() && ix.budget[to].is_finite() {
-            (ix.budget[from], ix.budget[to])
+        // |ln(a / b)| as the difference of precomputed logs: no logarithm per pair.
+        let gap = if ix.ln_population[from].is_finite() && ix.ln_population[to].is_finite() {
+            (ix.ln_population[from] - ix.ln_population[to]).abs()
+        } else if ix.ln_budget[from].is_finite() && ix.ln_budget[to].is_finite() {
+            (ix.ln_budget[from] - ix.ln_budget[to]).abs()
         } else {
             return Value::NEUTRAL;
         };
-        Value::known((1.0 - (a / b).ln().abs() / std::f64::consts::LN_10).clamp(0.0, 1.0))
+        Value::known((1.0 - gap / std::f64::consts::LN_10).clamp(0.0, 1.0))
     }
 
     /// Trust: 1 for an existing partnership; else 1 − 0.5^c for c partners in common (IDeA
@@ -291,34 +313,18 @@ impl Context<'_> {
         self.barrier_value(from, self.asymmetry(from, to))
     }
 
-    /// The barrier-risk value of `from` facing a partner of size asymmetry `g`.
+    /// The barrier-risk value of `from` facing a partner of size asymmetry `g`: with the
+    /// weighted mean severity precomputed as base + g·growth (see `ScoringIndex`), O(1).
     #[inline]
     fn barrier_value(&self, from: usize, g: f64) -> Value {
         let ix = self.index;
         if !ix.barriers_known[from] {
             return Value::NEUTRAL;
         }
-        let listed = ix.barrier_listed[from];
-        if listed == 0 {
+        if ix.barrier_listed[from] == 0 {
             return Value::known(1.0);
         }
-        let (mut risk, mut total) = (0.0, 0.0);
-        for b in 0..N_BARRIERS {
-            if listed & (1 << b) == 0 {
-                continue;
-            }
-            let mut s = ix.barrier_severity[from][b];
-            if b == Barrier::LossOfAutonomy as usize || b == Barrier::LossOfIdentity as usize {
-                s += (1.0 - s) * g;
-            }
-            risk += ix.barrier_weights[b] * s;
-            total += ix.barrier_weights[b];
-        }
-        if total > 0.0 {
-            Value::known((1.0 - risk / total).clamp(0.0, 1.0))
-        } else {
-            Value::known(1.0)
-        }
+        Value::known((1.0 - (ix.barrier_base[from] + g * ix.barrier_growth[from])).clamp(0.0, 1.0))
     }
 
     /// The highest barrier-risk value `from` can have with any partner: the value without size
@@ -412,6 +418,16 @@ impl Context<'_> {
     }
 }
 
+/// Σ weight × value, summed in criterion order (the order explanations sum in too).
+#[inline]
+pub fn weighted(weights: &[f64; Criterion::COUNT], values: &[Value; Criterion::COUNT]) -> f64 {
+    let mut score = 0.0;
+    for (w, v) in weights.iter().zip(values.iter()) {
+        score += w * v.value;
+    }
+    score
+}
+
 /// A scored pair: both directions and their combination.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PairScore {
@@ -433,8 +449,9 @@ pub fn score_pair(
     mutual: Mutual,
 ) -> (PairScore, PairFacts) {
     let facts = PairFacts::of(ctx.index, subject, candidate);
-    let forward = ctx.directional(subject, candidate, &facts);
-    let backward = ctx.directional(candidate, subject, &facts);
+    let (f, b) = ctx.pair_values(subject, candidate, &facts);
+    let forward = weighted(ctx.index.weights(subject), &f);
+    let backward = weighted(ctx.index.weights(candidate), &b);
     (PairScore { forward, backward, mutual: mutual.combine(forward, backward) }, facts)
 }
 
