@@ -86,7 +86,8 @@ impl<'a> PairView<'a> {
 
     /// Whether a body takes part: it passes the filters and the service focus.
     pub fn is_member(&self, body: usize) -> bool {
-        body < self.index.len() && self.members.allows(self.index, usize::MAX, body)
+        body < self.index.len()
+            && self.members.allows(self.index, usize::MAX, self.index.body(body))
     }
 
     /// Whether two members may be put together: distinct, within the distance limit and, with

@@ -213,7 +213,7 @@ pub fn robustness(
     let linear: Vec<Linear> = (0..index.len())
         .into_par_iter()
         .filter(|&j| {
-            eligibility.allows(index, subject, j)
+            eligibility.allows(index, subject, index.body(j))
                 && (eligibility.within_km.is_none()
                     || eligibility.within(index.distance_km(subject, j)))
         })

@@ -16,8 +16,8 @@ use rayon::prelude::*;
 
 use super::bounds::{BoundTree, SubjectBounds, upper_bound};
 use super::{Eligibility, RankSettings, Ranked, TopK, context};
-use crate::index::{Csr, NONE, ScoringIndex};
-use crate::score::score_pair;
+use crate::index::{Body, Csr, NONE, ScoringIndex, distance_km};
+use crate::score::score_bodies;
 
 /// Subjects per chunk: results of a chunk are held until it is emitted in order.
 const CHUNK: usize = 2048;
@@ -73,9 +73,9 @@ impl<'a> AllRanker<'a> {
         let ctx = context(index, 0, settings);
         let tree = BoundTree::build(&ctx);
         let mut children: Vec<Vec<u32>> = vec![Vec::new(); index.len()];
-        for (b, &p) in index.parent.iter().enumerate() {
-            if p != NONE {
-                children[p as usize].push(b as u32);
+        for (b, body) in index.bodies.iter().enumerate() {
+            if body.parent != NONE {
+                children[body.parent as usize].push(b as u32);
             }
         }
         let children = Csr::from_lists(children);
@@ -89,8 +89,8 @@ impl<'a> AllRanker<'a> {
         let mut out: Vec<u32> = Vec::new();
         out.extend_from_slice(ix.neighbours.of(a));
         out.extend_from_slice(self.children.of(a));
-        if ix.parent[a] != NONE {
-            out.push(ix.parent[a]);
+        if ix.body(a).parent != NONE {
+            out.push(ix.body(a).parent);
         }
         for &p in ix.partners.of(a) {
             out.push(p);
@@ -105,22 +105,20 @@ impl<'a> AllRanker<'a> {
     fn consider(
         &self,
         ctx: &crate::score::Context<'_>,
-        a: usize,
-        b: usize,
+        a: &Body,
+        b: &Body,
         top: &mut TopK,
         pairs: &mut u64,
     ) {
-        if !self.eligibility.allows(self.index, a, b) {
+        if !self.eligibility.allows(self.index, a.index(), b) {
             return;
         }
-        if self.eligibility.within_km.is_some()
-            && !self.eligibility.within(self.index.distance_km(a, b))
-        {
+        if self.eligibility.within_km.is_some() && !self.eligibility.within(distance_km(a, b)) {
             return;
         }
         *pairs += 1;
-        let (score, facts) = score_pair(ctx, a, b, self.settings.mutual);
-        top.push(Ranked { candidate: b, score, distance_km: facts.distance_km });
+        let (score, facts) = score_bodies(ctx, a, b, self.settings.mutual);
+        top.push(Ranked { candidate: b.index(), score, distance_km: facts.distance_km });
     }
 
     /// One subject's top-k by branch and bound.
@@ -132,11 +130,12 @@ impl<'a> AllRanker<'a> {
             return Vec::new();
         }
         let specials = self.specials(a);
+        let subject = self.index.body(a);
         for &b in &specials {
-            self.consider(&ctx, a, b as usize, &mut top, &mut pairs);
+            self.consider(&ctx, subject, self.index.body(b as usize), &mut top, &mut pairs);
         }
-        let bounds = SubjectBounds::new(&ctx, a);
-        let p = self.index.xyz[a];
+        let bounds = SubjectBounds::new(&ctx, subject);
+        let p = subject.xyz;
         let mut frontier = BinaryHeap::new();
         let bound_of = |node: u32, stats: &mut AllStats| -> Option<Frontier> {
             let n = &self.tree.nodes[node as usize];
@@ -157,9 +156,9 @@ impl<'a> AllRanker<'a> {
             }
             let n = &self.tree.nodes[node as usize];
             if n.children[0] == NONE {
-                for &b in &self.tree.order[n.start as usize..n.end as usize] {
-                    if b as usize != a && specials.binary_search(&b).is_err() {
-                        self.consider(&ctx, a, b as usize, &mut top, &mut pairs);
+                for body in &self.tree.bodies[n.start as usize..n.end as usize] {
+                    if body.index() != a && specials.binary_search(&body.idx).is_err() {
+                        self.consider(&ctx, subject, body, &mut top, &mut pairs);
                     }
                 }
             } else {
@@ -182,8 +181,9 @@ impl<'a> AllRanker<'a> {
         let ctx = context(self.index, a, self.settings);
         let mut top = TopK::new(self.settings.top);
         let mut pairs = 0u64;
-        for b in 0..self.index.len() {
-            self.consider(&ctx, a, b, &mut top, &mut pairs);
+        let subject = self.index.body(a);
+        for body in &self.index.bodies {
+            self.consider(&ctx, subject, body, &mut top, &mut pairs);
         }
         stats.pairs_scored += pairs;
         stats.subjects += 1;

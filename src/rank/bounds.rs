@@ -7,9 +7,9 @@
 //! Why not a spatial-index crate: branch and bound here needs per-node aggregates of arbitrary
 //! criteria, which the k-d tree and R-tree crates (kiddo, rstar) do not carry.
 
-use crate::index::{N_REASONS, NONE, ScoringIndex};
+use crate::index::{Body, N_REASONS, NONE};
 use crate::model::{Criterion, Enumeration, Kind, Sector};
-use crate::score::{Context, Mutual, NEUTRAL, kind_fit, sector_fit};
+use crate::score::{Context, Mutual, NEUTRAL, barrier_ceiling, kind_fit, sector_fit};
 
 /// Bodies per leaf: small enough for tight aggregates, large enough to amortise a node visit.
 pub const LEAF_SIZE: usize = 16;
@@ -23,10 +23,10 @@ fn bit(id: u32) -> u64 {
 /// Which area types (bit 0 region, 1 nation, 2 parent) a body does not know. Shared geography
 /// is neutral for a pair exactly when no type is known on both sides.
 #[inline]
-fn unknown_areas(ix: &ScoringIndex, b: usize) -> u8 {
-    u8::from(ix.region[b] == NONE)
-        | (u8::from(ix.nation[b] == NONE) << 1)
-        | (u8::from(ix.parent[b] == NONE) << 2)
+fn unknown_areas(b: &Body) -> u8 {
+    u8::from(b.region == NONE)
+        | (u8::from(b.nation == NONE) << 1)
+        | (u8::from(b.parent == NONE) << 2)
 }
 
 /// What a node's bodies have, as far as bounds need.
@@ -86,13 +86,12 @@ impl Aggregate {
         }
     }
 
-    fn add(&mut self, ctx: &Context<'_>, b: usize) {
-        let ix = ctx.index;
-        match ix.kind[b] {
+    fn add(&mut self, ctx: &Context<'_>, b: &Body) {
+        match b.kind {
             Some(k) => self.kinds |= 1 << (k as u32),
-            None => self.sectors_of_unknown_kinds |= 1 << (ix.sector[b] as u8),
+            None => self.sectors_of_unknown_kinds |= 1 << (b.sector as u8),
         }
-        let p = ix.population[b];
+        let p = b.population;
         if p.is_finite() {
             self.pop_min = self.pop_min.min(p);
             self.pop_max = self.pop_max.max(p);
@@ -107,29 +106,29 @@ impl Aggregate {
             Some(n) => self.need |= n,
             None => self.any_need_unknown = true,
         }
-        if ix.reasons_known[b] {
-            for (m, w) in self.reason_max.iter_mut().zip(&ix.reason_weights[b]) {
+        if b.reasons_known() {
+            for (m, w) in self.reason_max.iter_mut().zip(&b.reason_weights) {
                 *m = m.max(*w);
             }
         } else {
             self.any_reasons_unknown = true;
         }
-        match ix.party[b] {
+        match b.party {
             Some(p) => self.parties |= 1 << (p as u32),
             None => self.any_party_unknown = true,
         }
-        self.any_ict_known |= ix.ict_known[b];
-        self.any_partnerships_unknown |= !ix.partnerships_known[b];
-        self.parents |= bit(ix.parent[b]);
-        self.combined |= bit(ix.combined_authority[b]);
-        self.police |= bit(ix.police_force_area[b]);
-        self.regions |= bit(ix.region[b]);
-        self.nations |= bit(ix.nation[b]);
-        self.unknown_areas |= unknown_areas(ix, b);
-        for (m, w) in self.weight_max.iter_mut().zip(ix.weights(b)) {
+        self.any_ict_known |= b.ict_known();
+        self.any_partnerships_unknown |= !b.partnerships_known();
+        self.parents |= bit(b.parent);
+        self.combined |= bit(b.combined_authority);
+        self.police |= bit(b.police_force_area);
+        self.regions |= bit(b.region);
+        self.nations |= bit(b.nation);
+        self.unknown_areas |= unknown_areas(b);
+        for (m, w) in self.weight_max.iter_mut().zip(ctx.index.weights_of(b)) {
             *m = m.max(*w);
         }
-        self.barrier_max = self.barrier_max.max(ctx.barrier_ceiling(b));
+        self.barrier_max = self.barrier_max.max(barrier_ceiling(b));
     }
 
     fn merge(&mut self, o: &Aggregate) {
@@ -184,6 +183,9 @@ pub struct BoundTree {
     pub nodes: Vec<Node>,
     /// Body indices in tree order.
     pub order: Vec<u32>,
+    /// The bodies' records in tree order, so that a leaf's bodies are scanned from consecutive
+    /// memory (a copy of `ScoringIndex::bodies`, permuted).
+    pub bodies: Vec<Body>,
 }
 
 impl BoundTree {
@@ -193,21 +195,23 @@ impl BoundTree {
         let mut tree = Self {
             nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             order: (0..n as u32).collect(),
+            bodies: Vec::new(),
         };
         if n > 0 {
             tree.build_node(ctx, 0, n);
         }
+        tree.bodies = tree.order.iter().map(|&b| *ctx.index.body(b as usize)).collect();
         tree
     }
 
     fn build_node(&mut self, ctx: &Context<'_>, start: usize, end: usize) -> u32 {
-        let xyz = &ctx.index.xyz;
+        let bodies = &ctx.index.bodies;
         let mut lo = [f64::INFINITY; 3];
         let mut hi = [f64::NEG_INFINITY; 3];
         for &b in &self.order[start..end] {
             for d in 0..3 {
-                lo[d] = lo[d].min(xyz[b as usize][d]);
-                hi[d] = hi[d].max(xyz[b as usize][d]);
+                lo[d] = lo[d].min(bodies[b as usize].xyz[d]);
+                hi[d] = hi[d].max(bodies[b as usize].xyz[d]);
             }
         }
         let id = self.nodes.len() as u32;
@@ -222,7 +226,7 @@ impl BoundTree {
         if end - start <= LEAF_SIZE {
             let mut agg = Aggregate::empty();
             for &b in &self.order[start..end] {
-                agg.add(ctx, b as usize);
+                agg.add(ctx, &bodies[b as usize]);
             }
             self.nodes[id as usize].agg = agg;
             return id;
@@ -232,7 +236,7 @@ impl BoundTree {
         let mid = start + (end - start) / 2;
         // Ties broken by index, so the tree (and the visiting order) is deterministic.
         self.order[start..end].select_nth_unstable_by(mid - start, |a, b| {
-            xyz[*a as usize][axis].total_cmp(&xyz[*b as usize][axis]).then(a.cmp(b))
+            bodies[*a as usize].xyz[axis].total_cmp(&bodies[*b as usize].xyz[axis]).then(a.cmp(b))
         });
         let left = self.build_node(ctx, start, mid);
         let right = self.build_node(ctx, mid, end);
@@ -281,37 +285,36 @@ pub struct SubjectBounds {
 
 impl SubjectBounds {
     /// Prepares the subject's side of the bounds.
-    pub fn new(ctx: &Context<'_>, a: usize) -> Self {
-        let ix = ctx.index;
+    pub fn new(ctx: &Context<'_>, a: &Body) -> Self {
         let mut kind_fit_by_kind = [0.0; 32];
         let mut sector_fit_by_sector = [0.0; 8];
         for k in Kind::all() {
-            kind_fit_by_kind[*k as usize] = match ix.kind[a] {
+            kind_fit_by_kind[*k as usize] = match a.kind {
                 Some(ka) => kind_fit(ka, *k),
-                None => sector_fit(ix.sector[a], k.sector()),
+                None => sector_fit(a.sector, k.sector()),
             };
         }
         for s in Sector::all() {
-            sector_fit_by_sector[*s as usize] = sector_fit(ix.sector[a], *s);
+            sector_fit_by_sector[*s as usize] = sector_fit(a.sector, *s);
         }
         Self {
-            weights: *ix.weights(a),
+            weights: *ctx.index.weights_of(a),
             kind_fit_by_kind,
             sector_fit_by_sector,
-            pop: ix.population[a],
+            pop: a.population,
             need: ctx.need(a),
             supply: ctx.supply(a),
-            barrier: ctx.barrier_ceiling(a),
-            reasons: ix.reasons_known[a].then_some(ix.reason_weights[a]),
-            party: ix.party[a].map(|p| p as u32),
-            ict_known: ix.ict_known[a],
-            partnerships_known: ix.partnerships_known[a],
-            parent_bit: bit(ix.parent[a]),
-            combined_bit: bit(ix.combined_authority[a]),
-            police_bit: bit(ix.police_force_area[a]),
-            region_bit: bit(ix.region[a]),
-            nation_bit: bit(ix.nation[a]),
-            known_areas: !unknown_areas(ix, a) & 0b111,
+            barrier: barrier_ceiling(a),
+            reasons: a.reasons_known().then_some(a.reason_weights),
+            party: a.party.map(|p| p as u32),
+            ict_known: a.ict_known(),
+            partnerships_known: a.partnerships_known(),
+            parent_bit: bit(a.parent),
+            combined_bit: bit(a.combined_authority),
+            police_bit: bit(a.police_force_area),
+            region_bit: bit(a.region),
+            nation_bit: bit(a.nation),
+            known_areas: !unknown_areas(a) & 0b111,
         }
     }
 }
@@ -330,7 +333,7 @@ pub fn upper_bound(
     mutual: Mutual,
 ) -> f64 {
     let g = &node.agg;
-    let proximity = 0.5f64.powf(min_km / ctx.params.proximity_half_km);
+    let proximity = (-min_km / ctx.params.proximity_half_km).exp2();
     // Kind fit: the best kind present, or the best sector among bodies of unknown kind.
     let mut kind = 0.0f64;
     let mut kinds = g.kinds;

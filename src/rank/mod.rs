@@ -13,9 +13,9 @@ pub use topk::TopK;
 use rayon::prelude::*;
 
 use crate::filter::Filter;
-use crate::index::{NONE, ScoringIndex};
+use crate::index::{Body, NONE, ScoringIndex, distance_km};
 use crate::model::{Kind, Sector, ServiceSet};
-use crate::score::{Context, Mutual, PairScore, ScoringParams, score_pair};
+use crate::score::{Context, Mutual, PairScore, ScoringParams, score_bodies};
 
 /// What to rank and how.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -126,30 +126,29 @@ impl Eligibility {
 
     /// Whether `candidate` may be ranked for `subject`, distance apart (see `within`).
     #[inline]
-    pub fn allows(&self, index: &ScoringIndex, subject: usize, candidate: usize) -> bool {
-        if candidate == subject {
+    pub fn allows(&self, index: &ScoringIndex, subject: usize, candidate: &Body) -> bool {
+        if candidate.index() == subject {
             return false;
         }
-        if !self.sectors.is_empty() && !self.sectors.contains(&index.sector[candidate]) {
+        if !self.sectors.is_empty() && !self.sectors.contains(&candidate.sector) {
             return false;
         }
-        if !self.kinds.is_empty() && !index.kind[candidate].is_some_and(|k| self.kinds.contains(&k))
-        {
+        if !self.kinds.is_empty() && !candidate.kind.is_some_and(|k| self.kinds.contains(&k)) {
             return false;
         }
-        if !self.regions.is_empty() && !self.regions.contains(&index.region[candidate]) {
+        if !self.regions.is_empty() && !self.regions.contains(&candidate.region) {
             return false;
         }
-        if !self.nations.is_empty() && !self.nations.contains(&index.nation[candidate]) {
+        if !self.nations.is_empty() && !self.nations.contains(&candidate.nation) {
             return false;
         }
         if self.focus != 0
-            && index.services_known[candidate] != 0
-            && (index.sought[candidate] | index.offered[candidate]) & self.focus == 0
+            && candidate.services_known != 0
+            && (candidate.sought | candidate.offered) & self.focus == 0
         {
             return false;
         }
-        !(self.exclude_partners && index.partnered(subject, candidate))
+        !(self.exclude_partners && index.partnered(subject, candidate.index()))
     }
 
     /// Whether a distance is within the `within_km` limit.
@@ -168,15 +167,14 @@ fn consider(
     subject: usize,
     candidate: usize,
 ) -> Option<Ranked> {
-    if !eligibility.allows(ctx.index, subject, candidate) {
+    let (a, b) = (ctx.index.body(subject), ctx.index.body(candidate));
+    if !eligibility.allows(ctx.index, subject, b) {
         return None;
     }
-    if eligibility.within_km.is_some()
-        && !eligibility.within(ctx.index.distance_km(subject, candidate))
-    {
+    if eligibility.within_km.is_some() && !eligibility.within(distance_km(a, b)) {
         return None;
     }
-    let (score, facts) = score_pair(ctx, subject, candidate, mutual);
+    let (score, facts) = score_bodies(ctx, a, b, mutual);
     Some(Ranked { candidate, score, distance_km: facts.distance_km })
 }
 

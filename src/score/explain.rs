@@ -144,15 +144,16 @@ fn reason(
     v: Value,
 ) -> String {
     let ix = ctx.index;
+    let (ba, bb) = (ix.body(from), ix.body(to));
     let orgs = dataset.organisations();
     let (a, b): (&Organisation, &Organisation) = (&orgs[from], &orgs[to]);
     match criterion {
         Criterion::Proximity => {
             if facts.adjacent {
                 "shares a boundary".to_owned()
-            } else if ix.parent[from] == to as u32 {
+            } else if ba.parent == to as u32 {
                 format!("lies within {}", b.display_name())
-            } else if ix.parent[to] == from as u32 {
+            } else if bb.parent == from as u32 {
                 format!("contains {}", b.display_name())
             } else {
                 format!("{:.0} km apart, no shared boundary", facts.distance_km)
@@ -162,11 +163,11 @@ fn reason(
             if v.neutral {
                 return "services sought or offered not known".to_owned();
             }
-            let need = ctx.need(from).unwrap_or(0);
+            let need = ctx.need(ba).unwrap_or(0);
             if need == 0 {
                 return format!("{} seeks no services", a.display_name());
             }
-            let supply = ctx.supply(to).unwrap_or(0);
+            let supply = ctx.supply(bb).unwrap_or(0);
             let matched: Vec<&str> = services_of(need & supply).map(|s| s.label()).collect();
             if matched.is_empty() {
                 let wanted: Vec<&str> = services_of(need).map(|s| s.label()).collect();
@@ -185,7 +186,7 @@ fn reason(
             if v.neutral {
                 return "size not known".to_owned();
             }
-            let (pa, pb) = (ix.population[from], ix.population[to]);
+            let (pa, pb) = (ba.population, bb.population);
             let what = if pa.is_finite() && pb.is_finite() {
                 format!("{} and {} residents", residents(pa), residents(pb))
             } else {
@@ -223,7 +224,7 @@ fn reason(
             if v.neutral {
                 return format!("{}'s barriers not known", a.display_name());
             }
-            let listed = ix.barrier_listed[from];
+            let listed = ba.barrier_listed;
             if listed == 0 {
                 return format!("{} reports no barriers", a.display_name());
             }
@@ -239,7 +240,7 @@ fn reason(
                     })
                 })
                 .unwrap_or_default();
-            let g = ctx.asymmetry(from, to);
+            let g = ctx.asymmetry(ba, bb);
             let growth = if g > 0.0 && listed & 0b0001_1000 != 0 {
                 format!(
                     "; fears of losing autonomy and identity raised by the partner's larger size ({:.1}×)",
@@ -262,7 +263,7 @@ fn reason(
                 return "reasons for sharing not known".to_owned();
             }
             let top = |i: usize| {
-                let w = &ix.reason_weights[i];
+                let w = &ix.body(i).reason_weights;
                 (0..w.len())
                     .max_by(|x, y| w[*x].total_cmp(&w[*y]).then(y.cmp(x)))
                     .and_then(reason_at)
@@ -279,22 +280,22 @@ fn reason(
                 // Proximity already names which contains which.
                 return "same county area".to_owned();
             }
-            let same = |v: &[u32]| v[from] != NONE && v[from] == v[to];
-            if same(&ix.parent) {
-                format!("both within {}", name(dataset, ix.parent[from] as usize))
-            } else if same(&ix.combined_authority) {
+            let same = |x: u32, y: u32| x != NONE && x == y;
+            if same(ba.parent, bb.parent) {
+                format!("both within {}", name(dataset, ba.parent as usize))
+            } else if same(ba.combined_authority, bb.combined_authority) {
                 format!(
                     "both in {}",
                     a.combined_authority.as_deref().unwrap_or("the same combined authority")
                 )
-            } else if same(&ix.police_force_area) {
+            } else if same(ba.police_force_area, bb.police_force_area) {
                 format!(
                     "both in the {} police force area",
                     a.police_force_area.as_deref().unwrap_or("same")
                 )
-            } else if same(&ix.region) {
+            } else if same(ba.region, bb.region) {
                 format!("both in {}", a.region.as_deref().unwrap_or("the same region"))
-            } else if same(&ix.nation) {
+            } else if same(ba.nation, bb.nation) {
                 format!(
                     "both in {}, different regions",
                     a.nation.as_deref().unwrap_or("the same nation")
@@ -307,7 +308,7 @@ fn reason(
         }
         Criterion::IctFit => {
             if v.neutral {
-                if ix.ict_known[from] && ix.ict_known[to] {
+                if ba.ict_known() && bb.ict_known() {
                     "no service with ICT systems known on both sides".to_owned()
                 } else {
                     "ICT systems not known".to_owned()

@@ -10,7 +10,7 @@ mod kind_fit;
 pub use explain::{CriterionExplanation, Explanation, SideExplanation, explain};
 pub use kind_fit::{kind_fit, sector_fit};
 
-use crate::index::{NONE, ScoringIndex};
+use crate::index::{Body, NONE, ScoringIndex, distance_km};
 use crate::model::{ControlType, Criterion};
 
 /// The value given to a criterion that has no data to work on. Halfway, so that missing data
@@ -125,13 +125,20 @@ impl PairFacts {
     /// Computes the shared facts of a pair.
     #[inline]
     pub fn of(index: &ScoringIndex, a: usize, b: usize) -> Self {
-        let partnered = index.partnered(a, b);
+        Self::of_bodies(index, index.body(a), index.body(b))
+    }
+
+    /// Computes the shared facts of a pair from their records.
+    #[inline]
+    pub fn of_bodies(index: &ScoringIndex, a: &Body, b: &Body) -> Self {
+        let (ai, bi) = (a.index(), b.index());
+        let partnered = index.partnered(ai, bi);
         Self {
-            distance_km: index.distance_km(a, b),
-            adjacent: index.adjacent(a, b),
-            contains: index.contains_either(a, b),
+            distance_km: distance_km(a, b),
+            adjacent: index.adjacent(ai, bi),
+            contains: a.parent == b.idx || b.parent == a.idx,
             partnered,
-            common_partners: if partnered { 0 } else { index.common_partners(a, b) },
+            common_partners: if partnered { 0 } else { index.common_partners(ai, bi) },
         }
     }
 }
@@ -140,29 +147,30 @@ impl Context<'_> {
     /// Services `x` wants to share in: the focus for the subject under a focus, else as a
     /// candidate (`candidate_need`). `None` when not known.
     #[inline]
-    pub fn need(&self, x: usize) -> Option<u64> {
-        if self.focus != 0 && x == self.subject { Some(self.focus) } else { self.candidate_need(x) }
+    pub fn need(&self, x: &Body) -> Option<u64> {
+        if self.focus != 0 && x.index() == self.subject {
+            Some(self.focus)
+        } else {
+            self.candidate_need(x)
+        }
     }
 
     /// Services `x` wants to share in as a candidate: what it seeks, or under a focus what it
     /// seeks or offers within the focus. `None` when not known.
     #[inline]
-    pub fn candidate_need(&self, x: usize) -> Option<u64> {
-        let ix = self.index;
-        let known = ix.services_known[x];
+    pub fn candidate_need(&self, x: &Body) -> Option<u64> {
         if self.focus != 0 {
-            (known != 0).then(|| (ix.sought[x] | ix.offered[x]) & self.focus)
+            (x.services_known != 0).then(|| (x.sought | x.offered) & self.focus)
         } else {
-            (known & 1 != 0).then(|| ix.sought[x])
+            (x.services_known & 1 != 0).then_some(x.sought)
         }
     }
 
     /// Services `y` could share: what it seeks or offers (the subject also the focus).
     #[inline]
-    pub fn supply(&self, y: usize) -> Option<u64> {
-        if self.focus != 0 && y == self.subject {
-            let ix = self.index;
-            Some(ix.sought[y] | ix.offered[y] | self.focus)
+    pub fn supply(&self, y: &Body) -> Option<u64> {
+        if self.focus != 0 && y.index() == self.subject {
+            Some(y.sought | y.offered | self.focus)
         } else {
             self.candidate_supply(y)
         }
@@ -170,38 +178,20 @@ impl Context<'_> {
 
     /// Services `y` could share as a candidate: what it seeks or offers, when either is known.
     #[inline]
-    pub fn candidate_supply(&self, y: usize) -> Option<u64> {
-        let ix = self.index;
-        (ix.services_known[y] != 0).then(|| ix.sought[y] | ix.offered[y])
+    pub fn candidate_supply(&self, y: &Body) -> Option<u64> {
+        (y.services_known != 0).then_some(y.sought | y.offered)
     }
 
     /// Every criterion's value from `from`'s view of `to`, in `Criterion::all()` order.
     #[inline]
     pub fn values(&self, from: usize, to: usize, facts: &PairFacts) -> [Value; Criterion::COUNT] {
-        [
-            self.proximity(facts),
-            self.service_fit(from, to),
-            self.kind_fit(from, to),
-            self.size_fit(from, to),
-            self.trust(from, to, facts),
-            self.barrier_risk(from, to),
-            self.shared_priorities(from, to),
-            self.shared_geography(from, to, facts),
-            self.ict_fit(from, to),
-            self.political_alignment(from, to),
-        ]
+        self.values_of(self.index.body(from), self.index.body(to), facts)
     }
 
-    /// Both directions' values of a pair: the symmetric criteria computed once, service fit
-    /// and barrier risk each way. Each array equals `values` for its direction, bit for bit.
+    /// Every criterion's value from `a`'s view of `b`, from their records.
     #[inline]
-    pub fn pair_values(
-        &self,
-        a: usize,
-        b: usize,
-        facts: &PairFacts,
-    ) -> ([Value; Criterion::COUNT], [Value; Criterion::COUNT]) {
-        let forward = [
+    pub fn values_of(&self, a: &Body, b: &Body, facts: &PairFacts) -> [Value; Criterion::COUNT] {
+        [
             self.proximity(facts),
             self.service_fit(a, b),
             self.kind_fit(a, b),
@@ -212,7 +202,20 @@ impl Context<'_> {
             self.shared_geography(a, b, facts),
             self.ict_fit(a, b),
             self.political_alignment(a, b),
-        ];
+        ]
+    }
+
+    /// Both directions' values of a pair: the symmetric criteria computed once, service fit
+    /// and barrier risk each way. Each array equals `values_of` for its direction, bit for bit
+    /// (the symmetric criteria give identical bits either way round).
+    #[inline]
+    pub fn pair_values(
+        &self,
+        a: &Body,
+        b: &Body,
+        facts: &PairFacts,
+    ) -> ([Value; Criterion::COUNT], [Value; Criterion::COUNT]) {
+        let forward = self.values_of(a, b, facts);
         let mut backward = forward;
         backward[Criterion::ServiceFit.index()] = self.service_fit(b, a);
         backward[Criterion::BarrierRisk.index()] = self.barrier_risk(b, a);
@@ -237,12 +240,12 @@ impl Context<'_> {
         }
     }
 
-    /// Service fit: the share of what `from` needs that `to` seeks too or offers; the savings
-    /// come from here (LGA shared services map). 0 when `from` needs nothing; neutral when
+    /// Service fit: the share of what `a` needs that `b` seeks too or offers; the savings
+    /// come from here (LGA shared services map). 0 when `a` needs nothing; neutral when
     /// either side's services are not known.
     #[inline]
-    pub fn service_fit(&self, from: usize, to: usize) -> Value {
-        match (self.need(from), self.supply(to)) {
+    pub fn service_fit(&self, a: &Body, b: &Body) -> Value {
+        match (self.need(a), self.supply(b)) {
             (Some(0), _) => Value::known(0.0),
             (Some(need), Some(supply)) => {
                 Value::known(f64::from((need & supply).count_ones()) / f64::from(need.count_ones()))
@@ -254,11 +257,10 @@ impl Context<'_> {
     /// Kind fit: compatibility of sector and kind (`kind_fit` table; Dixon & Elston 2020 on
     /// organisational similarity). Falls back to the sector table when a kind is not known.
     #[inline]
-    pub fn kind_fit(&self, from: usize, to: usize) -> Value {
-        let ix = self.index;
-        match (ix.kind[from], ix.kind[to]) {
-            (Some(a), Some(b)) => Value::known(kind_fit(a, b)),
-            _ => Value::known(sector_fit(ix.sector[from], ix.sector[to])),
+    pub fn kind_fit(&self, a: &Body, b: &Body) -> Value {
+        match (a.kind, b.kind) {
+            (Some(x), Some(y)) => Value::known(kind_fit(x, y)),
+            _ => Value::known(sector_fit(a.sector, b.sector)),
         }
     }
 
@@ -266,13 +268,12 @@ impl Context<'_> {
     /// (Dixon & Elston 2020: similar size and resources). Equal sizes give 1, a tenfold
     /// difference or more gives 0. Neutral when neither measure is known for both.
     #[inline]
-    pub fn size_fit(&self, from: usize, to: usize) -> Value {
-        let ix = self.index;
+    pub fn size_fit(&self, a: &Body, b: &Body) -> Value {
         // |ln(a / b)| as the difference of precomputed logs: no logarithm per pair.
-        let gap = if ix.ln_population[from].is_finite() && ix.ln_population[to].is_finite() {
-            (ix.ln_population[from] - ix.ln_population[to]).abs()
-        } else if ix.ln_budget[from].is_finite() && ix.ln_budget[to].is_finite() {
-            (ix.ln_budget[from] - ix.ln_budget[to]).abs()
+        let gap = if a.ln_population.is_finite() && b.ln_population.is_finite() {
+            (a.ln_population - b.ln_population).abs()
+        } else if a.ln_budget.is_finite() && b.ln_budget.is_finite() {
+            (a.ln_budget - b.ln_budget).abs()
         } else {
             return Value::NEUTRAL;
         };
@@ -283,68 +284,46 @@ impl Context<'_> {
     /// 2009; LGA/Localis 2011: trust between leaders is critical). Neutral when neither side's
     /// partnerships are known.
     #[inline]
-    pub fn trust(&self, from: usize, to: usize, facts: &PairFacts) -> Value {
-        let ix = self.index;
+    pub fn trust(&self, a: &Body, b: &Body, facts: &PairFacts) -> Value {
         if facts.partnered {
             Value::known(1.0)
-        } else if ix.partnerships_known[from] || ix.partnerships_known[to] {
+        } else if a.partnerships_known() || b.partnerships_known() {
             Value::known(1.0 - 0.5f64.powi(facts.common_partners.min(64) as i32))
         } else {
             Value::NEUTRAL
         }
     }
 
-    /// The size asymmetry that raises `from`'s fears of losing autonomy and identity when
-    /// `to` is larger: g = 1 − p_from / p_to, or 0 (partnerships where one partner feared a
-    /// takeover by a larger one are among those that broke up).
+    /// The size asymmetry that raises `a`'s fears of losing autonomy and identity when `b`
+    /// is larger: g = 1 − p_a / p_b, or 0 (partnerships where one partner feared a takeover by
+    /// a larger one are among those that broke up).
     #[inline]
-    pub fn asymmetry(&self, from: usize, to: usize) -> f64 {
-        let ix = self.index;
-        let (a, b) = (ix.population[from], ix.population[to]);
-        if a.is_finite() && b.is_finite() && b > a { 1.0 - a / b } else { 0.0 }
+    pub fn asymmetry(&self, a: &Body, b: &Body) -> f64 {
+        let (x, y) = (a.population, b.population);
+        if x.is_finite() && y.is_finite() && y > x { 1.0 - x / y } else { 0.0 }
     }
 
-    /// Barrier risk: 1 − the weighted mean severity of the barriers `from` listed, weighted by
+    /// Barrier risk: 1 − the weighted mean severity of the barriers `a` listed, weighted by
     /// the survey's barrier order; fears of losing autonomy and identity grow with size
-    /// asymmetry: s' = s + (1 − s)·g. 1 when `from` lists no barrier; neutral when its
-    /// barriers are not known.
+    /// asymmetry: s' = s + (1 − s)·g. 1 when `a` lists no barrier; neutral when its barriers
+    /// are not known.
     #[inline]
-    pub fn barrier_risk(&self, from: usize, to: usize) -> Value {
-        self.barrier_value(from, self.asymmetry(from, to))
-    }
-
-    /// The barrier-risk value of `from` facing a partner of size asymmetry `g`: with the
-    /// weighted mean severity precomputed as base + g·growth (see `ScoringIndex`), O(1).
-    #[inline]
-    fn barrier_value(&self, from: usize, g: f64) -> Value {
-        let ix = self.index;
-        if !ix.barriers_known[from] {
-            return Value::NEUTRAL;
-        }
-        if ix.barrier_listed[from] == 0 {
-            return Value::known(1.0);
-        }
-        Value::known((1.0 - (ix.barrier_base[from] + g * ix.barrier_growth[from])).clamp(0.0, 1.0))
-    }
-
-    /// The highest barrier-risk value `from` can have with any partner: the value without size
-    /// asymmetry, since asymmetry only raises fears. Used by exact pruning.
-    #[inline]
-    pub fn barrier_ceiling(&self, from: usize) -> f64 {
-        self.barrier_value(from, 0.0).value
+    pub fn barrier_risk(&self, a: &Body, b: &Body) -> Value {
+        barrier_value(a, self.asymmetry(a, b))
     }
 
     /// Shared priorities: the overlap Σ_r min(w_a(r), w_b(r)) of the two bodies' reason
     /// weights (each body's own ranking, weighted by the survey's method). 1 for identical
     /// rankings; neutral when either's reasons are not known.
     #[inline]
-    pub fn shared_priorities(&self, from: usize, to: usize) -> Value {
-        let ix = self.index;
-        if !(ix.reasons_known[from] && ix.reasons_known[to]) {
+    pub fn shared_priorities(&self, a: &Body, b: &Body) -> Value {
+        if !(a.reasons_known() && b.reasons_known()) {
             return Value::NEUTRAL;
         }
-        let (a, b) = (&ix.reason_weights[from], &ix.reason_weights[to]);
-        let overlap: f64 = a.iter().zip(b).map(|(x, y)| x.min(*y)).sum();
+        let mut overlap = 0.0;
+        for (x, y) in a.reason_weights.iter().zip(&b.reason_weights) {
+            overlap += x.min(*y);
+        }
         Value::known(overlap.clamp(0.0, 1.0))
     }
 
@@ -353,21 +332,20 @@ impl Context<'_> {
     /// nation; else 0 (LGA/Localis 2011: partnerships across county boundaries broke up).
     /// Neutral when no area is known for both.
     #[inline]
-    pub fn shared_geography(&self, from: usize, to: usize, facts: &PairFacts) -> Value {
-        let ix = self.index;
-        let same = |v: &[u32]| v[from] != NONE && v[from] == v[to];
-        let both = |v: &[u32]| v[from] != NONE && v[to] != NONE;
+    pub fn shared_geography(&self, a: &Body, b: &Body, facts: &PairFacts) -> Value {
+        let same = |x: u32, y: u32| x != NONE && x == y;
+        let both = |x: u32, y: u32| x != NONE && y != NONE;
         if facts.contains
-            || same(&ix.parent)
-            || same(&ix.combined_authority)
-            || same(&ix.police_force_area)
+            || same(a.parent, b.parent)
+            || same(a.combined_authority, b.combined_authority)
+            || same(a.police_force_area, b.police_force_area)
         {
             Value::known(1.0)
-        } else if same(&ix.region) {
+        } else if same(a.region, b.region) {
             Value::known(0.5)
-        } else if same(&ix.nation) {
+        } else if same(a.nation, b.nation) {
             Value::known(0.25)
-        } else if both(&ix.region) || both(&ix.nation) || both(&ix.parent) {
+        } else if both(a.region, b.region) || both(a.nation, b.nation) || both(a.parent, b.parent) {
             Value::known(0.0)
         } else {
             Value::NEUTRAL
@@ -377,12 +355,11 @@ impl Context<'_> {
     /// ICT fit: the share of the services both report systems for where they use the same
     /// product. Neutral when either's systems are not known or they have no service in common.
     #[inline]
-    pub fn ict_fit(&self, from: usize, to: usize) -> Value {
-        let ix = self.index;
-        if !(ix.ict_known[from] && ix.ict_known[to]) {
+    pub fn ict_fit(&self, a: &Body, b: &Body) -> Value {
+        if !(a.ict_known() && b.ict_known()) {
             return Value::NEUTRAL;
         }
-        let (mut x, mut y) = (ix.ict.of(from), ix.ict.of(to));
+        let (mut x, mut y) = (self.index.ict.of(a.index()), self.index.ict.of(b.index()));
         let (mut common, mut same) = (0u32, 0u32);
         while let (Some(&(sa, pa)), Some(&(sb, pb))) = (x.first(), y.first()) {
             match sa.cmp(&sb) {
@@ -404,18 +381,37 @@ impl Context<'_> {
     /// survey ranked "same political control" lowest of all, so this criterion comes last.
     /// Neutral when either lead party is not known.
     #[inline]
-    pub fn political_alignment(&self, from: usize, to: usize) -> Value {
-        let ix = self.index;
-        match (ix.party[from], ix.party[to]) {
-            (Some(a), Some(b)) if a == b => {
-                let noc = ix.control[from] == Some(ControlType::Noc)
-                    || ix.control[to] == Some(ControlType::Noc);
+    pub fn political_alignment(&self, a: &Body, b: &Body) -> Value {
+        match (a.party, b.party) {
+            (Some(x), Some(y)) if x == y => {
+                let noc =
+                    a.control == Some(ControlType::Noc) || b.control == Some(ControlType::Noc);
                 Value::known(if noc { 0.75 } else { 1.0 })
             }
             (Some(_), Some(_)) => Value::known(0.0),
             _ => Value::NEUTRAL,
         }
     }
+}
+
+/// The barrier-risk value of `a` facing a partner of size asymmetry `g`: with the weighted
+/// mean severity precomputed as base + g·growth (see `Body`), O(1).
+#[inline]
+fn barrier_value(a: &Body, g: f64) -> Value {
+    if !a.barriers_known() {
+        return Value::NEUTRAL;
+    }
+    if a.barrier_listed == 0 {
+        return Value::known(1.0);
+    }
+    Value::known((1.0 - (a.barrier_base + g * a.barrier_growth)).clamp(0.0, 1.0))
+}
+
+/// The highest barrier-risk value a body can have with any partner: the value without size
+/// asymmetry, since asymmetry only raises fears. Used by exact pruning.
+#[inline]
+pub fn barrier_ceiling(a: &Body) -> f64 {
+    barrier_value(a, 0.0).value
 }
 
 /// Σ weight × value, summed in criterion order (the order explanations sum in too).
@@ -448,10 +444,21 @@ pub fn score_pair(
     candidate: usize,
     mutual: Mutual,
 ) -> (PairScore, PairFacts) {
-    let facts = PairFacts::of(ctx.index, subject, candidate);
-    let (f, b) = ctx.pair_values(subject, candidate, &facts);
-    let forward = weighted(ctx.index.weights(subject), &f);
-    let backward = weighted(ctx.index.weights(candidate), &b);
+    score_bodies(ctx, ctx.index.body(subject), ctx.index.body(candidate), mutual)
+}
+
+/// Scores a pair both ways from the two records (the hot path of ranking).
+#[inline]
+pub fn score_bodies(
+    ctx: &Context<'_>,
+    a: &Body,
+    b: &Body,
+    mutual: Mutual,
+) -> (PairScore, PairFacts) {
+    let facts = PairFacts::of_bodies(ctx.index, a, b);
+    let (f, bw) = ctx.pair_values(a, b, &facts);
+    let forward = weighted(ctx.index.weights_of(a), &f);
+    let backward = weighted(ctx.index.weights_of(b), &bw);
     (PairScore { forward, backward, mutual: mutual.combine(forward, backward) }, facts)
 }
 
