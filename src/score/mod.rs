@@ -160,7 +160,7 @@ impl Context<'_> {
     #[inline]
     pub fn candidate_need(&self, x: &Body) -> Option<u64> {
         if self.focus != 0 {
-            (x.services_known != 0).then(|| (x.sought | x.offered) & self.focus)
+            (x.services_known != 0).then_some((x.sought | x.offered) & self.focus)
         } else {
             (x.services_known & 1 != 0).then_some(x.sought)
         }
