@@ -192,13 +192,14 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     if !args.quiet {
         let ranking = (elapsed - loaded).as_secs_f64();
         eprintln!(
-            "ranked {} bodies (top {}) in {:.2} s ({:.2} s loading): {} pairs scored, {:.1}% of all pairs, {:.0} pairs/s{}",
+            "ranked {} bodies (top {}) in {:.2} s ({:.2} s loading): {} pairs scored, {:.1}% of all pairs, {} tree nodes bounded, {:.0} pairs/s{}",
             stats.subjects,
             args.top,
             elapsed.as_secs_f64(),
             loaded.as_secs_f64(),
             stats.pairs_scored,
             100.0 * stats.pairs_scored as f64 / ((n as f64) * (n.saturating_sub(1).max(1) as f64)),
+            stats.nodes_bounded,
             stats.pairs_scored as f64 / ranking.max(1e-9),
             if args.brute_force { " (brute force)" } else { "" }
         );

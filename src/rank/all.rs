@@ -145,11 +145,11 @@ impl<'a> AllRanker<'a> {
                 return None;
             }
             Some(Frontier {
-                bound: upper_bound(&ctx, &bounds, n, min_km, self.settings.mutual),
+                bound: upper_bound(&ctx, &bounds, &self.tree, node, min_km, self.settings.mutual),
                 node,
             })
         };
-        frontier.extend(bound_of(0, stats));
+        frontier.extend(self.tree.roots.iter().filter_map(|&root| bound_of(root, stats)));
         while let Some(Frontier { bound, node }) = frontier.pop() {
             if top.threshold().is_some_and(|t| bound < t.score.mutual) {
                 break;

@@ -12,7 +12,10 @@ use crate::model::{Criterion, Enumeration, Kind, Sector};
 use crate::score::{Context, Mutual, NEUTRAL, barrier_ceiling, kind_fit, sector_fit};
 
 /// Bodies per leaf: small enough for tight aggregates, large enough to amortise a node visit.
-pub const LEAF_SIZE: usize = 16;
+pub const LEAF_SIZE: usize = 4;
+
+/// Cells of at most this many bodies are split by size rather than by space.
+pub const ATTRIBUTE_SPLITS_BELOW: usize = 32;
 
 /// One bit of a 64-bit hashed set of small ids (areas); `NONE` has no bit.
 #[inline]
@@ -29,144 +32,170 @@ fn unknown_areas(b: &Body) -> u8 {
         | (u8::from(b.parent == NONE) << 2)
 }
 
-/// What a node's bodies have, as far as bounds need.
+/// `x` rounded up to an `f32`: never below `x`, so a maximum stays a bound.
+#[inline]
+fn f32_up(x: f64) -> f32 {
+    let f = x as f32;
+    if f64::from(f) < x { f.next_up() } else { f }
+}
+
+/// `x` rounded down to an `f32`: never above `x`, so a minimum stays a bound.
+#[inline]
+fn f32_down(x: f64) -> f32 {
+    let f = x as f32;
+    if f64::from(f) > x { f.next_down() } else { f }
+}
+
+/// Aggregate flag: some body's population is not known.
+const POP_UNKNOWN: u8 = 1;
+/// Aggregate flag: some body's supply of services is not known.
+const SUPPLY_UNKNOWN: u8 = 2;
+/// Aggregate flag: some body's need of services is not known.
+const NEED_UNKNOWN: u8 = 4;
+/// Aggregate flag: some body's reasons are not known.
+const REASONS_UNKNOWN: u8 = 8;
+/// Aggregate flag: some body's lead party is not known.
+const PARTY_UNKNOWN: u8 = 16;
+/// Aggregate flag: some body's ICT systems are known.
+const ICT_KNOWN: u8 = 32;
+/// Aggregate flag: some body's partnerships are not known.
+const PARTNERSHIPS_UNKNOWN: u8 = 64;
+
+/// What a node's bodies have, as far as bounds need, in 120 bytes: a node's bound reads two
+/// cache lines. Reals that bound from above are rounded up to `f32`, so they stay bounds.
 #[derive(Debug, Clone, Copy)]
 pub struct Aggregate {
-    kinds: u32,
-    sectors_of_unknown_kinds: u8,
-    pop_min: f64,
-    pop_max: f64,
-    any_pop_unknown: bool,
     supply: u64,
-    any_supply_unknown: bool,
     need: u64,
-    any_need_unknown: bool,
-    reason_max: [f64; N_REASONS],
-    any_reasons_unknown: bool,
-    parties: u32,
-    any_party_unknown: bool,
-    any_ict_known: bool,
-    any_partnerships_unknown: bool,
     parents: u64,
     combined: u64,
     police: u64,
     regions: u64,
     nations: u64,
-    unknown_areas: u8,
-    weight_max: [f64; Criterion::COUNT],
+    /// Range of the natural log of the known populations.
+    ln_pop_min: f64,
+    ln_pop_max: f64,
+    /// The highest barrier-risk value any body can have.
     barrier_max: f64,
+    /// Element-wise maximum of the reason weights of bodies whose reasons are known.
+    reason_max: [f32; N_REASONS],
+    kinds: u32,
+    parties: u32,
+    /// The weight row every body shares, or `NONE` when they differ (then `BoundTree::weight_max`
+    /// holds the element-wise maximum).
+    weight_row: u32,
+    sectors_of_unknown_kinds: u8,
+    flags: u8,
+    unknown_areas: u8,
 }
 
 impl Aggregate {
     fn empty() -> Self {
         Self {
-            kinds: 0,
-            sectors_of_unknown_kinds: 0,
-            pop_min: f64::INFINITY,
-            pop_max: f64::NEG_INFINITY,
-            any_pop_unknown: false,
             supply: 0,
-            any_supply_unknown: false,
             need: 0,
-            any_need_unknown: false,
-            reason_max: [0.0; N_REASONS],
-            any_reasons_unknown: false,
-            parties: 0,
-            any_party_unknown: false,
-            any_ict_known: false,
-            any_partnerships_unknown: false,
             parents: 0,
             combined: 0,
             police: 0,
             regions: 0,
             nations: 0,
-            unknown_areas: 0,
-            weight_max: [0.0; Criterion::COUNT],
+            ln_pop_min: f64::INFINITY,
+            ln_pop_max: f64::NEG_INFINITY,
             barrier_max: 0.0,
+            reason_max: [0.0; N_REASONS],
+            kinds: 0,
+            parties: 0,
+            weight_row: NONE - 1,
+            sectors_of_unknown_kinds: 0,
+            flags: 0,
+            unknown_areas: 0,
         }
     }
 
     fn add(&mut self, ctx: &Context<'_>, b: &Body) {
+        let mut other = Self::empty();
         match b.kind {
-            Some(k) => self.kinds |= 1 << (k as u32),
-            None => self.sectors_of_unknown_kinds |= 1 << (b.sector as u8),
+            Some(k) => other.kinds = 1 << (k as u32),
+            None => other.sectors_of_unknown_kinds = 1 << (b.sector as u8),
         }
-        let p = b.population;
-        if p.is_finite() {
-            self.pop_min = self.pop_min.min(p);
-            self.pop_max = self.pop_max.max(p);
+        // Size fit reads the logs; a body without a population may be compared on budget, so
+        // it makes the range unbounded.
+        if b.ln_population.is_finite() {
+            other.ln_pop_min = b.ln_population;
+            other.ln_pop_max = b.ln_population;
         } else {
-            self.any_pop_unknown = true;
+            other.flags |= POP_UNKNOWN;
         }
         match ctx.candidate_supply(b) {
-            Some(s) => self.supply |= s,
-            None => self.any_supply_unknown = true,
+            Some(s) => other.supply = s,
+            None => other.flags |= SUPPLY_UNKNOWN,
         }
         match ctx.candidate_need(b) {
-            Some(n) => self.need |= n,
-            None => self.any_need_unknown = true,
+            Some(n) => other.need = n,
+            None => other.flags |= NEED_UNKNOWN,
         }
         if b.reasons_known() {
-            for (m, w) in self.reason_max.iter_mut().zip(&b.reason_weights) {
-                *m = m.max(*w);
+            for (m, w) in other.reason_max.iter_mut().zip(&b.reason_weights) {
+                *m = f32_up(*w);
             }
         } else {
-            self.any_reasons_unknown = true;
+            other.flags |= REASONS_UNKNOWN;
         }
         match b.party {
-            Some(p) => self.parties |= 1 << (p as u32),
-            None => self.any_party_unknown = true,
+            Some(p) => other.parties = 1 << (p as u32),
+            None => other.flags |= PARTY_UNKNOWN,
         }
-        self.any_ict_known |= b.ict_known();
-        self.any_partnerships_unknown |= !b.partnerships_known();
-        self.parents |= bit(b.parent);
-        self.combined |= bit(b.combined_authority);
-        self.police |= bit(b.police_force_area);
-        self.regions |= bit(b.region);
-        self.nations |= bit(b.nation);
-        self.unknown_areas |= unknown_areas(b);
-        for (m, w) in self.weight_max.iter_mut().zip(ctx.index.weights_of(b)) {
-            *m = m.max(*w);
+        if b.ict_known() {
+            other.flags |= ICT_KNOWN;
         }
-        self.barrier_max = self.barrier_max.max(barrier_ceiling(b));
+        if !b.partnerships_known() {
+            other.flags |= PARTNERSHIPS_UNKNOWN;
+        }
+        other.parents = bit(b.parent);
+        other.combined = bit(b.combined_authority);
+        other.police = bit(b.police_force_area);
+        other.regions = bit(b.region);
+        other.nations = bit(b.nation);
+        other.unknown_areas = unknown_areas(b);
+        other.weight_row = b.weight_row;
+        other.barrier_max = barrier_ceiling(b);
+        self.merge(&other);
     }
 
     fn merge(&mut self, o: &Aggregate) {
-        self.kinds |= o.kinds;
-        self.sectors_of_unknown_kinds |= o.sectors_of_unknown_kinds;
-        self.pop_min = self.pop_min.min(o.pop_min);
-        self.pop_max = self.pop_max.max(o.pop_max);
-        self.any_pop_unknown |= o.any_pop_unknown;
         self.supply |= o.supply;
-        self.any_supply_unknown |= o.any_supply_unknown;
         self.need |= o.need;
-        self.any_need_unknown |= o.any_need_unknown;
-        for (m, w) in self.reason_max.iter_mut().zip(&o.reason_max) {
-            *m = m.max(*w);
-        }
-        self.any_reasons_unknown |= o.any_reasons_unknown;
-        self.parties |= o.parties;
-        self.any_party_unknown |= o.any_party_unknown;
-        self.any_ict_known |= o.any_ict_known;
-        self.any_partnerships_unknown |= o.any_partnerships_unknown;
         self.parents |= o.parents;
         self.combined |= o.combined;
         self.police |= o.police;
         self.regions |= o.regions;
         self.nations |= o.nations;
-        self.unknown_areas |= o.unknown_areas;
-        for (m, w) in self.weight_max.iter_mut().zip(&o.weight_max) {
+        self.ln_pop_min = self.ln_pop_min.min(o.ln_pop_min);
+        self.ln_pop_max = self.ln_pop_max.max(o.ln_pop_max);
+        self.barrier_max = self.barrier_max.max(o.barrier_max);
+        for (m, w) in self.reason_max.iter_mut().zip(&o.reason_max) {
             *m = m.max(*w);
         }
-        self.barrier_max = self.barrier_max.max(o.barrier_max);
+        self.kinds |= o.kinds;
+        self.parties |= o.parties;
+        // `NONE - 1` marks an empty aggregate, which takes the other's row.
+        self.weight_row = match (self.weight_row, o.weight_row) {
+            (x, y) if x == NONE - 1 => y,
+            (x, y) if y == NONE - 1 || x == y => x,
+            _ => NONE,
+        };
+        self.sectors_of_unknown_kinds |= o.sectors_of_unknown_kinds;
+        self.flags |= o.flags;
+        self.unknown_areas |= o.unknown_areas;
     }
 }
 
 /// A tree node: a box of space, its bodies `order[start..end]`, and their aggregate.
 #[derive(Debug, Clone)]
 pub struct Node {
-    lo: [f64; 3],
-    hi: [f64; 3],
+    /// The box, rounded outwards to `f32`.
+    lo: [f32; 3],
+    hi: [f32; 3],
     /// First position in `BoundTree::order`.
     pub start: u32,
     /// One past the last position.
@@ -179,8 +208,13 @@ pub struct Node {
 /// The k-d tree of bounds.
 #[derive(Debug, Clone)]
 pub struct BoundTree {
-    /// Nodes; the root is node 0.
+    /// Nodes.
     pub nodes: Vec<Node>,
+    /// One root per kind present (and per sector of bodies of unknown kind), in kind order.
+    pub roots: Vec<u32>,
+    /// Per node, the element-wise maximum of its bodies' criterion weights (read only for
+    /// nodes whose bodies do not share one weight row).
+    weight_max: Vec<[f64; Criterion::COUNT]>,
     /// Body indices in tree order.
     pub order: Vec<u32>,
     /// The bodies' records in tree order, so that a leaf's bodies are scanned from consecutive
@@ -189,22 +223,58 @@ pub struct BoundTree {
 }
 
 impl BoundTree {
-    /// Builds the tree: median splits on the widest axis, leaves of `LEAF_SIZE`. O(n log n).
+    /// Builds the tree: median splits on the widest axis, then, in cells of at most
+    /// `ATTRIBUTE_SPLITS_BELOW` bodies, median splits on size; leaves of `LEAF_SIZE`.
+    /// O(n log n).
     pub fn build(ctx: &Context<'_>) -> Self {
         let n = ctx.index.len();
         let mut tree = Self {
             nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
+            weight_max: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
+            roots: Vec::new(),
             order: (0..n as u32).collect(),
             bodies: Vec::new(),
         };
-        if n > 0 {
-            tree.build_node(ctx, 0, n);
+        // Kind fit is exact per kind, so a tree per kind lets the walk drop whole kinds that
+        // fit the subject badly at their root.
+        let group = |b: u32| -> u32 {
+            let body = &ctx.index.bodies[b as usize];
+            body.kind.map_or(64 + body.sector as u32, |k| k as u32)
+        };
+        tree.order.sort_by_key(|&b| (group(b), b));
+        let mut groups = Vec::new();
+        let mut start = 0;
+        while start < n {
+            let key = group(tree.order[start]);
+            let end = start + tree.order[start..].partition_point(|&b| group(b) == key);
+            groups.push((tree.reserve(), start, end));
+            start = end;
+        }
+        for &(root, start, end) in &groups {
+            tree.fill(ctx, root, start, end);
+            tree.roots.push(root);
         }
         tree.bodies = tree.order.iter().map(|&b| *ctx.index.body(b as usize)).collect();
         tree
     }
 
-    fn build_node(&mut self, ctx: &Context<'_>, start: usize, end: usize) -> u32 {
+    /// A node slot to be filled by `fill`.
+    fn reserve(&mut self) -> u32 {
+        self.nodes.push(Node {
+            lo: [0.0; 3],
+            hi: [0.0; 3],
+            start: 0,
+            end: 0,
+            children: [NONE, NONE],
+            agg: Aggregate::empty(),
+        });
+        self.weight_max.push([0.0; Criterion::COUNT]);
+        (self.nodes.len() - 1) as u32
+    }
+
+    /// Builds the subtree of `order[start..end]` into slot `id`. A node's two children take
+    /// adjacent slots, so bounding both reads consecutive memory.
+    fn fill(&mut self, ctx: &Context<'_>, id: u32, start: usize, end: usize) {
         let bodies = &ctx.index.bodies;
         let mut lo = [f64::INFINITY; 3];
         let mut hi = [f64::NEG_INFINITY; 3];
@@ -214,50 +284,87 @@ impl BoundTree {
                 hi[d] = hi[d].max(bodies[b as usize].xyz[d]);
             }
         }
-        let id = self.nodes.len() as u32;
-        self.nodes.push(Node {
-            lo,
-            hi,
-            start: start as u32,
-            end: end as u32,
-            children: [NONE, NONE],
-            agg: Aggregate::empty(),
-        });
+        {
+            let node = &mut self.nodes[id as usize];
+            node.lo = lo.map(f32_down);
+            node.hi = hi.map(f32_up);
+            node.start = start as u32;
+            node.end = end as u32;
+        }
         if end - start <= LEAF_SIZE {
             let mut agg = Aggregate::empty();
+            let mut weight_max = [0.0f64; Criterion::COUNT];
             for &b in &self.order[start..end] {
-                agg.add(ctx, &bodies[b as usize]);
+                let body = &bodies[b as usize];
+                agg.add(ctx, body);
+                for (m, w) in weight_max.iter_mut().zip(ctx.index.weights_of(body)) {
+                    *m = m.max(*w);
+                }
             }
             self.nodes[id as usize].agg = agg;
-            return id;
+            self.weight_max[id as usize] = weight_max;
+            return;
         }
-        let axis =
-            (0..3).max_by(|a, b| (hi[*a] - lo[*a]).total_cmp(&(hi[*b] - lo[*b]))).unwrap_or(0);
         let mid = start + (end - start) / 2;
-        // Ties broken by index, so the tree (and the visiting order) is deterministic.
-        self.order[start..end].select_nth_unstable_by(mid - start, |a, b| {
-            bodies[*a as usize].xyz[axis].total_cmp(&bodies[*b as usize].xyz[axis]).then(a.cmp(b))
-        });
-        let left = self.build_node(ctx, start, mid);
-        let right = self.build_node(ctx, mid, end);
+        if end - start <= ATTRIBUTE_SPLITS_BELOW {
+            // Small cells split by size instead of space, so that leaves hold bodies of similar
+            // size and their size-fit bound is tight; their boxes are still exact.
+            self.order[start..end].select_nth_unstable_by(mid - start, |a, b| {
+                let key = |i: &u32| bodies[*i as usize].ln_population;
+                key(a).total_cmp(&key(b)).then(a.cmp(b))
+            });
+        } else {
+            let axis =
+                (0..3).max_by(|a, b| (hi[*a] - lo[*a]).total_cmp(&(hi[*b] - lo[*b]))).unwrap_or(0);
+            // Ties broken by index, so the tree (and the visiting order) is deterministic.
+            self.order[start..end].select_nth_unstable_by(mid - start, |a, b| {
+                bodies[*a as usize].xyz[axis].total_cmp(&bodies[*b as usize].xyz[axis]).then(a.cmp(b))
+            });
+        }
+        let left = self.reserve();
+        let right = self.reserve();
+        self.fill(ctx, left, start, mid);
+        self.fill(ctx, right, mid, end);
         let mut agg = self.nodes[left as usize].agg;
         agg.merge(&self.nodes[right as usize].agg);
+        let mut weight_max = self.weight_max[left as usize];
+        for (m, w) in weight_max.iter_mut().zip(&self.weight_max[right as usize]) {
+            *m = m.max(*w);
+        }
         let node = &mut self.nodes[id as usize];
         node.children = [left, right];
         node.agg = agg;
-        id
+        self.weight_max[id as usize] = weight_max;
     }
 
-    /// A lower bound on the great-circle distance (km) from a body to any body in a node: the
-    /// chord to the node's box is no longer than the chord to any point in it.
+    /// A lower bound on the great-circle distance (km) from a body to any body in a node:
+    /// R times the chord to the node's box, since the chord to the box is no longer than the
+    /// chord to any point in it and an arc 2R·asin(c/2) is never shorter than R·c. Closer
+    /// than 100 km the two differ by less than a metre; no arcsine per node.
     #[inline]
     pub fn min_distance_km(&self, node: &Node, p: &[f64; 3]) -> f64 {
         let mut sq = 0.0;
         for ((lo, hi), x) in node.lo.iter().zip(&node.hi).zip(p) {
-            let gap = (lo - x).max(0.0).max(x - hi);
+            let gap = (f64::from(*lo) - x).max(0.0).max(x - f64::from(*hi));
             sq += gap * gap;
         }
-        2.0 * crate::model::EARTH_RADIUS_KM * (sq.sqrt() / 2.0).min(1.0).asin()
+        crate::model::EARTH_RADIUS_KM * sq.sqrt()
+    }
+
+    /// The criterion weights that bound a node's bodies' own: their shared row, or the
+    /// element-wise maximum.
+    #[inline]
+    fn backward_weights<'c>(
+        &'c self,
+        ctx: &'c Context<'_>,
+        id: u32,
+        node: &Node,
+    ) -> &'c [f64; Criterion::COUNT] {
+        if node.agg.weight_row == NONE {
+            &self.weight_max[id as usize]
+        } else {
+            &ctx.index.weight_table[node.agg.weight_row as usize]
+        }
     }
 }
 
@@ -267,7 +374,7 @@ pub struct SubjectBounds {
     weights: [f64; Criterion::COUNT],
     kind_fit_by_kind: [f64; 32],
     sector_fit_by_sector: [f64; 8],
-    pop: f64,
+    ln_pop: f64,
     need: Option<u64>,
     supply: Option<u64>,
     barrier: f64,
@@ -301,7 +408,7 @@ impl SubjectBounds {
             weights: *ctx.index.weights_of(a),
             kind_fit_by_kind,
             sector_fit_by_sector,
-            pop: a.population,
+            ln_pop: a.ln_population,
             need: ctx.need(a),
             supply: ctx.supply(a),
             barrier: barrier_ceiling(a),
@@ -319,20 +426,24 @@ impl SubjectBounds {
     }
 }
 
-/// An upper bound on the mutual score of the subject with any body of the node that is not a
-/// special candidate (not a neighbour, parent, child, partner or partner's partner), given the
-/// minimum distance to the node. Criterion by criterion, each bound is at least the value any
-/// such body can reach (see `docs/scoring.md`); the scores are monotone in the values and the
-/// mutual combinations are monotone in both directions, so the bound holds for the total.
+/// An upper bound on the mutual score of the subject with any body of node `id` that is not
+/// a special candidate (not a neighbour, parent, child, partner or partner's partner), given
+/// a lower bound on the distance to the node. Criterion by criterion, each bound is at least
+/// the value any such body can reach (see `docs/scoring.md`); the scores are monotone in the
+/// values and the mutual combinations are monotone in both directions, so the bound holds for
+/// the total.
 #[inline]
 pub fn upper_bound(
     ctx: &Context<'_>,
     s: &SubjectBounds,
-    node: &Node,
+    tree: &BoundTree,
+    id: u32,
     min_km: f64,
     mutual: Mutual,
 ) -> f64 {
+    let node = &tree.nodes[id as usize];
     let g = &node.agg;
+    let unknown = |flag: u8| g.flags & flag != 0;
     let proximity = (-min_km / ctx.params.proximity_half_km).exp2();
     // Kind fit: the best kind present, or the best sector among bodies of unknown kind.
     let mut kind = 0.0f64;
@@ -349,22 +460,28 @@ pub fn upper_bound(
         sectors &= sectors - 1;
     }
     // Size fit: 1 when the subject's size lies in the node's range or anything is unknown
-    // (a budget could match); else the nearer end of the range.
-    let size =
-        if !s.pop.is_finite() || g.any_pop_unknown || (g.pop_min..=g.pop_max).contains(&s.pop) {
-            1.0
-        } else {
-            let nearest = if s.pop < g.pop_min { g.pop_min } else { g.pop_max };
-            (1.0 - (s.pop / nearest).ln().abs() / std::f64::consts::LN_10).clamp(0.0, 1.0)
-        };
+    // (a budget could match); else the value at the nearer end of the range.
+    let size = if !s.ln_pop.is_finite()
+        || unknown(POP_UNKNOWN)
+        || (g.ln_pop_min..=g.ln_pop_max).contains(&s.ln_pop)
+    {
+        1.0
+    } else {
+        let gap = if s.ln_pop < g.ln_pop_min { g.ln_pop_min - s.ln_pop } else { s.ln_pop - g.ln_pop_max };
+        (1.0 - gap / std::f64::consts::LN_10).clamp(0.0, 1.0)
+    };
     // Trust: no partnership and no partner in common for non-special bodies.
-    let trust = if s.partnerships_known || !g.any_partnerships_unknown { 0.0 } else { NEUTRAL };
+    let trust = if s.partnerships_known || !unknown(PARTNERSHIPS_UNKNOWN) { 0.0 } else { NEUTRAL };
     let priorities = match &s.reasons {
         None => NEUTRAL,
         Some(r) => {
-            let overlap: f64 =
-                r.iter().zip(&g.reason_max).map(|(x, y)| x.min(*y)).sum::<f64>().min(1.0);
-            if g.any_reasons_unknown { overlap.max(NEUTRAL) } else { overlap }
+            let overlap: f64 = r
+                .iter()
+                .zip(&g.reason_max)
+                .map(|(x, y)| x.min(f64::from(*y)))
+                .sum::<f64>()
+                .min(1.0);
+            if unknown(REASONS_UNKNOWN) { overlap.max(NEUTRAL) } else { overlap }
         }
     };
     let geography =
@@ -382,11 +499,11 @@ pub fn upper_bound(
         } else {
             0.0
         };
-    let ict = if s.ict_known && g.any_ict_known { 1.0 } else { NEUTRAL };
+    let ict = if s.ict_known && unknown(ICT_KNOWN) { 1.0 } else { NEUTRAL };
     let political = match s.party {
         None => NEUTRAL,
         Some(p) if g.parties & (1 << p) != 0 => 1.0,
-        Some(_) if g.any_party_unknown => NEUTRAL,
+        Some(_) if unknown(PARTY_UNKNOWN) => NEUTRAL,
         Some(_) => 0.0,
     };
     // Service fit, forward: the share of the subject's need the node's known supply covers.
@@ -395,14 +512,14 @@ pub fn upper_bound(
         Some(0) => 0.0,
         Some(need) => {
             let covered = f64::from((need & g.supply).count_ones()) / f64::from(need.count_ones());
-            if g.any_supply_unknown { covered.max(NEUTRAL) } else { covered }
+            if unknown(SUPPLY_UNKNOWN) { covered.max(NEUTRAL) } else { covered }
         }
     };
     // Service fit, backward: some body's need meets the subject's supply.
     let service_backward = match s.supply {
         None => NEUTRAL,
         Some(supply) if g.need & supply != 0 => 1.0,
-        Some(_) if g.any_need_unknown => NEUTRAL,
+        Some(_) if unknown(NEED_UNKNOWN) => NEUTRAL,
         Some(_) => 0.0,
     };
     let shared = [proximity, 0.0, kind, size, trust, 0.0, priorities, geography, ict, political];
@@ -413,8 +530,13 @@ pub fn upper_bound(
     backward_values[Criterion::ServiceFit.index()] = service_backward;
     backward_values[Criterion::BarrierRisk.index()] = g.barrier_max;
     let forward: f64 = s.weights.iter().zip(&forward_values).map(|(w, v)| w * v).sum();
-    let backward: f64 =
-        g.weight_max.iter().zip(&backward_values).map(|(w, v)| w * v).sum::<f64>().min(1.0);
+    let backward: f64 = tree
+        .backward_weights(ctx, id, node)
+        .iter()
+        .zip(&backward_values)
+        .map(|(w, v)| w * v)
+        .sum::<f64>()
+        .min(1.0);
     // A margin far above rounding error keeps the bound a bound whatever the summation order.
     mutual.combine(forward.min(1.0), backward) + 1e-9
 }
