@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use super::bounds::{BoundTree, SubjectBounds, upper_bound};
 use super::{Eligibility, RankSettings, Ranked, TopK, context};
 use crate::index::{Body, Csr, NONE, ScoringIndex, distance_km};
-use crate::score::score_bodies;
+use crate::score::{score_bodies, score_unrelated};
 
 /// Subjects per chunk: results of a chunk are held until it is emitted in order.
 const CHUNK: usize = 2048;
@@ -102,11 +102,14 @@ impl<'a> AllRanker<'a> {
         out
     }
 
+    /// Scores a candidate if it is eligible; `unrelated` when it is known not to be special
+    /// (see `specials`), which skips the look-ups of neighbours and partners.
     fn consider(
         &self,
         ctx: &crate::score::Context<'_>,
         a: &Body,
         b: &Body,
+        unrelated: bool,
         top: &mut TopK,
         pairs: &mut u64,
     ) {
@@ -117,7 +120,11 @@ impl<'a> AllRanker<'a> {
             return;
         }
         *pairs += 1;
-        let (score, facts) = score_bodies(ctx, a, b, self.settings.mutual);
+        let (score, facts) = if unrelated {
+            score_unrelated(ctx, a, b, self.settings.mutual)
+        } else {
+            score_bodies(ctx, a, b, self.settings.mutual)
+        };
         top.push(Ranked { candidate: b.index(), score, distance_km: facts.distance_km });
     }
 
@@ -132,7 +139,7 @@ impl<'a> AllRanker<'a> {
         let specials = self.specials(a);
         let subject = self.index.body(a);
         for &b in &specials {
-            self.consider(&ctx, subject, self.index.body(b as usize), &mut top, &mut pairs);
+            self.consider(&ctx, subject, self.index.body(b as usize), false, &mut top, &mut pairs);
         }
         let bounds = SubjectBounds::new(&ctx, subject);
         let p = subject.xyz;
@@ -158,7 +165,7 @@ impl<'a> AllRanker<'a> {
             if n.children[0] == NONE {
                 for body in &self.tree.bodies[n.start as usize..n.end as usize] {
                     if body.index() != a && specials.binary_search(&body.idx).is_err() {
-                        self.consider(&ctx, subject, body, &mut top, &mut pairs);
+                        self.consider(&ctx, subject, body, true, &mut top, &mut pairs);
                     }
                 }
             } else {
@@ -183,7 +190,7 @@ impl<'a> AllRanker<'a> {
         let mut pairs = 0u64;
         let subject = self.index.body(a);
         for body in &self.index.bodies {
-            self.consider(&ctx, subject, body, &mut top, &mut pairs);
+            self.consider(&ctx, subject, body, false, &mut top, &mut pairs);
         }
         stats.pairs_scored += pairs;
         stats.subjects += 1;

@@ -128,6 +128,19 @@ impl PairFacts {
         Self::of_bodies(index, index.body(a), index.body(b))
     }
 
+    /// The facts of an unrelated pair: not neighbours, not partners, no partner in common,
+    /// neither inside the other. Only the distance is computed.
+    #[inline]
+    pub fn unrelated(a: &Body, b: &Body) -> Self {
+        Self {
+            distance_km: distance_km(a, b),
+            adjacent: false,
+            contains: false,
+            partnered: false,
+            common_partners: 0,
+        }
+    }
+
     /// Computes the shared facts of a pair from their records.
     #[inline]
     pub fn of_bodies(index: &ScoringIndex, a: &Body, b: &Body) -> Self {
@@ -455,7 +468,32 @@ pub fn score_bodies(
     b: &Body,
     mutual: Mutual,
 ) -> (PairScore, PairFacts) {
-    let facts = PairFacts::of_bodies(ctx.index, a, b);
+    score_with_facts(ctx, a, b, PairFacts::of_bodies(ctx.index, a, b), mutual)
+}
+
+/// Scores a pair known to be unrelated (see `PairFacts::unrelated`): `score_bodies` bit for
+/// bit, without looking up neighbours and partners. The hot path of `rank-all`, whose tree
+/// holds no related pair.
+#[inline]
+pub fn score_unrelated(
+    ctx: &Context<'_>,
+    a: &Body,
+    b: &Body,
+    mutual: Mutual,
+) -> (PairScore, PairFacts) {
+    let facts = PairFacts::unrelated(a, b);
+    debug_assert_eq!(facts, PairFacts::of_bodies(ctx.index, a, b), "pair is related");
+    score_with_facts(ctx, a, b, facts, mutual)
+}
+
+#[inline]
+fn score_with_facts(
+    ctx: &Context<'_>,
+    a: &Body,
+    b: &Body,
+    facts: PairFacts,
+    mutual: Mutual,
+) -> (PairScore, PairFacts) {
     let (f, bw) = ctx.pair_values(a, b, &facts);
     let forward = weighted(ctx.index.weights_of(a), &f);
     let backward = weighted(ctx.index.weights_of(b), &bw);
