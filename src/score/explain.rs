@@ -177,7 +177,7 @@ fn reason(
             }
         }
         Criterion::KindFit => match (a.kind, b.kind) {
-            (Some(x), Some(y)) if x == y => format!("both {}s", x.label()),
+            (Some(x), Some(y)) if x == y => format!("both {}", plural(x.label())),
             (Some(x), Some(y)) => format!("{} and {}", x.label(), y.label()),
             _ if a.sector == b.sector => format!("both {} (kind not known)", a.sector.label()),
             _ => format!("{} and {} (kind not known)", a.sector.label(), b.sector.label()),
@@ -345,5 +345,39 @@ fn dataset_partnership(a: &Organisation, b: &Organisation) -> Option<u64> {
     match (side(a, b), side(b, a)) {
         (None, None) => None,
         (x, y) => Some(x.unwrap_or(0) | y.unwrap_or(0)),
+    }
+}
+
+/// The plural of a kind's label: "unitary authority" gives "unitary authorities", "NHS
+/// trust" gives "NHS trusts"; a proper name ("City of London") gets "bodies".
+fn plural(label: &str) -> String {
+    let last = label.rsplit(' ').next().unwrap_or(label);
+    if last.starts_with(|c: char| c.is_uppercase()) {
+        return format!("{label} bodies");
+    }
+    match label.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{label}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+    use crate::model::{Enumeration, Kind};
+
+    /// "both unitary authoritys" was printed before this was fixed.
+    #[test]
+    fn kind_labels_pluralise_in_english() {
+        assert_eq!(plural("unitary authority"), "unitary authorities");
+        assert_eq!(plural("municipality"), "municipalities");
+        assert_eq!(plural("US county"), "US counties");
+        assert_eq!(plural("NHS trust"), "NHS trusts");
+        assert_eq!(plural("City of London"), "City of London bodies");
+        assert_eq!(plural("other body"), "other bodies");
+        for k in Kind::all() {
+            let p = plural(k.label());
+            assert!(!p.ends_with("ys") && p.len() > k.label().len(), "{p}");
+        }
     }
 }
