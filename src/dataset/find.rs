@@ -53,6 +53,27 @@ fn normalise(text: &str) -> String {
     out
 }
 
+/// Queries longer than this (in characters) are not compared fuzzily: no body's name is
+/// nearly that long, and the comparison's cost grows with the square of the length (a 100 kB
+/// name took 2.5 s to reject before this limit; found by the `cli_values` fuzz target's
+/// slow inputs).
+pub const MAX_FUZZY_CHARS: usize = 256;
+
+/// Queries are echoed in errors up to this many characters, then elided.
+const MAX_ECHO_CHARS: usize = 80;
+
+/// A query as echoed in an error: whole when short, else its start and an ellipsis with the
+/// length.
+fn shorten(query: &str) -> String {
+    let n = query.chars().count();
+    if n <= MAX_ECHO_CHARS {
+        query.to_owned()
+    } else {
+        let start: String = query.chars().take(MAX_ECHO_CHARS).collect();
+        format!("{start}... ({n} characters)")
+    }
+}
+
 fn names(o: &Organisation) -> impl Iterator<Item = &str> {
     std::iter::once(o.name.as_str())
         .chain(o.short_name.as_deref())
@@ -84,11 +105,11 @@ impl Dataset {
         match matches.as_slice() {
             [one] => Ok(*one),
             [] => Err(FindError::Unknown {
-                query: trimmed.to_owned(),
+                query: shorten(trimmed),
                 closest: self.closest(&wanted).iter().map(describe).collect(),
             }),
             many => Err(FindError::Ambiguous {
-                query: trimmed.to_owned(),
+                query: shorten(trimmed),
                 matches: many.iter().map(describe).collect(),
             }),
         }
@@ -135,6 +156,9 @@ impl Dataset {
 
     /// The bodies whose names are most like `wanted` (normalised), best first.
     fn closest(&self, wanted: &str) -> Vec<usize> {
+        // Fuzzy similarity costs the product of the two lengths; a query longer than any name
+        // is only compared by containment.
+        let fuzzy = wanted.chars().count() <= MAX_FUZZY_CHARS;
         let mut scored: Vec<(f64, usize)> = self
             .organisations
             .iter()
@@ -144,7 +168,7 @@ impl Dataset {
                     .chain(std::iter::once(o.id.as_str()))
                     .map(|n| {
                         let n = normalise(n);
-                        let mut s = strsim::jaro_winkler(wanted, &n);
+                        let mut s = if fuzzy { strsim::jaro_winkler(wanted, &n) } else { 0.0 };
                         if wanted.len() >= 3 && (n.contains(wanted) || wanted.contains(n.as_str()))
                         {
                             s = s.max(0.9);
@@ -164,6 +188,20 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 100 kB name was compared fuzzily with every name (seconds) and echoed whole.
+    #[test]
+    fn a_huge_query_is_rejected_quickly_and_echoed_short() {
+        let d = Dataset::embedded().unwrap();
+        let huge = format!("Adur {}", "q".repeat(1_000_000));
+        // Before the limit this took minutes (quadratic); now it is linear in the length.
+        let err = d.find(&huge).unwrap_err().to_string();
+        assert!(err.len() < 300, "{err}");
+        assert!(err.contains("(1000005 characters)"), "{err}");
+        // Containment still suggests: the query contains a body's name.
+        let long = format!("Adur District Council {}", "x".repeat(300));
+        assert!(d.find(&long).unwrap_err().to_string().contains("E07000223"));
+    }
 
     #[test]
     fn names_normalise() {

@@ -19,8 +19,17 @@ use super::{Eligibility, RankSettings, Ranked, TopK, context};
 use crate::index::{Body, Csr, NONE, ScoringIndex, distance_km};
 use crate::score::{score_bodies, score_unrelated};
 
-/// Subjects per chunk: results of a chunk are held until it is emitted in order.
+/// Subjects per chunk at most: results of a chunk are held until it is emitted in order.
 const CHUNK: usize = 2048;
+
+/// Results held at once at most (about 24 MiB), so that a large `--top` shrinks the chunk
+/// rather than the memory growing with it.
+const CHUNK_RESULTS: usize = 1 << 20;
+
+/// Subjects per chunk for a top-k: `CHUNK`, fewer for large k, but never under 16.
+fn chunk_len(top: usize) -> usize {
+    (CHUNK_RESULTS / top.max(1)).clamp(16, CHUNK)
+}
 
 /// What a run of `rank_all` did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -209,8 +218,9 @@ impl<'a> AllRanker<'a> {
         let pairs = AtomicU64::new(0);
         let nodes = AtomicU64::new(0);
         let mut done = 0usize;
-        for start in (0..n).step_by(CHUNK) {
-            let end = (start + CHUNK).min(n);
+        let chunk = chunk_len(self.settings.top);
+        for start in (0..n).step_by(chunk) {
+            let end = (start + chunk).min(n);
             let results: Vec<Vec<Ranked>> = (start..end)
                 .into_par_iter()
                 .map(|a| {
@@ -252,6 +262,14 @@ mod tests {
     use crate::score::Mutual;
     use crate::test_data::random_organisations;
     use crate::weights::{Survey, WeightSettings};
+
+    #[test]
+    fn chunks_shrink_for_a_large_top_k_so_memory_stays_bounded() {
+        assert_eq!(chunk_len(10), CHUNK);
+        assert_eq!(chunk_len(0), CHUNK);
+        assert!(chunk_len(5_000) * 5_000 <= CHUNK_RESULTS);
+        assert_eq!(chunk_len(usize::MAX), 16);
+    }
 
     fn all(ranker: &AllRanker<'_>, brute_force: bool) -> Vec<Vec<Ranked>> {
         let mut out = Vec::new();

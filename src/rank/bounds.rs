@@ -318,7 +318,9 @@ impl BoundTree {
                 (0..3).max_by(|a, b| (hi[*a] - lo[*a]).total_cmp(&(hi[*b] - lo[*b]))).unwrap_or(0);
             // Ties broken by index, so the tree (and the visiting order) is deterministic.
             self.order[start..end].select_nth_unstable_by(mid - start, |a, b| {
-                bodies[*a as usize].xyz[axis].total_cmp(&bodies[*b as usize].xyz[axis]).then(a.cmp(b))
+                bodies[*a as usize].xyz[axis]
+                    .total_cmp(&bodies[*b as usize].xyz[axis])
+                    .then(a.cmp(b))
             });
         }
         let left = self.reserve();
@@ -467,7 +469,8 @@ pub fn upper_bound(
     {
         1.0
     } else {
-        let gap = if s.ln_pop < g.ln_pop_min { g.ln_pop_min - s.ln_pop } else { s.ln_pop - g.ln_pop_max };
+        let gap =
+            if s.ln_pop < g.ln_pop_min { g.ln_pop_min - s.ln_pop } else { s.ln_pop - g.ln_pop_max };
         (1.0 - gap / std::f64::consts::LN_10).clamp(0.0, 1.0)
     };
     // Trust: no partnership and no partner in common for non-special bodies.
