@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::filter::Filter;
 use crate::index::{Body, NONE, ScoringIndex, distance_km};
-use crate::model::{Kind, Sector, ServiceSet};
+use crate::model::{Criterion, Enumeration, Kind, Sector, ServiceSet};
 use crate::score::{Context, Mutual, PairScore, ScoringParams, score_bodies};
 
 /// What to rank and how.
@@ -187,20 +187,158 @@ pub fn context<'a>(
     Context { index, params: settings.params, subject, focus: settings.focus.bits() }
 }
 
+/// A distance beyond which an unrelated candidate cannot reach a threshold, for `rank`.
+/// "Unrelated": not touching the subject nor inside it or containing it (those have proximity
+/// 1 at any distance), not a partner and no partner in common (those may have trust above 0).
+/// For such a body proximity is at most 0.5^(R·c / h) for a chord c between the centres (an
+/// arc is never shorter than R·c); trust is 0 when the subject's partnerships are known (else
+/// at most 0.5); the subject's barrier risk is at most its value without size asymmetry; every
+/// other value is at most 1, on each side with its own weights.
+struct DistanceBound {
+    /// The subject's proximity weight, and the bound on the rest of its score.
+    forward: (f64, f64),
+    /// The same for every weight row of the index (the candidate's side).
+    backward: Vec<(f64, f64)>,
+    half_km: f64,
+    mutual: Mutual,
+}
+
+impl DistanceBound {
+    fn new(ctx: &Context<'_>, subject: &Body, mutual: Mutual) -> Self {
+        let trust = if subject.partnerships_known() { 0.0 } else { crate::score::NEUTRAL };
+        let split = |w: &crate::index::CriterionWeights, barrier: f64| {
+            let rest: f64 = Criterion::all()
+                .iter()
+                .map(|c| match c {
+                    Criterion::Proximity => 0.0,
+                    Criterion::Trust => w[c.index()] * trust,
+                    Criterion::BarrierRisk => w[c.index()] * barrier,
+                    _ => w[c.index()],
+                })
+                .sum();
+            (w[Criterion::Proximity.index()], rest)
+        };
+        Self {
+            forward: split(ctx.index.weights_of(subject), crate::score::barrier_ceiling(subject)),
+            backward: ctx.index.weight_table.iter().map(|w| split(w, 1.0)).collect(),
+            half_km: ctx.params.proximity_half_km,
+            mutual,
+        }
+    }
+
+    /// The bound on the mutual score of an unrelated candidate whose proximity is at most
+    /// `p`; non-decreasing in `p`.
+    fn at(&self, p: f64) -> f64 {
+        let forward = (self.forward.0 * p + self.forward.1).min(1.0);
+        let backward = self.backward.iter().map(|(w, o)| w * p + o).fold(0.0, f64::max).min(1.0);
+        self.mutual.combine(forward, backward) + 1e-9
+    }
+
+    /// The squared chord at or beyond which an unrelated candidate scores below `threshold`,
+    /// or infinity when none can be ruled out. Bisection keeps `lo` with `at(lo) <
+    /// threshold`; a candidate with proximity at most `lo` is ruled out.
+    fn chord_sq_beyond(&self, threshold: f64) -> f64 {
+        if self.at(0.0) >= threshold {
+            return f64::INFINITY;
+        }
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        for _ in 0..48 {
+            let mid = 0.5 * (lo + hi);
+            if self.at(mid) < threshold { lo = mid } else { hi = mid }
+        }
+        if lo <= 0.0 {
+            return f64::INFINITY;
+        }
+        // proximity ≤ 0.5^(R·c / h) ≤ lo when c ≥ −h·log2(lo) / R; a relative margin covers
+        // rounding in that inversion.
+        let chord =
+            -self.half_km * lo.log2() / crate::model::EARTH_RADIUS_KM * (1.0 + 1e-9) + 1e-12;
+        chord * chord
+    }
+}
+
+/// The squared chord between two bodies' unit vectors.
+#[inline]
+fn chord_sq(a: &Body, b: &Body) -> f64 {
+    (a.xyz[0] - b.xyz[0]).powi(2) + (a.xyz[1] - b.xyz[1]).powi(2) + (a.xyz[2] - b.xyz[2]).powi(2)
+}
+
+/// Bodies scored first to set the bar, at most.
+const NEAREST: usize = 256;
+
 /// Ranks `subject`'s candidates in parallel: each Rayon thread keeps its own top-k, then the
-/// lists are merged. O(n) pair scorings, O(n log k) selection. Identical to
-/// `rank_sequential` for any thread count.
+/// lists are merged. O(n log k) selection. To score fewer pairs, the k-th best of the
+/// `NEAREST` nearest eligible bodies (and the subject's neighbours and partners) sets a first
+/// bar: the k-th best of some real candidates is never above the final k-th best, so an
+/// unrelated body too far to reach it (`DistanceBound`) is counted but not scored. Identical
+/// to `rank_sequential`, which scores every candidate, for any thread count.
 pub fn rank(index: &ScoringIndex, subject: usize, settings: &RankSettings) -> Ranking {
     let ctx = context(index, subject, settings);
     let eligibility = Eligibility::new(index, settings);
     let k = settings.top;
-    let top = (0..index.len())
+    let n = index.len();
+    let a = index.body(subject);
+    // The bar, from the nearest bodies: each part keeps its `NEAREST` nearest in a max-heap
+    // by squared chord (ties by index), then the parts are merged.
+    type Near = std::collections::BinaryHeap<(u64, u32)>;
+    let keep = |mut heap: Near, item: (u64, u32)| {
+        if heap.len() < NEAREST {
+            heap.push(item);
+        } else if heap.peek().is_some_and(|top| item < *top) {
+            heap.pop();
+            heap.push(item);
+        }
+        heap
+    };
+    // Squared chords are non-negative, so their bit patterns order as the numbers do.
+    let near: Near = index
+        .bodies
+        .par_iter()
+        .with_min_len(4096)
+        .filter(|b| b.index() != subject)
+        .fold(Near::new, |heap, b| keep(heap, (chord_sq(a, b).to_bits(), b.idx)))
+        .reduce(Near::new, |x, y| y.into_iter().fold(x, keep));
+    let mut sample = TopK::new(k);
+    let likely = index.neighbours.of(subject).iter().chain(index.partners.of(subject));
+    for candidate in near.iter().map(|x| x.1).chain(likely.copied()) {
+        if let Some(r) = consider(&ctx, &eligibility, settings.mutual, subject, candidate as usize)
+        {
+            sample.push(r);
+        }
+    }
+    let beyond = sample.threshold().map_or(f64::INFINITY, |t| {
+        DistanceBound::new(&ctx, a, settings.mutual).chord_sq_beyond(t.score.mutual)
+    });
+    // Related bodies are never ruled out: neighbours, partners, partners' partners, parent
+    // (children are seen by their parent field).
+    let mut related: Vec<u32> = index.neighbours.of(subject).to_vec();
+    for &p in index.partners.of(subject) {
+        related.push(p);
+        related.extend_from_slice(index.partners.of(p as usize));
+    }
+    related.push(a.parent);
+    related.sort_unstable();
+    let top = (0..n)
         .into_par_iter()
         .with_min_len(1024)
         .fold(
             || TopK::new(k),
             |mut top, candidate| {
-                if let Some(r) = consider(&ctx, &eligibility, settings.mutual, subject, candidate) {
+                let b = index.body(candidate);
+                if chord_sq(a, b) >= beyond
+                    && b.parent != a.idx
+                    && related.binary_search(&b.idx).is_err()
+                {
+                    // Too far to enter: counted when eligible, not scored.
+                    if eligibility.allows(index, subject, b)
+                        && (eligibility.within_km.is_none()
+                            || eligibility.within(distance_km(a, b)))
+                    {
+                        top.skip();
+                    }
+                } else if let Some(r) =
+                    consider(&ctx, &eligibility, settings.mutual, subject, candidate)
+                {
                     top.push(r);
                 }
                 top
@@ -221,4 +359,80 @@ pub fn rank_sequential(index: &ScoringIndex, subject: usize, settings: &RankSett
         }
     }
     Ranking::from_top(top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use crate::synth::{Like, Settings, generate};
+    use crate::weights::{Survey, WeightSettings};
+
+    /// On a national-shaped synthetic dataset, where most candidates are far enough for the
+    /// distance bound to rule them out, the pruned parallel `rank` gives exactly what scoring
+    /// every candidate gives, eligible count included, under every mutual score and with
+    /// distance limits and filters.
+    #[test]
+    fn distance_pruning_changes_nothing_at_scale() {
+        let dataset = generate(&Settings::new(4_000, 3, Like::Uk).unwrap()).to_dataset().unwrap();
+        let engine =
+            Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+        let n = engine.index.len();
+        let variants = [
+            RankSettings::default(),
+            RankSettings { top: 1, mutual: Mutual::Minimum, ..RankSettings::default() },
+            RankSettings { top: 25, mutual: Mutual::Arithmetic, ..RankSettings::default() },
+            RankSettings {
+                mutual: Mutual::Forward,
+                within_km: Some(120.0),
+                ..RankSettings::default()
+            },
+            RankSettings {
+                filter: Filter { sectors: vec![Sector::LocalGovernment], ..Filter::default() },
+                ..RankSettings::default()
+            },
+        ];
+        for settings in &variants {
+            for subject in (0..n).step_by(397) {
+                let pruned = rank(&engine.index, subject, settings);
+                let full = rank_sequential(&engine.index, subject, settings);
+                assert_eq!(pruned.candidates, full.candidates, "subject {subject}, {settings:?}");
+                assert_eq!(pruned.n_eligible, full.n_eligible, "subject {subject}, {settings:?}");
+            }
+        }
+    }
+
+    /// The bound never rules out a candidate that scores at or above the threshold: checked
+    /// against every candidate of every tenth subject.
+    #[test]
+    fn the_distance_bound_holds_for_every_far_candidate() {
+        let dataset = generate(&Settings::new(1_500, 5, Like::Uk).unwrap()).to_dataset().unwrap();
+        let engine =
+            Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+        let settings = RankSettings::default();
+        let mut ruled_out = 0usize;
+        for subject in (0..engine.index.len()).step_by(10) {
+            let ctx = context(&engine.index, subject, &settings);
+            let a = engine.index.body(subject);
+            let bound = DistanceBound::new(&ctx, a, settings.mutual);
+            for threshold in [0.3, 0.5, 0.6, 0.7, 0.8] {
+                let beyond = bound.chord_sq_beyond(threshold);
+                for b in &engine.index.bodies {
+                    let related = a.parent == b.idx
+                        || b.parent == a.idx
+                        || engine.index.adjacent(subject, b.index())
+                        || engine.index.partnered(subject, b.index())
+                        || engine.index.common_partners(subject, b.index()) > 0;
+                    if b.idx == a.idx || related || chord_sq(a, b) < beyond {
+                        continue;
+                    }
+                    let (score, _) = score_bodies(&ctx, a, b, settings.mutual);
+                    assert!(score.mutual < threshold, "{} >= {threshold}", score.mutual);
+                    ruled_out += 1;
+                }
+            }
+        }
+        // Not vacuous: most far bodies are ruled out at the higher thresholds.
+        assert!(ruled_out > 100_000, "only {ruled_out} ruled out");
+    }
 }

@@ -65,6 +65,12 @@ impl TopK {
         }
     }
 
+    /// Counts a candidate that was seen but cannot enter (pruned by a bound).
+    #[inline]
+    pub fn skip(&mut self) {
+        self.seen += 1;
+    }
+
     /// The k-th best score kept, once k are kept (the bar a newcomer must beat).
     pub fn threshold(&self) -> Option<&Ranked> {
         (self.heap.len() >= self.k).then(|| self.heap.peek().map(|w| &w.0)).flatten()
