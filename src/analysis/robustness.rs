@@ -275,6 +275,20 @@ pub fn robustness(
     let per_chunk = SAMPLES_PER_CHUNK.max(settings.samples.div_ceil(MAX_CHUNKS));
     let n_chunks = settings.samples.div_ceil(per_chunk);
     let m = kept.len();
+    // Each candidate's highest possible score (the coordinates sum to 1 on each simplex), and
+    // the candidates in that order: a sample stops scoring at the first candidate whose
+    // highest score is below its K-th best, since no later one can reach it.
+    let upper: Vec<f64> = kept
+        .iter()
+        .map(|l| {
+            let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0);
+            l.fixed + max(&l.subject) + max(&l.general)
+        })
+        .collect();
+    let mut by_upper: Vec<usize> = (0..m).collect();
+    by_upper.sort_unstable_by(|&a, &b| {
+        upper[b].total_cmp(&upper[a]).then(kept[a].candidate.cmp(&kept[b].candidate))
+    });
     let (b_subject, b_general) = (subject_vertices.len(), general.len());
     let shared = !own_order;
     let tallies = (0..n_chunks)
@@ -286,7 +300,7 @@ pub fn robustness(
             let n = per_chunk.min(settings.samples - chunk * per_chunk);
             let mut t = Tally::new(m, k);
             let (mut lambda, mut mu) = (Vec::new(), Vec::new());
-            let mut scores: Vec<(f64, usize)> = Vec::with_capacity(m);
+            let mut scores: Vec<(f64, usize)> = Vec::with_capacity(k.min(m) + 1);
             for _ in 0..n {
                 dirichlet(&mut rng, b_subject, &mut lambda);
                 if shared {
@@ -295,8 +309,6 @@ pub fn robustness(
                     dirichlet(&mut rng, b_general, &mut mu);
                 }
                 let mu_used: &[f64] = if both { &mu } else { &[] };
-                scores.clear();
-                scores.extend(kept.iter().enumerate().map(|(i, l)| (l.at(&lambda, mu_used), i)));
                 let top = k.min(m);
                 if top == 0 {
                     continue;
@@ -304,11 +316,21 @@ pub fn robustness(
                 let by_rank = |a: &(f64, usize), b: &(f64, usize)| {
                     b.0.total_cmp(&a.0).then(kept[a.1].candidate.cmp(&kept[b.1].candidate))
                 };
-                if top < m {
-                    scores.select_nth_unstable_by(top - 1, by_rank);
+                // The sample's top K, best first, scoring candidates by falling highest score
+                // until none left can reach the K-th (a margin far above rounding error).
+                scores.clear();
+                for &i in &by_upper {
+                    if scores.len() == top && upper[i] + 1e-9 < scores[top - 1].0 {
+                        break;
+                    }
+                    let item = (kept[i].at(&lambda, mu_used), i);
+                    if scores.len() < top || by_rank(&item, &scores[top - 1]).is_lt() {
+                        let at = scores.partition_point(|x| by_rank(x, &item).is_lt());
+                        scores.insert(at, item);
+                        scores.truncate(top);
+                    }
                 }
-                scores[..top].sort_unstable_by(by_rank);
-                for (r, (_, i)) in scores[..top].iter().enumerate() {
+                for (r, (_, i)) in scores.iter().enumerate() {
                     t.ranks[i * k + r] += 1;
                 }
                 let first = scores[0].1;
