@@ -298,9 +298,14 @@ pub fn rank(index: &ScoringIndex, subject: usize, settings: &RankSettings) -> Ra
         .filter(|b| b.index() != subject)
         .fold(Near::new, |heap, b| keep(heap, (chord_sq(a, b).to_bits(), b.idx)))
         .reduce(Near::new, |x, y| y.into_iter().fold(x, keep));
+    // Each body once: a body counted twice could raise the bar above the true k-th best.
+    let mut first: Vec<u32> = near.iter().map(|x| x.1).collect();
+    first.extend_from_slice(index.neighbours.of(subject));
+    first.extend_from_slice(index.partners.of(subject));
+    first.sort_unstable();
+    first.dedup();
     let mut sample = TopK::new(k);
-    let likely = index.neighbours.of(subject).iter().chain(index.partners.of(subject));
-    for candidate in near.iter().map(|x| x.1).chain(likely.copied()) {
+    for &candidate in &first {
         if let Some(r) = consider(&ctx, &eligibility, settings.mutual, subject, candidate as usize)
         {
             sample.push(r);
