@@ -142,25 +142,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Refuses to replace an existing file without --force, a directory always, and a folder that
-/// does not exist.
+/// Refuses a directory, an existing file without --force, and a folder that does not exist.
 fn check_out_path(out: &Path, force: bool) -> anyhow::Result<()> {
-    if out.is_dir() {
-        return Err(UsageError(format!(
-            "--out {} is a directory; give a file path ending in .csv or .toml",
-            out.display()
-        ))
-        .into());
-    }
-    if out.exists() && !force {
-        return Err(
-            UsageError(format!("{} exists; pass --force to replace it", out.display())).into()
-        );
-    }
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())
-        && !parent.is_dir()
-    {
-        return Err(UsageError(format!("the folder {} does not exist", parent.display())).into());
-    }
-    Ok(())
+    super::output::check_out_file(out, force, " ending in .csv or .toml")?;
+    super::output::check_out_folder(out)
 }

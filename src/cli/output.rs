@@ -81,21 +81,40 @@ pub use partnermatch::export::thousands;
 /// Checks an `--out` path before any work: not a directory, and not an existing file unless
 /// `force`. Usage errors name the flag.
 pub fn check_out(out: Option<&std::path::Path>, force: bool) -> anyhow::Result<()> {
-    if let Some(path) = out {
-        if path.is_dir() {
-            return Err(super::UsageError(format!(
-                "--out {} is a directory; give a file path",
-                path.display()
-            ))
-            .into());
-        }
-        if path.exists() && !force {
-            return Err(super::UsageError(format!(
-                "{} exists; pass --force to replace it",
-                path.display()
-            ))
-            .into());
-        }
+    match out {
+        Some(path) => check_out_file(path, force, ""),
+        None => Ok(()),
+    }
+}
+
+/// Refuses an `--out` path that is a directory (the fix names the file expected: `hint`, such
+/// as " ending in .toml"), or an existing file without `force`.
+pub fn check_out_file(path: &std::path::Path, force: bool, hint: &str) -> anyhow::Result<()> {
+    if path.is_dir() {
+        return Err(super::UsageError(format!(
+            "--out {} is a directory; give a file path{hint}",
+            path.display()
+        ))
+        .into());
+    }
+    if path.exists() && !force {
+        return Err(super::UsageError(format!(
+            "{} exists; pass --force to replace it",
+            path.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Refuses an `--out` path whose folder does not exist.
+pub fn check_out_folder(path: &std::path::Path) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        return Err(
+            super::UsageError(format!("the folder {} does not exist", parent.display())).into()
+        );
     }
     Ok(())
 }
