@@ -201,13 +201,7 @@ pub fn form_groups(engine: &Engine, settings: &GroupsSettings) -> Result<Groupin
     let n = graph.members.len();
     let edges = graph.weighted_edges();
     let components = matching::components(n, &edges);
-    let stats = GraphStats {
-        n_bodies: n,
-        n_edges: edges.len(),
-        n_components: components.len(),
-        largest_component: components.iter().map(Vec::len).max().unwrap_or(0),
-        pairs_scored: graph.stats.pairs_scored,
-    };
+    let stats = GraphStats::of(&graph, &edges, &components);
     // Seeds: the best pairing over candidate pairs that can stand as a group (a pair below
     // the floor cannot).
     let seed_edges: Vec<matching::WeightedEdge> = edges

@@ -742,14 +742,22 @@ impl<'a> Solver<'a> {
 
     // --- labels ---
 
-    fn assign_s(&mut self, b: u32) {
+    /// Gives top-level blossom `b` a new label and a fresh stamp; returns the running dual
+    /// change (`delta_sum`) and whether `b` is a single vertex, which every relabelling needs.
+    fn relabel(&mut self, b: u32, label: Label) -> (i64, bool) {
         let delta = self.delta_sum;
         let stamp = self.new_stamp();
         let trivial = self.trivial(b);
         let blossom = &mut self.blossoms[b as usize];
-        blossom.label = Label::S;
+        blossom.label = label;
         blossom.stamp = stamp;
-        self.labels[b as usize] = Label::S;
+        self.labels[b as usize] = label;
+        (delta, trivial)
+    }
+
+    fn assign_s(&mut self, b: u32) {
+        let (delta, trivial) = self.relabel(b, Label::S);
+        let blossom = &mut self.blossoms[b as usize];
         if !trivial {
             blossom.dual -= delta;
         }
@@ -769,29 +777,19 @@ impl<'a> Solver<'a> {
     }
 
     fn assign_t(&mut self, b: u32) {
-        let delta = self.delta_sum;
-        let stamp = self.new_stamp();
-        let trivial = self.trivial(b);
+        let (delta, trivial) = self.relabel(b, Label::T);
         let blossom = &mut self.blossoms[b as usize];
-        blossom.label = Label::T;
-        blossom.stamp = stamp;
-        self.labels[b as usize] = Label::T;
         if !trivial {
             blossom.dual += delta;
-            self.delta4.push(Reverse((blossom.dual, b, stamp)));
+            self.delta4.push(Reverse((blossom.dual, b, blossom.stamp)));
         }
         blossom.offset -= delta;
     }
 
     /// A top-level S-blossom loses its label (its tree is dissolved).
     fn remove_s(&mut self, b: u32) {
-        let delta = self.delta_sum;
-        let stamp = self.new_stamp();
-        let trivial = self.trivial(b);
+        let (delta, trivial) = self.relabel(b, Label::Free);
         let blossom = &mut self.blossoms[b as usize];
-        blossom.label = Label::Free;
-        blossom.stamp = stamp;
-        self.labels[b as usize] = Label::Free;
         if !trivial {
             blossom.dual += delta;
         }
@@ -814,13 +812,8 @@ impl<'a> Solver<'a> {
 
     /// A top-level T-blossom loses its label.
     fn remove_t(&mut self, b: u32, enable_delta2: bool) {
-        let delta = self.delta_sum;
-        let stamp = self.new_stamp();
-        let trivial = self.trivial(b);
+        let (delta, trivial) = self.relabel(b, Label::Free);
         let blossom = &mut self.blossoms[b as usize];
-        blossom.label = Label::Free;
-        blossom.stamp = stamp;
-        self.labels[b as usize] = Label::Free;
         if !trivial {
             blossom.dual -= delta;
         }
@@ -832,13 +825,8 @@ impl<'a> Solver<'a> {
 
     /// A top-level S-blossom becomes a sub-blossom of a new blossom.
     fn s_to_sub(&mut self, b: u32) {
-        let delta = self.delta_sum;
-        let stamp = self.new_stamp();
-        let trivial = self.trivial(b);
+        let (delta, trivial) = self.relabel(b, Label::Free);
         let blossom = &mut self.blossoms[b as usize];
-        blossom.label = Label::Free;
-        blossom.stamp = stamp;
-        self.labels[b as usize] = Label::Free;
         if !trivial {
             blossom.dual += delta;
         }

@@ -113,6 +113,24 @@ pub struct GraphStats {
     pub pairs_scored: u64,
 }
 
+impl GraphStats {
+    /// The figures of a candidate graph, its weighted edges and their
+    /// connected components.
+    pub fn of(
+        graph: &CandidateGraph,
+        edges: &[matching::WeightedEdge],
+        components: &[Vec<u32>],
+    ) -> Self {
+        Self {
+            n_bodies: graph.members.len(),
+            n_edges: edges.len(),
+            n_components: components.len(),
+            largest_component: components.iter().map(Vec::len).max().unwrap_or(0),
+            pairs_scored: graph.stats.pairs_scored,
+        }
+    }
+}
+
 /// Wall-clock time of each step.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Timings {
@@ -176,13 +194,7 @@ pub fn plan(engine: &Engine, settings: &PairsSettings) -> Result<PairingPlan, An
     let n = graph.members.len();
     let edges = graph.weighted_edges();
     let components = matching::components(n, &edges);
-    let stats = GraphStats {
-        n_bodies: n,
-        n_edges: edges.len(),
-        n_components: components.len(),
-        largest_component: components.iter().map(Vec::len).max().unwrap_or(0),
-        pairs_scored: graph.stats.pairs_scored,
-    };
+    let stats = GraphStats::of(&graph, &edges, &components);
 
     let greedy_started = Instant::now();
     let greedy = matching::greedy_matching(n, &edges)?;
