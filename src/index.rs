@@ -369,6 +369,25 @@ impl ScoringIndex {
         self.partners.of(a).binary_search(&(b as u32)).is_ok()
     }
 
+    /// The bodies related to `a` other than its children: its land neighbours, its parent,
+    /// its partners and its partners' partners, sorted, each once, without `a`. With its
+    /// children, these are the only bodies that can score 1 on proximity (touching, or one
+    /// inside the other) or above 0 on trust (a partnership or a partner in common).
+    pub fn related(&self, a: usize) -> Vec<u32> {
+        let mut out: Vec<u32> = self.neighbours.of(a).to_vec();
+        if self.bodies[a].parent != NONE {
+            out.push(self.bodies[a].parent);
+        }
+        for &p in self.partners.of(a) {
+            out.push(p);
+            out.extend_from_slice(self.partners.of(p as usize));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|&b| b as usize != a);
+        out
+    }
+
     /// The number of partners two bodies have in common (sorted-list intersection).
     pub fn common_partners(&self, a: usize, b: usize) -> u32 {
         let (mut x, mut y) = (self.partners.of(a), self.partners.of(b));
@@ -397,9 +416,15 @@ impl ScoringIndex {
 /// Great-circle distance in km between two bodies' centres (see `ScoringIndex::distance_km`).
 #[inline]
 pub fn distance_km(p: &Body, q: &Body) -> f64 {
-    let (p, q) = (p.xyz, q.xyz);
-    let chord = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt();
+    let chord = chord_sq(p, q).sqrt();
     2.0 * crate::model::EARTH_RADIUS_KM * (chord / 2.0).min(1.0).asin()
+}
+
+/// The squared chord between two bodies' unit vectors.
+#[inline]
+pub fn chord_sq(p: &Body, q: &Body) -> f64 {
+    let (p, q) = (p.xyz, q.xyz);
+    (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)
 }
 
 /// The services of a set of bits, for messages.

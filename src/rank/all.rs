@@ -94,20 +94,10 @@ impl<'a> AllRanker<'a> {
     /// The bodies that may score 1 on proximity (neighbours, parent, children) or above 0 on
     /// trust (partners and their partners), sorted, without the subject.
     fn specials(&self, a: usize) -> Vec<u32> {
-        let ix = self.index;
-        let mut out: Vec<u32> = Vec::new();
-        out.extend_from_slice(ix.neighbours.of(a));
+        let mut out = self.index.related(a);
         out.extend_from_slice(self.children.of(a));
-        if ix.body(a).parent != NONE {
-            out.push(ix.body(a).parent);
-        }
-        for &p in ix.partners.of(a) {
-            out.push(p);
-            out.extend_from_slice(ix.partners.of(p as usize));
-        }
         out.sort_unstable();
         out.dedup();
-        out.retain(|&b| b as usize != a);
         out
     }
 

@@ -13,7 +13,7 @@ pub use topk::TopK;
 use rayon::prelude::*;
 
 use crate::filter::Filter;
-use crate::index::{Body, NONE, ScoringIndex, distance_km};
+use crate::index::{Body, NONE, ScoringIndex, chord_sq, distance_km};
 use crate::model::{Criterion, Enumeration, Kind, Sector, ServiceSet};
 use crate::score::{Context, Mutual, PairScore, ScoringParams, score_bodies};
 
@@ -257,12 +257,6 @@ impl DistanceBound {
     }
 }
 
-/// The squared chord between two bodies' unit vectors.
-#[inline]
-fn chord_sq(a: &Body, b: &Body) -> f64 {
-    (a.xyz[0] - b.xyz[0]).powi(2) + (a.xyz[1] - b.xyz[1]).powi(2) + (a.xyz[2] - b.xyz[2]).powi(2)
-}
-
 /// Bodies scored first to set the bar, at most.
 const NEAREST: usize = 256;
 
@@ -314,15 +308,8 @@ pub fn rank(index: &ScoringIndex, subject: usize, settings: &RankSettings) -> Ra
     let beyond = sample.threshold().map_or(f64::INFINITY, |t| {
         DistanceBound::new(&ctx, a, settings.mutual).chord_sq_beyond(t.score.mutual)
     });
-    // Related bodies are never ruled out: neighbours, partners, partners' partners, parent
-    // (children are seen by their parent field).
-    let mut related: Vec<u32> = index.neighbours.of(subject).to_vec();
-    for &p in index.partners.of(subject) {
-        related.push(p);
-        related.extend_from_slice(index.partners.of(p as usize));
-    }
-    related.push(a.parent);
-    related.sort_unstable();
+    // Related bodies are never ruled out (children are seen by their parent field).
+    let related = index.related(subject);
     let top = (0..n)
         .into_par_iter()
         .with_min_len(1024)
