@@ -87,6 +87,10 @@ pub struct Aggregate {
     sectors_of_unknown_kinds: u8,
     flags: u8,
     unknown_areas: u8,
+    /// The fewest services any body with a known, non-empty need needs (64 when none has one).
+    need_min_count: u8,
+    /// The most services any body with a known supply supplies.
+    supply_max_count: u8,
 }
 
 impl Aggregate {
@@ -109,6 +113,8 @@ impl Aggregate {
             sectors_of_unknown_kinds: 0,
             flags: 0,
             unknown_areas: 0,
+            need_min_count: 64,
+            supply_max_count: 0,
         }
     }
 
@@ -127,11 +133,19 @@ impl Aggregate {
             other.flags |= POP_UNKNOWN;
         }
         match ctx.candidate_supply(b) {
-            Some(s) => other.supply = s,
+            Some(s) => {
+                other.supply = s;
+                other.supply_max_count = s.count_ones() as u8;
+            }
             None => other.flags |= SUPPLY_UNKNOWN,
         }
         match ctx.candidate_need(b) {
-            Some(n) => other.need = n,
+            Some(n) => {
+                other.need = n;
+                if n != 0 {
+                    other.need_min_count = n.count_ones() as u8;
+                }
+            }
             None => other.flags |= NEED_UNKNOWN,
         }
         if b.reasons_known() {
@@ -187,6 +201,8 @@ impl Aggregate {
         self.sectors_of_unknown_kinds |= o.sectors_of_unknown_kinds;
         self.flags |= o.flags;
         self.unknown_areas |= o.unknown_areas;
+        self.need_min_count = self.need_min_count.min(o.need_min_count);
+        self.supply_max_count = self.supply_max_count.max(o.supply_max_count);
     }
 }
 
@@ -509,19 +525,27 @@ pub fn upper_bound(
         Some(_) if unknown(PARTY_UNKNOWN) => NEUTRAL,
         Some(_) => 0.0,
     };
-    // Service fit, forward: the share of the subject's need the node's known supply covers.
+    // Service fit, forward: the share of the subject's need the node's known supply covers,
+    // where no one body supplies more than `supply_max_count` services.
     let service_forward = match s.need {
         None => NEUTRAL,
         Some(0) => 0.0,
         Some(need) => {
-            let covered = f64::from((need & g.supply).count_ones()) / f64::from(need.count_ones());
+            let covered = (need & g.supply).count_ones().min(u32::from(g.supply_max_count));
+            let covered = f64::from(covered) / f64::from(need.count_ones());
             if unknown(SUPPLY_UNKNOWN) { covered.max(NEUTRAL) } else { covered }
         }
     };
-    // Service fit, backward: some body's need meets the subject's supply.
+    // Service fit, backward: a body's need n meets the subject's supply in at most the
+    // node's needs met, |N ∩ S|, so its share |n ∩ S| / |n| is at most |N ∩ S| over the
+    // fewest services any body needs (and at most 1).
     let service_backward = match s.supply {
         None => NEUTRAL,
-        Some(supply) if g.need & supply != 0 => 1.0,
+        Some(supply) if g.need & supply != 0 => {
+            let met = f64::from((g.need & supply).count_ones());
+            let share = (met / f64::from(g.need_min_count)).min(1.0);
+            if unknown(NEED_UNKNOWN) { share.max(NEUTRAL) } else { share }
+        }
         Some(_) if unknown(NEED_UNKNOWN) => NEUTRAL,
         Some(_) => 0.0,
     };
