@@ -4,31 +4,42 @@
 //! scores whole nodes only while their upper bound can still beat the current k-th best, and
 //! stops at the first node that cannot. Since the bound holds for every body it covers and
 //! candidates are compared by the same total order as `rank`, the result is identical to
-//! scoring every pair (`brute_force`). Subjects run in parallel, in chunks whose results are
+//! scoring every pair (`brute_force`).
+//!
+//! Subjects close together in the tree (same kind, nearby, of similar size) walk much the same
+//! nodes, so up to `GROUP` of them walk the tree together: one frontier, each node fetched
+//! once and bounded for every subject still interested in it, each leaf's bodies scored for
+//! each such subject. Each subject keeps its own bar and its own top k, so the result is the
+//! one each would get alone. Subjects run in parallel groups, in chunks whose results are
 //! emitted in subject order, so output is streamed and memory stays bounded. No I/O: results
 //! go to a caller's sink.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 
 use super::bounds::{BoundTree, SubjectBounds, upper_bound};
 use super::{Eligibility, RankSettings, Ranked, TopK, context};
 use crate::index::{Body, Csr, NONE, ScoringIndex, distance_km};
-use crate::score::{score_bodies, score_unrelated};
+use crate::score::{Context, score_bodies, score_unrelated};
 
-/// Subjects per chunk at most: results of a chunk are held until it is emitted in order.
-const CHUNK: usize = 2048;
+/// Subjects walking the tree together, at most (a frontier entry's set of them is a bitmask).
+pub const GROUP: usize = 16;
 
-/// Results held at once at most (about 24 MiB), so that a large `--top` shrinks the chunk
-/// rather than the memory growing with it.
-const CHUNK_RESULTS: usize = 1 << 20;
+/// Candidates held at once at most (32 MiB of ids): a chunk's subjects' top-k lists are held
+/// until the chunk is emitted, so a large `--top` shrinks the chunk rather than the memory
+/// growing with it.
+const CHUNK_CANDIDATES: usize = 1 << 23;
 
-/// Subjects per chunk for a top-k: `CHUNK`, fewer for large k, but never under 16.
+/// Subjects whose scores are recomputed for output at a time.
+const EMIT_BLOCK: usize = 4096;
+
+/// Subjects per chunk for a top-k: as many as `CHUNK_CANDIDATES` allows, never under a group.
+/// The larger the chunk, the closer together its groups' subjects.
 fn chunk_len(top: usize) -> usize {
-    (CHUNK_RESULTS / top.max(1)).clamp(16, CHUNK)
+    (CHUNK_CANDIDATES / top.max(1)).max(GROUP)
 }
 
 /// What a run of `rank_all` did.
@@ -38,7 +49,7 @@ pub struct AllStats {
     pub subjects: u64,
     /// Pairs scored (both directions each).
     pub pairs_scored: u64,
-    /// Tree nodes whose bound was computed.
+    /// Bounds computed (a tree node for a subject).
     pub nodes_bounded: u64,
 }
 
@@ -48,14 +59,19 @@ pub struct AllRanker<'a> {
     settings: &'a RankSettings,
     eligibility: Eligibility,
     tree: BoundTree,
+    /// Each body's position in the tree's order (subjects are grouped by it).
+    position: Vec<u32>,
     children: Csr<u32>,
 }
 
-/// A max-heap entry: a node and its upper bound (ties by node id, for a deterministic walk).
+/// A max-heap entry: a node, the highest of its subjects' bounds (ties by node id, for a
+/// deterministic walk), the subjects still interested in it and where their bounds are kept.
 #[derive(Debug, Clone, Copy)]
 struct Frontier {
     bound: f64,
     node: u32,
+    lanes: u32,
+    slot: u32,
 }
 
 impl PartialEq for Frontier {
@@ -75,12 +91,80 @@ impl Ord for Frontier {
     }
 }
 
+/// The frontier of a group walk: a max-heap of nodes, and each entry's per-lane bounds in
+/// slots reused once the entry is popped.
+#[derive(Default)]
+struct Frontiers {
+    heap: BinaryHeap<Frontier>,
+    slots: Vec<[f64; GROUP]>,
+    free: Vec<u32>,
+}
+
+impl Frontiers {
+    /// Adds a node with its lanes' bounds, unless no lane is interested in it.
+    fn push(&mut self, node: u32, (bounds, lanes, best): ([f64; GROUP], u32, f64)) {
+        if lanes == 0 {
+            return;
+        }
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = bounds;
+                slot
+            }
+            None => {
+                self.slots.push(bounds);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.heap.push(Frontier { bound: best, node, lanes, slot });
+    }
+
+    /// The entry of highest bound, with its lanes' bounds.
+    fn pop(&mut self) -> Option<(Frontier, [f64; GROUP])> {
+        let entry = self.heap.pop()?;
+        self.free.push(entry.slot);
+        Some((entry, self.slots[entry.slot as usize]))
+    }
+}
+
+/// One subject of a group walk.
+struct Lane<'c> {
+    a: usize,
+    ctx: Context<'c>,
+    bounds: SubjectBounds,
+    specials: Vec<u32>,
+    top: TopK,
+    xyz: [f64; 3],
+}
+
+impl Lane<'_> {
+    /// The score a candidate must beat to enter (−∞ until k are kept).
+    fn bar(&self) -> f64 {
+        self.top.threshold().map_or(f64::NEG_INFINITY, |t| t.score.mutual)
+    }
+}
+
+/// The lanes of a mask, lowest first.
+fn lanes_of(mut mask: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            i
+        })
+    })
+}
+
 impl<'a> AllRanker<'a> {
     /// Compiles the bound tree (O(n log n)) and the children of every body.
     pub fn new(index: &'a ScoringIndex, settings: &'a RankSettings) -> Self {
         // The tree's aggregates use candidate semantics only; any subject index will do.
         let ctx = context(index, 0, settings);
         let tree = BoundTree::build(&ctx);
+        let mut position = vec![0u32; index.len()];
+        for (p, &b) in tree.order.iter().enumerate() {
+            position[b as usize] = p as u32;
+        }
         let mut children: Vec<Vec<u32>> = vec![Vec::new(); index.len()];
         for (b, body) in index.bodies.iter().enumerate() {
             if body.parent != NONE {
@@ -88,7 +172,14 @@ impl<'a> AllRanker<'a> {
             }
         }
         let children = Csr::from_lists(children);
-        Self { index, settings, eligibility: Eligibility::new(index, settings), tree, children }
+        Self {
+            index,
+            settings,
+            eligibility: Eligibility::new(index, settings),
+            tree,
+            position,
+            children,
+        }
     }
 
     /// The bodies that may score 1 on proximity (neighbours, parent, children) or above 0 on
@@ -105,7 +196,7 @@ impl<'a> AllRanker<'a> {
     /// (see `specials`), which skips the look-ups of neighbours and partners.
     fn consider(
         &self,
-        ctx: &crate::score::Context<'_>,
+        ctx: &Context<'_>,
         a: &Body,
         b: &Body,
         unrelated: bool,
@@ -127,59 +218,140 @@ impl<'a> AllRanker<'a> {
         top.push(Ranked { candidate: b.index(), score, distance_km: facts.distance_km });
     }
 
-    /// One subject's top-k by branch and bound.
-    pub fn pruned(&self, a: usize, stats: &mut AllStats) -> Vec<Ranked> {
-        let ctx = context(self.index, a, self.settings);
-        let mut top = TopK::new(self.settings.top);
-        let mut pairs = 0u64;
-        if self.settings.top == 0 || self.tree.nodes.is_empty() {
-            return Vec::new();
-        }
-        let specials = self.specials(a);
-        let subject = self.index.body(a);
-        for &b in &specials {
-            self.consider(&ctx, subject, self.index.body(b as usize), false, &mut top, &mut pairs);
-        }
-        let bounds = SubjectBounds::new(&ctx, subject);
-        let p = subject.xyz;
-        let mut frontier = BinaryHeap::new();
-        let bound_of = |node: u32, stats: &mut AllStats| -> Option<Frontier> {
-            let n = &self.tree.nodes[node as usize];
-            let min_km = self.tree.min_distance_km(n, &p);
-            stats.nodes_bounded += 1;
+    /// Bounds a node for the lanes of `mask`: each lane's bound (−∞ for a lane it cannot
+    /// serve), the lanes whose bound reaches their bar, and the highest such bound.
+    fn bound_lanes(
+        &self,
+        lanes: &[Lane<'_>],
+        bars: &[f64; GROUP],
+        node: u32,
+        mask: u32,
+        nodes_bounded: &mut u64,
+    ) -> ([f64; GROUP], u32, f64) {
+        let n = &self.tree.nodes[node as usize];
+        let mut bounds = [f64::NEG_INFINITY; GROUP];
+        let mut alive = 0u32;
+        let mut best = f64::NEG_INFINITY;
+        for i in lanes_of(mask) {
+            let lane = &lanes[i];
+            let min_km = self.tree.min_distance_km(n, &lane.xyz);
+            *nodes_bounded += 1;
             if self.settings.within_km.is_some_and(|d| min_km > d) {
-                return None;
+                continue;
             }
-            Some(Frontier {
-                bound: upper_bound(&ctx, &bounds, &self.tree, node, min_km, self.settings.mutual),
+            let bound = upper_bound(
+                &lane.ctx,
+                &lane.bounds,
+                &self.tree,
                 node,
+                min_km,
+                self.settings.mutual,
+            );
+            if bound < bars[i] {
+                continue;
+            }
+            bounds[i] = bound;
+            alive |= 1 << i;
+            best = best.max(bound);
+        }
+        (bounds, alive, best)
+    }
+
+    /// The top k of up to `GROUP` subjects by one branch-and-bound walk: each subject's result
+    /// is exactly the one it would get alone (see the module's documentation).
+    pub fn pruned_group(&self, subjects: &[usize], stats: &mut AllStats) -> Vec<Vec<Ranked>> {
+        assert!(subjects.len() <= GROUP, "at most {GROUP} subjects walk together");
+        stats.subjects += subjects.len() as u64;
+        if self.settings.top == 0 || self.tree.nodes.is_empty() {
+            return vec![Vec::new(); subjects.len()];
+        }
+        let mut pairs = 0u64;
+        let mut lanes: Vec<Lane<'_>> = subjects
+            .iter()
+            .map(|&a| {
+                let ctx = context(self.index, a, self.settings);
+                let subject = self.index.body(a);
+                let specials = self.specials(a);
+                let mut top = TopK::new(self.settings.top);
+                for &b in &specials {
+                    let b = self.index.body(b as usize);
+                    self.consider(&ctx, subject, b, false, &mut top, &mut pairs);
+                }
+                Lane {
+                    a,
+                    bounds: SubjectBounds::new(&ctx, subject),
+                    ctx,
+                    specials,
+                    top,
+                    xyz: subject.xyz,
+                }
             })
-        };
-        frontier.extend(self.tree.roots.iter().filter_map(|&root| bound_of(root, stats)));
-        while let Some(Frontier { bound, node }) = frontier.pop() {
-            if top.threshold().is_some_and(|t| bound < t.score.mutual) {
+            .collect();
+        // Lanes beyond the group never bar anything: +∞ keeps them out of the minimum.
+        let mut bars = [f64::INFINITY; GROUP];
+        for (bar, lane) in bars.iter_mut().zip(&lanes) {
+            *bar = lane.bar();
+        }
+        let mut lowest_bar = bars.iter().copied().fold(f64::INFINITY, f64::min);
+        let every_lane = (1u32 << lanes.len()) - 1;
+        let mut frontier = Frontiers::default();
+        for &root in &self.tree.roots {
+            let bounded =
+                self.bound_lanes(&lanes, &bars, root, every_lane, &mut stats.nodes_bounded);
+            frontier.push(root, bounded);
+        }
+        while let Some((Frontier { bound, node, lanes: mask, .. }, bounds)) = frontier.pop() {
+            // Every entry left is bounded by this one: no lane can gain from any of them.
+            if bound < lowest_bar {
                 break;
+            }
+            // The lanes whose bar has not risen past their bound since it was pushed.
+            let mut live = 0u32;
+            for i in lanes_of(mask) {
+                if bounds[i] >= bars[i] {
+                    live |= 1 << i;
+                }
+            }
+            if live == 0 {
+                continue;
             }
             let n = &self.tree.nodes[node as usize];
             if n.children[0] == NONE {
-                for body in &self.tree.bodies[n.start as usize..n.end as usize] {
-                    if body.index() != a && specials.binary_search(&body.idx).is_err() {
-                        self.consider(&ctx, subject, body, true, &mut top, &mut pairs);
+                let bodies = &self.tree.bodies[n.start as usize..n.end as usize];
+                for i in lanes_of(live) {
+                    let lane = &mut lanes[i];
+                    let subject = self.index.body(lane.a);
+                    for body in bodies {
+                        if body.index() != lane.a && lane.specials.binary_search(&body.idx).is_err()
+                        {
+                            self.consider(
+                                &lane.ctx,
+                                subject,
+                                body,
+                                true,
+                                &mut lane.top,
+                                &mut pairs,
+                            );
+                        }
                     }
+                    bars[i] = lane.bar();
                 }
+                lowest_bar = bars.iter().copied().fold(f64::INFINITY, f64::min);
             } else {
                 for child in n.children {
-                    if let Some(f) = bound_of(child, stats)
-                        && !top.threshold().is_some_and(|t| f.bound < t.score.mutual)
-                    {
-                        frontier.push(f);
-                    }
+                    let bounded =
+                        self.bound_lanes(&lanes, &bars, child, live, &mut stats.nodes_bounded);
+                    frontier.push(child, bounded);
                 }
             }
         }
         stats.pairs_scored += pairs;
-        stats.subjects += 1;
-        top.into_sorted()
+        lanes.into_iter().map(|lane| lane.top.into_sorted()).collect()
+    }
+
+    /// One subject's top-k by branch and bound.
+    pub fn pruned(&self, a: usize, stats: &mut AllStats) -> Vec<Ranked> {
+        self.pruned_group(&[a], stats).pop().unwrap_or_default()
     }
 
     /// One subject's top-k by scoring every pair: the reference path.
@@ -196,8 +368,28 @@ impl<'a> AllRanker<'a> {
         top.into_sorted()
     }
 
-    /// Ranks every body, in parallel chunks, handing each subject's result to `emit` in
-    /// subject order; `progress` is told how many subjects are done after each chunk.
+    /// A subject's ranking from its candidates, best first: each pair scored again, which
+    /// gives the same bits as when it was selected (the same scorer, the same context).
+    fn rescore(&self, a: usize, candidates: &[u32]) -> Vec<Ranked> {
+        let ctx = context(self.index, a, self.settings);
+        let subject = self.index.body(a);
+        candidates
+            .iter()
+            .map(|&c| {
+                let body = self.index.body(c as usize);
+                let (score, facts) = score_bodies(&ctx, subject, body, self.settings.mutual);
+                Ranked { candidate: c as usize, score, distance_km: facts.distance_km }
+            })
+            .collect()
+    }
+
+    /// Ranks every body, handing each subject's result to `emit` in subject order.
+    /// `progress` is told how many subjects are done as groups finish (from worker threads).
+    ///
+    /// Subjects are taken in chunks of consecutive indices; within a chunk they are ordered by
+    /// their place in the tree and walked in groups of `GROUP`, in parallel. Only the
+    /// candidates' ids are held until the chunk is emitted; their scores are computed again
+    /// for output.
     pub fn run<E>(
         &self,
         brute_force: bool,
@@ -205,34 +397,61 @@ impl<'a> AllRanker<'a> {
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<AllStats, E> {
         let n = self.index.len();
+        let k = self.settings.top;
         let pairs = AtomicU64::new(0);
         let nodes = AtomicU64::new(0);
-        let mut done = 0usize;
-        let chunk = chunk_len(self.settings.top);
+        let done = AtomicUsize::new(0);
+        let chunk = chunk_len(k);
+        let mut candidates: Vec<u32> = Vec::new();
+        let mut lengths: Vec<u32> = Vec::new();
         for start in (0..n).step_by(chunk) {
             let end = (start + chunk).min(n);
-            let results: Vec<Vec<Ranked>> = (start..end)
-                .into_par_iter()
-                .map(|a| {
+            let mut subjects: Vec<usize> = (start..end).collect();
+            subjects.sort_unstable_by_key(|&a| self.position[a]);
+            let found: Vec<Vec<(usize, Vec<u32>)>> = subjects
+                .par_chunks(GROUP)
+                .map(|group| {
                     let mut stats = AllStats::default();
-                    let r = if brute_force {
-                        self.brute_force(a, &mut stats)
+                    let ranked = if brute_force {
+                        group.iter().map(|&a| self.brute_force(a, &mut stats)).collect()
                     } else {
-                        self.pruned(a, &mut stats)
+                        self.pruned_group(group, &mut stats)
                     };
                     pairs.fetch_add(stats.pairs_scored, AtomicOrdering::Relaxed);
                     nodes.fetch_add(stats.nodes_bounded, AtomicOrdering::Relaxed);
-                    r
+                    progress(done.fetch_add(group.len(), AtomicOrdering::Relaxed) + group.len());
+                    group
+                        .iter()
+                        .zip(ranked)
+                        .map(|(&a, r)| (a, r.iter().map(|r| r.candidate as u32).collect()))
+                        .collect()
                 })
                 .collect();
-            for (offset, ranked) in results.iter().enumerate() {
-                emit(start + offset, ranked)?;
+            candidates.clear();
+            candidates.resize((end - start) * k, 0);
+            lengths.clear();
+            lengths.resize(end - start, 0);
+            for (a, list) in found.into_iter().flatten() {
+                let at = (a - start) * k;
+                candidates[at..at + list.len()].copy_from_slice(&list);
+                lengths[a - start] = list.len() as u32;
             }
-            done = end;
-            progress(done);
+            for block in (start..end).step_by(EMIT_BLOCK) {
+                let block_end = (block + EMIT_BLOCK).min(end);
+                let ranked: Vec<Vec<Ranked>> = (block..block_end)
+                    .into_par_iter()
+                    .map(|a| {
+                        let at = (a - start) * k;
+                        self.rescore(a, &candidates[at..at + lengths[a - start] as usize])
+                    })
+                    .collect();
+                for (offset, r) in ranked.iter().enumerate() {
+                    emit(block + offset, r)?;
+                }
+            }
         }
         Ok(AllStats {
-            subjects: done as u64,
+            subjects: n as u64,
             pairs_scored: pairs.into_inner(),
             nodes_bounded: nodes.into_inner(),
         })
@@ -255,10 +474,10 @@ mod tests {
 
     #[test]
     fn chunks_shrink_for_a_large_top_k_so_memory_stays_bounded() {
-        assert_eq!(chunk_len(10), CHUNK);
-        assert_eq!(chunk_len(0), CHUNK);
-        assert!(chunk_len(5_000) * 5_000 <= CHUNK_RESULTS);
-        assert_eq!(chunk_len(usize::MAX), 16);
+        assert!(chunk_len(10) >= 800_000, "a national dataset in one or two chunks");
+        assert_eq!(chunk_len(0), CHUNK_CANDIDATES);
+        assert!(chunk_len(5_000) * 5_000 <= CHUNK_CANDIDATES);
+        assert_eq!(chunk_len(usize::MAX), GROUP);
     }
 
     fn all(ranker: &AllRanker<'_>, brute_force: bool) -> Vec<Vec<Ranked>> {

@@ -12,6 +12,7 @@ mod generate;
 #[allow(dead_code)]
 mod harness;
 mod rank;
+mod rank_all;
 mod reliability;
 mod report;
 mod robustness;
