@@ -90,8 +90,9 @@ fn rank_all(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("pruned_top10", n), |b| {
             b.iter(|| {
                 ranker
-                    .run::<()>(
+                    .run::<_, ()>(
                         false,
+                        &|_, r| r.len(),
                         |_, r| {
                             black_box(r);
                             Ok(())
@@ -105,8 +106,9 @@ fn rank_all(c: &mut Criterion) {
             group.bench_function(BenchmarkId::new("brute_force_top10", n), |b| {
                 b.iter(|| {
                     ranker
-                        .run::<()>(
+                        .run::<_, ()>(
                             true,
+                            &|_, r| r.len(),
                             |_, r| {
                                 black_box(r);
                                 Ok(())

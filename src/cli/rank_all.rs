@@ -123,50 +123,52 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         if format == AllFormat::Csv {
             writeln!(w, "id,rank,candidate_id,score,forward,backward,distance_km")?;
         }
-        let mut line = String::new();
-        ranker.run(
-            args.brute_force,
-            |subject, ranked: &[Ranked]| {
-                let id = orgs[subject].id.as_str();
-                match format {
-                    AllFormat::Csv => {
-                        for (i, r) in ranked.iter().enumerate() {
-                            use std::fmt::Write as _;
-                            line.clear();
-                            let _ = writeln!(
-                                line,
-                                "{},{},{},{},{},{},{}",
-                                csv_field(id),
-                                i + 1,
-                                csv_field(orgs[r.candidate].id.as_str()),
-                                r.score.mutual,
-                                r.score.forward,
-                                r.score.backward,
-                                r.distance_km
-                            );
-                            w.write_all(line.as_bytes())?;
-                        }
-                    }
-                    AllFormat::Jsonl => {
-                        let record = Line {
-                            id,
-                            candidates: ranked
-                                .iter()
-                                .map(|r| LineCandidate {
-                                    id: orgs[r.candidate].id.as_str(),
-                                    score: r.score.mutual,
-                                    forward: r.score.forward,
-                                    backward: r.score.backward,
-                                    distance_km: r.distance_km,
-                                })
-                                .collect(),
-                        };
-                        serde_json::to_writer(&mut *w, &record)?;
-                        w.write_all(b"\n")?;
+        // Formatting runs in parallel, a subject's rows to a string; writing stays in order.
+        let render = |subject: usize, ranked: &[Ranked]| -> String {
+            let id = orgs[subject].id.as_str();
+            let mut text = String::new();
+            match format {
+                AllFormat::Csv => {
+                    for (i, r) in ranked.iter().enumerate() {
+                        use std::fmt::Write as _;
+                        let _ = writeln!(
+                            text,
+                            "{},{},{},{},{},{},{}",
+                            csv_field(id),
+                            i + 1,
+                            csv_field(orgs[r.candidate].id.as_str()),
+                            r.score.mutual,
+                            r.score.forward,
+                            r.score.backward,
+                            r.distance_km
+                        );
                     }
                 }
-                Ok(())
-            },
+                AllFormat::Jsonl => {
+                    let record = Line {
+                        id,
+                        candidates: ranked
+                            .iter()
+                            .map(|r| LineCandidate {
+                                id: orgs[r.candidate].id.as_str(),
+                                score: r.score.mutual,
+                                forward: r.score.forward,
+                                backward: r.score.backward,
+                                distance_km: r.distance_km,
+                            })
+                            .collect(),
+                    };
+                    // Serialising plain strings and finite numbers cannot fail.
+                    text = serde_json::to_string(&record).unwrap_or_default();
+                    text.push('\n');
+                }
+            }
+            text
+        };
+        ranker.run(
+            args.brute_force,
+            &render,
+            |_, text: String| w.write_all(text.as_bytes()),
             &progress,
         )
     };

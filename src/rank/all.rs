@@ -383,17 +383,19 @@ impl<'a> AllRanker<'a> {
             .collect()
     }
 
-    /// Ranks every body, handing each subject's result to `emit` in subject order.
-    /// `progress` is told how many subjects are done as groups finish (from worker threads).
+    /// Ranks every body. Each subject's result goes through `render` (in parallel, e.g. to
+    /// format it) and then to `emit`, in subject order. `progress` is told how many subjects
+    /// are done as groups finish (from worker threads).
     ///
     /// Subjects are taken in chunks of consecutive indices; within a chunk they are ordered by
     /// their place in the tree and walked in groups of `GROUP`, in parallel. Only the
     /// candidates' ids are held until the chunk is emitted; their scores are computed again
     /// for output.
-    pub fn run<E>(
+    pub fn run<T: Send, E>(
         &self,
         brute_force: bool,
-        mut emit: impl FnMut(usize, &[Ranked]) -> Result<(), E>,
+        render: &(dyn Fn(usize, &[Ranked]) -> T + Sync),
+        mut emit: impl FnMut(usize, T) -> Result<(), E>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<AllStats, E> {
         let n = self.index.len();
@@ -438,14 +440,16 @@ impl<'a> AllRanker<'a> {
             }
             for block in (start..end).step_by(EMIT_BLOCK) {
                 let block_end = (block + EMIT_BLOCK).min(end);
-                let ranked: Vec<Vec<Ranked>> = (block..block_end)
+                let rendered: Vec<T> = (block..block_end)
                     .into_par_iter()
                     .map(|a| {
                         let at = (a - start) * k;
-                        self.rescore(a, &candidates[at..at + lengths[a - start] as usize])
+                        let ranked =
+                            self.rescore(a, &candidates[at..at + lengths[a - start] as usize]);
+                        render(a, &ranked)
                     })
                     .collect();
-                for (offset, r) in ranked.iter().enumerate() {
+                for (offset, r) in rendered.into_iter().enumerate() {
                     emit(block + offset, r)?;
                 }
             }
@@ -484,8 +488,9 @@ mod tests {
         let mut out = Vec::new();
         let _: Result<AllStats, ()> = ranker.run(
             brute_force,
+            &|_, r| r.to_vec(),
             |_, r| {
-                out.push(r.to_vec());
+                out.push(r);
                 Ok(())
             },
             &|_| {},
