@@ -27,6 +27,7 @@ use crate::score::{Context, score_bodies, score_unrelated};
 
 /// Subjects walking the tree together, at most (a frontier entry's set of them is a bitmask).
 pub const GROUP: usize = 16;
+const _: () = assert!(GROUP <= 32, "a group's lanes are the bits of a u32");
 
 /// Candidates held at once at most (32 MiB of ids): a chunk's subjects' top-k lists are held
 /// until the chunk is emitted, so a large `--top` shrinks the chunk rather than the memory
@@ -293,7 +294,7 @@ impl<'a> AllRanker<'a> {
             *bar = lane.bar();
         }
         let mut lowest_bar = bars.iter().copied().fold(f64::INFINITY, f64::min);
-        let every_lane = (1u32 << lanes.len()) - 1;
+        let every_lane = ((1u64 << lanes.len()) - 1) as u32;
         let mut frontier = Frontiers::default();
         for &root in &self.tree.roots {
             let bounded =
