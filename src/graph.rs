@@ -50,7 +50,10 @@ impl PartnerGraph {
             graph.add_node(());
         }
         // (low, high, kind) → edge, so that a relation written on both sides is one edge.
-        let mut seen: HashMap<(u32, u32, u8), EdgeIndex> = HashMap::new();
+        // foldhash: millions of small keys on a national dataset, where SipHash was a
+        // noticeable part of loading.
+        let mut seen: HashMap<(u32, u32, u8), EdgeIndex, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(n * 2, Default::default());
         let mut add =
             |graph: &mut UnGraph<(), Relation, u32>, a: usize, b: usize, relation: Relation| {
                 let kind = match relation {

@@ -5,6 +5,9 @@
 
 use std::collections::HashMap;
 
+/// The hasher of the id maps: short keys, millions of look-ups (see `Cargo.toml`).
+type FastHash = foldhash::fast::RandomState;
+
 use crate::diagnostic::{Diagnostic, Place};
 use crate::model::{OrganisationId, closest};
 use crate::profiles::ParsedOrganisation;
@@ -73,7 +76,8 @@ pub fn cross_check(
         start += id.as_str().len();
     }
     let (broken_keys, parsed_keys) = keys.split_at(broken.len());
-    let mut first_seen: HashMap<&str, &Place> = HashMap::with_capacity(parsed.len() + broken.len());
+    let mut first_seen: HashMap<&str, &Place, FastHash> =
+        HashMap::with_capacity_and_hasher(parsed.len() + broken.len(), FastHash::default());
     for ((id, at), key) in broken.iter().zip(broken_keys) {
         match first_seen.get(key) {
             Some(first) => broken_problems.push(duplicate_id(at, id, first)),
@@ -143,10 +147,10 @@ pub fn cross_check(
         if let (Some(parent), Some(at)) = (&o.parent, &origin.parent) {
             check(Reference::Parent, parent, at, "parent");
         }
-        for (j, (n, at)) in o.neighbours.iter().zip(&origin.neighbours).enumerate() {
+        for (j, (n, at)) in o.neighbours.iter().zip(origin.neighbours.iter()).enumerate() {
             check(Reference::Neighbour(j), n, at, "neighbour");
         }
-        let partners = o.partnerships.iter().flatten().zip(&origin.partners);
+        let partners = o.partnerships.iter().flatten().zip(origin.partners.iter());
         for (j, (partnership, at)) in partners.enumerate() {
             check(Reference::Partner(j), &partnership.partner, at, "partner");
         }
@@ -167,7 +171,7 @@ fn duplicate_id(at: &Place, id: &OrganisationId, first: &Place) -> Diagnostic {
 /// Finds every body on a cycle of `parent` links (A in B in A). Each body is walked once:
 /// O(n).
 fn parent_cycles(parsed: &[ParsedOrganisation], duplicate: &[bool], faults: &mut Vec<Fault>) {
-    let index: HashMap<&str, usize> = parsed
+    let index: HashMap<&str, usize, FastHash> = parsed
         .iter()
         .enumerate()
         .filter(|(i, _)| !duplicate[*i])
