@@ -81,29 +81,36 @@ impl<R: std::io::Read> std::io::Read for LineCounter<R> {
         let n = self.inner.read(buf)?;
         let mut state = self.state.borrow_mut();
         let start = state.read;
-        for (i, b) in buf[..n].iter().enumerate() {
-            match *b {
-                b'\n' => {
-                    state.pending.push_back(start + i as u64);
-                    state.current_line = 0;
-                }
-                0 => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        "the file holds NUL bytes, so it is not a text table",
-                    ));
-                }
-                _ => {
-                    state.current_line += 1;
-                    if state.current_line > MAX_LINE_BYTES {
-                        let line = state.passed + state.pending.len() + 1;
-                        return Err(std::io::Error::new(
-                            std::io::ErrorKind::InvalidData,
-                            format!("line {line} is longer than {} MiB", MAX_LINE_BYTES >> 20),
-                        ));
-                    }
-                }
+        let chunk = &buf[..n];
+        // Bytes up to the first NUL are counted; a line that grows past the limit before it
+        // is reported first, as a byte-by-byte scan would. memchr scans a word at a time: this
+        // runs on the reading thread, which nothing else can share.
+        let stop = memchr::memchr(0, chunk).unwrap_or(n);
+        let mut line_start = 0usize;
+        let too_long = |state: &Lines| {
+            let line = state.passed + state.pending.len() + 1;
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("line {line} is longer than {} MiB", MAX_LINE_BYTES >> 20),
+            )
+        };
+        for newline in memchr::memchr_iter(b'\n', &chunk[..stop]) {
+            if state.current_line + (newline - line_start) > MAX_LINE_BYTES {
+                return Err(too_long(&state));
             }
+            state.pending.push_back(start + newline as u64);
+            state.current_line = 0;
+            line_start = newline + 1;
+        }
+        if state.current_line + (stop - line_start) > MAX_LINE_BYTES {
+            return Err(too_long(&state));
+        }
+        state.current_line += stop - line_start;
+        if stop < n {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the file holds NUL bytes, so it is not a text table",
+            ));
         }
         state.read += n as u64;
         Ok(n)
