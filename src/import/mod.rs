@@ -218,87 +218,62 @@ pub fn read_table_from(
     };
     let mut out =
         TableRead { rows: Vec::new(), failures: Vec::new(), n_rows: 0, unmatched_columns };
-    // Records are read in order on this thread (the line count needs it) into batches. Each
-    // full batch is converted on the thread pool while the next one is read, and the batches'
-    // results are appended in file order, so rows and failures come out exactly as a
-    // sequential read gives them. At most `MAX_BATCHES_IN_FLIGHT` batches wait at a time, so
-    // the text held stays small however fast the reading.
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, Vec<Converted>)>();
-    let mut batches = Batches::default();
-    let read = rayon::in_place_scope(|scope| -> Result<(), Diagnostics> {
-        let shape = &shape;
-        let spawn = |pending: Vec<Pending>, batches: &mut Batches| {
-            let number = batches.started;
-            batches.started += 1;
-            let done = done_tx.clone();
-            scope.spawn(move |_| {
-                // The receiver outlives the scope; a send cannot fail.
-                let _ = done.send((number, convert_batch(shape, pending)));
-            });
-        };
-        let mut pending: Vec<Pending> = Vec::with_capacity(BATCH_ROWS);
-        loop {
-            let mut record = csv::StringRecord::new();
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(err) => {
-                    out.n_rows += 1;
-                    pending.push(Pending::Failed(RowFailure {
-                        problems: vec![csv_problem(path, &err).row(out.n_rows)],
-                        id: None,
-                    }));
-                    continue;
-                }
-            }
-            out.n_rows += 1;
-            if out.n_rows > MAX_ROWS {
-                return Err(Diagnostic::new(
-                    Location::file(path),
-                    format!("the table has more than {MAX_ROWS} rows"),
-                )
-                .help("split it into several tables")
-                .into());
-            }
-            let line =
-                record.position().map_or(out.n_rows + 1, |p| lines.borrow_mut().line_of(p.byte()));
-            if record.iter().all(|c| c.trim().is_empty()) {
-                out.n_rows -= 1; // blank lines are not rows
+    // Records are read in order (the line count needs it) into a batch, whose rows are then
+    // converted in parallel and collected in file order, so that rows and failures come out
+    // exactly as a sequential read would give them. `records` is reused from batch to batch.
+    let mut records: Vec<csv::StringRecord> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::with_capacity(BATCH_ROWS);
+    let mut n_records = 0usize;
+    loop {
+        if n_records == records.len() {
+            records.push(csv::StringRecord::new());
+        }
+        let record = &mut records[n_records];
+        match reader.read_record(record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                out.n_rows += 1;
+                pending.push(Pending::Failed(RowFailure {
+                    problems: vec![csv_problem(path, &err).row(out.n_rows)],
+                    id: None,
+                }));
                 continue;
-            }
-            if record.len() != headers.len() {
-                let d = Diagnostic::new(
-                    Location::at(path, line, None),
-                    format!(
-                        "the row has {} cells but the header has {}",
-                        record.len(),
-                        headers.len()
-                    ),
-                )
-                .row(out.n_rows)
-                .help("check for a stray delimiter or a missing quote in this line");
-                pending.push(Pending::Failed(RowFailure { problems: vec![d], id: None }));
-                continue;
-            }
-            pending.push(Pending::Row { record, line, row: out.n_rows });
-            if pending.len() >= BATCH_ROWS {
-                let full = std::mem::replace(&mut pending, Vec::with_capacity(BATCH_ROWS));
-                spawn(full, &mut batches);
-                while batches.in_flight() > MAX_BATCHES_IN_FLIGHT {
-                    let Ok(done) = done_rx.recv() else { break };
-                    batches.finish(done, &mut out);
-                }
             }
         }
-        spawn(pending, &mut batches);
-        Ok(())
-    });
-    drop(done_tx);
-    // Every spawned batch has finished (the scope waits for them) and sent its results.
-    for done in done_rx.try_iter() {
-        batches.finish(done, &mut out);
+        out.n_rows += 1;
+        if out.n_rows > MAX_ROWS {
+            return Err(Diagnostic::new(
+                Location::file(path),
+                format!("the table has more than {MAX_ROWS} rows"),
+            )
+            .help("split it into several tables")
+            .into());
+        }
+        let line =
+            record.position().map_or(out.n_rows + 1, |p| lines.borrow_mut().line_of(p.byte()));
+        if record.iter().all(|c| c.trim().is_empty()) {
+            out.n_rows -= 1; // blank lines are not rows
+            continue;
+        }
+        if record.len() != headers.len() {
+            let d = Diagnostic::new(
+                Location::at(path, line, None),
+                format!("the row has {} cells but the header has {}", record.len(), headers.len()),
+            )
+            .row(out.n_rows)
+            .help("check for a stray delimiter or a missing quote in this line");
+            pending.push(Pending::Failed(RowFailure { problems: vec![d], id: None }));
+            continue;
+        }
+        pending.push(Pending::Row { record: n_records, line, row: out.n_rows });
+        n_records += 1;
+        if pending.len() >= BATCH_ROWS {
+            convert_batch(&shape, &records, &mut pending, &mut out);
+            n_records = 0;
+        }
     }
-    read?;
+    convert_batch(&shape, &records, &mut pending, &mut out);
     if out.n_rows == 0 {
         return Err(Diagnostic::new(Location::file(path), "the table has a header but no rows")
             .help("add one row per body")
@@ -311,61 +286,37 @@ pub fn read_table_from(
 /// the batch's text stays small next to the profiles built from it.
 const BATCH_ROWS: usize = 4096;
 
-/// Batches read but not yet converted, at most: enough to keep every thread busy while the
-/// next batch is read.
-const MAX_BATCHES_IN_FLIGHT: usize = 4;
-
 /// A row of a batch: a record to convert, or a failure found while reading it.
 enum Pending {
-    /// A record, at file line `line`, data row `row`.
-    Row { record: csv::StringRecord, line: usize, row: usize },
+    /// `records[record]`, at file line `line`, data row `row`.
+    Row { record: usize, line: usize, row: usize },
     /// A row that could not be read as a record of the right length.
     Failed(RowFailure),
 }
 
-/// A converted row.
-type Converted = Result<ParsedOrganisation, RowFailure>;
-
-/// The batches of a table: how many were started, and the converted ones waiting for an
-/// earlier one before they can be appended in order.
-#[derive(Default)]
-struct Batches {
-    started: usize,
-    appended: usize,
-    waiting: std::collections::BTreeMap<usize, Vec<Converted>>,
-}
-
-impl Batches {
-    /// Batches started but not yet appended.
-    fn in_flight(&self) -> usize {
-        self.started - self.appended
-    }
-
-    /// Takes a converted batch and appends every batch now next in order.
-    fn finish(&mut self, (number, converted): (usize, Vec<Converted>), out: &mut TableRead) {
-        self.waiting.insert(number, converted);
-        while let Some(next) = self.waiting.remove(&self.appended) {
-            self.appended += 1;
-            for result in next {
-                match result {
-                    Ok(parsed) => out.rows.push(parsed),
-                    Err(failure) => out.failures.push(failure),
-                }
-            }
-        }
-    }
-}
-
-/// Converts a batch of rows in parallel, in order.
-fn convert_batch(shape: &TableShape<'_>, pending: Vec<Pending>) -> Vec<Converted> {
+/// Converts a batch of rows in parallel and appends the results in file order.
+fn convert_batch(
+    shape: &TableShape<'_>,
+    records: &[csv::StringRecord],
+    pending: &mut Vec<Pending>,
+    out: &mut TableRead,
+) {
     use rayon::prelude::*;
-    pending
-        .into_par_iter()
+    let converted: Vec<Result<ParsedOrganisation, RowFailure>> = pending
+        .par_drain(..)
         .map(|p| match p {
-            Pending::Row { record, line, row } => RowReader::new(shape, &record, line, row).read(),
+            Pending::Row { record, line, row } => {
+                RowReader::new(shape, &records[record], line, row).read()
+            }
             Pending::Failed(failure) => Err(failure),
         })
-        .collect()
+        .collect();
+    for result in converted {
+        match result {
+            Ok(parsed) => out.rows.push(parsed),
+            Err(failure) => out.failures.push(failure),
+        }
+    }
 }
 
 /// One undirected land-boundary edge from an edge list.
