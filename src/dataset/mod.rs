@@ -88,6 +88,10 @@ impl Dataset {
         // Ids are unique here, so an unstable sort gives the same order as a stable one, in
         // place: a stable sort would allocate scratch space for half the (large) profiles.
         organisations.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        // The vector may be the reader's, reused in place for the smaller profiles (the parsed
+        // rows' places dropped): give the rest of it back, which on a national table is
+        // hundreds of megabytes of memory already written to.
+        organisations.shrink_to_fit();
         let by_id = organisations.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect();
         Self { organisations, by_id, description: description.into() }
     }

@@ -73,8 +73,11 @@ pub struct Origin {
 /// millions of references, each of which would otherwise hold a copy of its cell's place.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
-    /// One place per item (`len` of them), or the one place of every item.
-    places: Vec<Place>,
+    /// One place per item, unless `shared` is set.
+    each: Vec<Place>,
+    /// The place of every item, kept inline: a heap allocation per row would stay behind as
+    /// scattered free memory once the rows' places are dropped.
+    shared: Option<Place>,
     /// The number of items.
     len: usize,
 }
@@ -83,17 +86,16 @@ impl Places {
     /// A place per item.
     pub fn each(places: Vec<Place>) -> Self {
         let len = places.len();
-        Self { places, len }
+        Self { each: places, shared: None, len }
     }
 
     /// One place for `n` items.
     pub fn repeated(place: Place, n: usize) -> Self {
-        if n == 0 { Self::default() } else { Self { places: vec![place], len: n } }
-    }
-
-    /// Whether every item has its own place.
-    fn is_each(&self) -> bool {
-        self.places.len() == self.len
+        if n == 0 {
+            Self::default()
+        } else {
+            Self { each: Vec::new(), shared: Some(place), len: n }
+        }
     }
 
     /// The number of items.
@@ -108,13 +110,7 @@ impl Places {
 
     /// Where item `i` was written.
     pub fn get(&self, i: usize) -> Option<&Place> {
-        if i >= self.len {
-            None
-        } else if self.is_each() {
-            self.places.get(i)
-        } else {
-            self.places.first()
-        }
+        if i >= self.len { None } else { self.shared.as_ref().or_else(|| self.each.get(i)) }
     }
 
     /// Where each item was written, in order.
@@ -124,11 +120,11 @@ impl Places {
 
     /// Adds the place of a new last item.
     pub fn push(&mut self, place: Place) {
-        if let (false, Some(shared)) = (self.is_each(), self.places.first()) {
-            self.places = vec![shared.clone(); self.len];
+        if let Some(shared) = self.shared.take() {
+            self.each = vec![shared; self.len];
         }
-        self.places.push(place);
-        self.len = self.places.len();
+        self.each.push(place);
+        self.len = self.each.len();
     }
 
     /// Removes the place of item `i` (nothing when there is no such item).
@@ -136,12 +132,12 @@ impl Places {
         if i >= self.len {
             return;
         }
-        if self.is_each() {
-            self.places.remove(i);
+        if self.shared.is_none() {
+            self.each.remove(i);
         }
         self.len -= 1;
         if self.len == 0 {
-            self.places.clear();
+            self.shared = None;
         }
     }
 }
