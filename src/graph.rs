@@ -9,9 +9,13 @@ use std::fmt::Write as _;
 
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
 
 use crate::dataset::Dataset;
 use crate::model::{Enumeration, ServiceSet};
+
+/// Bodies whose references are resolved together before their edges are added.
+const RESOLVE_BLOCK: usize = 1 << 14;
 
 /// What an edge means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +54,10 @@ impl PartnerGraph {
             graph.add_node(());
         }
         // (low, high, kind) → edge, so that a relation written on both sides is one edge.
-        let mut seen: HashMap<(u32, u32, u8), EdgeIndex> = HashMap::new();
+        // foldhash: millions of small keys on a national dataset, where SipHash was a
+        // noticeable part of loading.
+        let mut seen: HashMap<(u32, u32, u8), EdgeIndex, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(n * 2, Default::default());
         let mut add =
             |graph: &mut UnGraph<(), Relation, u32>, a: usize, b: usize, relation: Relation| {
                 let kind = match relation {
@@ -72,19 +79,36 @@ impl PartnerGraph {
                     }
                 }
             };
-        for (a, o) in dataset.organisations().iter().enumerate() {
-            for n in &o.neighbours {
-                if let Some(b) = dataset.index_of(n) {
-                    add(&mut graph, a, b, Relation::Neighbour);
-                }
-            }
-            for p in o.partnerships.iter().flatten() {
-                if let Some(b) = dataset.index_of(&p.partner) {
-                    add(&mut graph, a, b, Relation::Partnership(p.services));
-                }
-            }
-            if let Some(b) = o.parent.as_ref().and_then(|p| dataset.index_of(p)) {
-                add(&mut graph, a, b, Relation::Parent);
+        // Resolving a reference's id is a hash look-up that needs no order: it runs in
+        // parallel over a block of bodies at a time, and the edges are then added in body
+        // order (neighbours, partners, parent), as a sequential pass adds them. Blocks keep
+        // the resolved references small next to the dataset.
+        for (block_no, block) in dataset.organisations().chunks(RESOLVE_BLOCK).enumerate() {
+            let resolved: Vec<(usize, usize, Relation)> = block
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(i, o)| {
+                    let a = block_no * RESOLVE_BLOCK + i;
+                    let neighbours = o
+                        .neighbours
+                        .iter()
+                        .filter_map(|n| dataset.index_of(n))
+                        .map(move |b| (a, b, Relation::Neighbour));
+                    let partners = o.partnerships.iter().flatten().filter_map(move |p| {
+                        dataset
+                            .index_of(&p.partner)
+                            .map(|b| (a, b, Relation::Partnership(p.services)))
+                    });
+                    let parent = o
+                        .parent
+                        .as_ref()
+                        .and_then(|p| dataset.index_of(p))
+                        .map(|b| (a, b, Relation::Parent));
+                    neighbours.chain(partners).chain(parent)
+                })
+                .collect();
+            for (a, b, relation) in resolved {
+                add(&mut graph, a, b, relation);
             }
         }
         Self { graph }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context as _;
+use partnermatch::engine::Engine;
 use partnermatch::export::write_atomic;
+use partnermatch::model::OrganisationId;
 use partnermatch::rank::{AllRanker, Ranked};
 use serde::Serialize;
 
@@ -102,8 +104,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let engine = engine(global, &args.weighting)?;
     let settings = args.scoring.settings(&engine, args.top)?;
     let loaded = started.elapsed();
-    let ranker = AllRanker::new(&engine.index, &settings);
-    let n = engine.dataset.len();
+    // Ranking reads only the index, and the output only the ids: the profiles and the graph,
+    // most of the memory on a national dataset, are freed before the search builds its trees.
+    let Engine { dataset, index, graph, .. } = engine;
+    let ids: Vec<OrganisationId> = dataset.organisations().iter().map(|o| o.id.clone()).collect();
+    drop((dataset, graph));
+    let ranker = AllRanker::new(&index, &settings);
+    let n = ids.len();
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(n as u64);
         bar.set_style(
@@ -118,14 +125,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     let progress = |done: usize| bar.set_position(done as u64);
     let write = |w: &mut dyn Write| -> std::io::Result<partnermatch::rank::AllStats> {
-        let orgs = engine.dataset.organisations();
         let format = args.format;
         if format == AllFormat::Csv {
             writeln!(w, "id,rank,candidate_id,score,forward,backward,distance_km")?;
         }
         // Formatting runs in parallel, a subject's rows to a string; writing stays in order.
         let render = |subject: usize, ranked: &[Ranked]| -> String {
-            let id = orgs[subject].id.as_str();
+            let id = ids[subject].as_str();
             let mut text = String::new();
             match format {
                 AllFormat::Csv => {
@@ -136,7 +142,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
                             "{},{},{},{},{},{},{}",
                             csv_field(id),
                             i + 1,
-                            csv_field(orgs[r.candidate].id.as_str()),
+                            csv_field(ids[r.candidate].as_str()),
                             r.score.mutual,
                             r.score.forward,
                             r.score.backward,
@@ -150,7 +156,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
                         candidates: ranked
                             .iter()
                             .map(|r| LineCandidate {
-                                id: orgs[r.candidate].id.as_str(),
+                                id: ids[r.candidate].as_str(),
                                 score: r.score.mutual,
                                 forward: r.score.forward,
                                 backward: r.score.backward,

@@ -5,6 +5,11 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
+/// The hasher of the id maps: short keys, millions of look-ups (see `Cargo.toml`).
+type FastHash = foldhash::fast::RandomState;
+
 use crate::diagnostic::{Diagnostic, Place};
 use crate::model::{OrganisationId, closest};
 use crate::profiles::ParsedOrganisation;
@@ -73,7 +78,8 @@ pub fn cross_check(
         start += id.as_str().len();
     }
     let (broken_keys, parsed_keys) = keys.split_at(broken.len());
-    let mut first_seen: HashMap<&str, &Place> = HashMap::with_capacity(parsed.len() + broken.len());
+    let mut first_seen: HashMap<&str, &Place, FastHash> =
+        HashMap::with_capacity_and_hasher(parsed.len() + broken.len(), FastHash::default());
     for ((id, at), key) in broken.iter().zip(broken_keys) {
         match first_seen.get(key) {
             Some(first) => broken_problems.push(duplicate_id(at, id, first)),
@@ -116,43 +122,73 @@ pub fn cross_check(
             None => d.help(format!("add a profile for \"{id}\", or remove the reference")),
         }
     };
-    for (index, p) in parsed.iter().enumerate() {
-        let (o, origin) = (&p.organisation, &p.origin);
-        let mut check = |reference: Reference, target: &OrganisationId, at: &Place, what: &str| {
-            if *target == o.id {
-                let help = match reference {
-                    Reference::Parent => "give the id of the body whose area contains this one",
-                    Reference::Neighbour(_) => "remove the body's own id from its neighbours",
-                    Reference::Partner(_) => "remove this partnership, or give the other body's id",
-                };
-                faults.push(Fault {
-                    index,
-                    kind: FaultKind::SelfReference(reference),
-                    diagnostic: at
-                        .diagnostic(format!("a body cannot be its own {what}"))
-                        .help(help),
-                });
-            } else if !first_seen.contains_key(target.as_str()) {
-                faults.push(Fault {
-                    index,
-                    kind: FaultKind::UnknownReference(reference, target.clone()),
-                    diagnostic: unknown(at, what, target),
-                });
-            }
-        };
-        if let (Some(parent), Some(at)) = (&o.parent, &origin.parent) {
-            check(Reference::Parent, parent, at, "parent");
-        }
-        for (j, (n, at)) in o.neighbours.iter().zip(&origin.neighbours).enumerate() {
-            check(Reference::Neighbour(j), n, at, "neighbour");
-        }
-        let partners = o.partnerships.iter().flatten().zip(&origin.partners);
-        for (j, (partnership, at)) in partners.enumerate() {
-            check(Reference::Partner(j), &partnership.partner, at, "partner");
+    // The look-ups run in parallel and find the few bad references; their messages (and the
+    // capped suggestions) are then built in body order, as a sequential pass would.
+    let bad: Vec<BadReference<'_>> = parsed
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(index, p)| bad_references(index, p, &first_seen))
+        .collect();
+    for BadReference { index, reference, target, at, what, self_reference } in bad {
+        if self_reference {
+            let help = match reference {
+                Reference::Parent => "give the id of the body whose area contains this one",
+                Reference::Neighbour(_) => "remove the body's own id from its neighbours",
+                Reference::Partner(_) => "remove this partnership, or give the other body's id",
+            };
+            faults.push(Fault {
+                index,
+                kind: FaultKind::SelfReference(reference),
+                diagnostic: at.diagnostic(format!("a body cannot be its own {what}")).help(help),
+            });
+        } else {
+            faults.push(Fault {
+                index,
+                kind: FaultKind::UnknownReference(reference, target.clone()),
+                diagnostic: unknown(at, what, target),
+            });
         }
     }
     parent_cycles(parsed, &duplicate, &mut faults);
     (faults, broken_problems)
+}
+
+/// A reference found to be bad by the parallel look-ups, before its message is built.
+struct BadReference<'a> {
+    index: usize,
+    reference: Reference,
+    target: &'a OrganisationId,
+    at: &'a Place,
+    what: &'static str,
+    self_reference: bool,
+}
+
+/// The references of one body that name itself or no known body.
+fn bad_references<'a>(
+    index: usize,
+    p: &'a ParsedOrganisation,
+    known: &HashMap<&str, &Place, FastHash>,
+) -> Vec<BadReference<'a>> {
+    let (o, origin) = (&p.organisation, &p.origin);
+    let mut bad = Vec::new();
+    let mut check =
+        |reference: Reference, target: &'a OrganisationId, at: &'a Place, what: &'static str| {
+            let self_reference = *target == o.id;
+            if self_reference || !known.contains_key(target.as_str()) {
+                bad.push(BadReference { index, reference, target, at, what, self_reference });
+            }
+        };
+    if let (Some(parent), Some(at)) = (&o.parent, &origin.parent) {
+        check(Reference::Parent, parent, at, "parent");
+    }
+    for (j, (n, at)) in o.neighbours.iter().zip(origin.neighbours.iter()).enumerate() {
+        check(Reference::Neighbour(j), n, at, "neighbour");
+    }
+    let partners = o.partnerships.iter().flatten().zip(origin.partners.iter());
+    for (j, (partnership, at)) in partners.enumerate() {
+        check(Reference::Partner(j), &partnership.partner, at, "partner");
+    }
+    bad
 }
 
 fn duplicate_id(at: &Place, id: &OrganisationId, first: &Place) -> Diagnostic {
@@ -167,7 +203,7 @@ fn duplicate_id(at: &Place, id: &OrganisationId, first: &Place) -> Diagnostic {
 /// Finds every body on a cycle of `parent` links (A in B in A). Each body is walked once:
 /// O(n).
 fn parent_cycles(parsed: &[ParsedOrganisation], duplicate: &[bool], faults: &mut Vec<Fault>) {
-    let index: HashMap<&str, usize> = parsed
+    let index: HashMap<&str, usize, FastHash> = parsed
         .iter()
         .enumerate()
         .filter(|(i, _)| !duplicate[*i])

@@ -25,7 +25,7 @@ pub use sources::{DataSource, EMBEDDED_ATTRIBUTION, EMBEDDED_GAPS, EMBEDDED_SOUR
 #[derive(Debug, Clone)]
 pub struct Dataset {
     organisations: Vec<Organisation>,
-    by_id: HashMap<OrganisationId, usize>,
+    by_id: HashMap<OrganisationId, usize, foldhash::fast::RandomState>,
     description: String,
 }
 
@@ -66,12 +66,16 @@ impl Dataset {
                     table: place(&o, String::new()),
                     id: place(&o, "id".to_owned()),
                     parent: o.parent.as_ref().map(|_| place(&o, "parent".to_owned())),
-                    neighbours: (0..o.neighbours.len())
-                        .map(|i| place(&o, format!("neighbours[{i}]")))
-                        .collect(),
-                    partners: (0..o.partnerships.as_ref().map_or(0, Vec::len))
-                        .map(|i| place(&o, format!("partnership[{i}].partner")))
-                        .collect(),
+                    neighbours: crate::profiles::Places::each(
+                        (0..o.neighbours.len())
+                            .map(|i| place(&o, format!("neighbours[{i}]")))
+                            .collect(),
+                    ),
+                    partners: crate::profiles::Places::each(
+                        (0..o.partnerships.as_ref().map_or(0, Vec::len))
+                            .map(|i| place(&o, format!("partnership[{i}].partner")))
+                            .collect(),
+                    ),
                 };
                 crate::profiles::ParsedOrganisation { organisation: o, origin }
             })
@@ -81,7 +85,13 @@ impl Dataset {
 
     /// Builds a dataset from organisations already known to be consistent (sorted here).
     fn sorted(mut organisations: Vec<Organisation>, description: impl Into<String>) -> Self {
-        organisations.sort_by(|a, b| a.id.cmp(&b.id));
+        // Ids are unique here, so an unstable sort gives the same order as a stable one, in
+        // place: a stable sort would allocate scratch space for half the (large) profiles.
+        organisations.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        // The vector may be the reader's, reused in place for the smaller profiles (the parsed
+        // rows' places dropped): give the rest of it back, which on a national table is
+        // hundreds of megabytes of memory already written to.
+        organisations.shrink_to_fit();
         let by_id = organisations.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect();
         Self { organisations, by_id, description: description.into() }
     }

@@ -81,29 +81,36 @@ impl<R: std::io::Read> std::io::Read for LineCounter<R> {
         let n = self.inner.read(buf)?;
         let mut state = self.state.borrow_mut();
         let start = state.read;
-        for (i, b) in buf[..n].iter().enumerate() {
-            match *b {
-                b'\n' => {
-                    state.pending.push_back(start + i as u64);
-                    state.current_line = 0;
-                }
-                0 => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        "the file holds NUL bytes, so it is not a text table",
-                    ));
-                }
-                _ => {
-                    state.current_line += 1;
-                    if state.current_line > MAX_LINE_BYTES {
-                        let line = state.passed + state.pending.len() + 1;
-                        return Err(std::io::Error::new(
-                            std::io::ErrorKind::InvalidData,
-                            format!("line {line} is longer than {} MiB", MAX_LINE_BYTES >> 20),
-                        ));
-                    }
-                }
+        let chunk = &buf[..n];
+        // Bytes up to the first NUL are counted; a line that grows past the limit before it
+        // is reported first, as a byte-by-byte scan would. memchr scans a word at a time: this
+        // runs on the reading thread, which nothing else can share.
+        let stop = memchr::memchr(0, chunk).unwrap_or(n);
+        let mut line_start = 0usize;
+        let too_long = |state: &Lines| {
+            let line = state.passed + state.pending.len() + 1;
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("line {line} is longer than {} MiB", MAX_LINE_BYTES >> 20),
+            )
+        };
+        for newline in memchr::memchr_iter(b'\n', &chunk[..stop]) {
+            if state.current_line + (newline - line_start) > MAX_LINE_BYTES {
+                return Err(too_long(&state));
             }
+            state.pending.push_back(start + newline as u64);
+            state.current_line = 0;
+            line_start = newline + 1;
+        }
+        if state.current_line + (stop - line_start) > MAX_LINE_BYTES {
+            return Err(too_long(&state));
+        }
+        state.current_line += stop - line_start;
+        if stop < n {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the file holds NUL bytes, so it is not a text table",
+            ));
         }
         state.read += n as u64;
         Ok(n)
@@ -211,17 +218,26 @@ pub fn read_table_from(
     };
     let mut out =
         TableRead { rows: Vec::new(), failures: Vec::new(), n_rows: 0, unmatched_columns };
-    let mut record = csv::StringRecord::new();
+    // Records are read in order (the line count needs it) into a batch, whose rows are then
+    // converted in parallel and collected in file order, so that rows and failures come out
+    // exactly as a sequential read would give them. `records` is reused from batch to batch.
+    let mut records: Vec<csv::StringRecord> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::with_capacity(BATCH_ROWS);
+    let mut n_records = 0usize;
     loop {
-        match reader.read_record(&mut record) {
+        if n_records == records.len() {
+            records.push(csv::StringRecord::new());
+        }
+        let record = &mut records[n_records];
+        match reader.read_record(record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(err) => {
                 out.n_rows += 1;
-                out.failures.push(RowFailure {
+                pending.push(Pending::Failed(RowFailure {
                     problems: vec![csv_problem(path, &err).row(out.n_rows)],
                     id: None,
-                });
+                }));
                 continue;
             }
         }
@@ -247,20 +263,60 @@ pub fn read_table_from(
             )
             .row(out.n_rows)
             .help("check for a stray delimiter or a missing quote in this line");
-            out.failures.push(RowFailure { problems: vec![d], id: None });
+            pending.push(Pending::Failed(RowFailure { problems: vec![d], id: None }));
             continue;
         }
-        match RowReader::new(&shape, &record, line, out.n_rows).read() {
-            Ok(parsed) => out.rows.push(parsed),
-            Err(failure) => out.failures.push(failure),
+        pending.push(Pending::Row { record: n_records, line, row: out.n_rows });
+        n_records += 1;
+        if pending.len() >= BATCH_ROWS {
+            convert_batch(&shape, &records, &mut pending, &mut out);
+            n_records = 0;
         }
     }
+    convert_batch(&shape, &records, &mut pending, &mut out);
     if out.n_rows == 0 {
         return Err(Diagnostic::new(Location::file(path), "the table has a header but no rows")
             .help("add one row per body")
             .into());
     }
     Ok(out)
+}
+
+/// Rows read before a batch is converted: enough to keep every thread busy, few enough that
+/// the batch's text stays small next to the profiles built from it.
+const BATCH_ROWS: usize = 4096;
+
+/// A row of a batch: a record to convert, or a failure found while reading it.
+enum Pending {
+    /// `records[record]`, at file line `line`, data row `row`.
+    Row { record: usize, line: usize, row: usize },
+    /// A row that could not be read as a record of the right length.
+    Failed(RowFailure),
+}
+
+/// Converts a batch of rows in parallel and appends the results in file order.
+fn convert_batch(
+    shape: &TableShape<'_>,
+    records: &[csv::StringRecord],
+    pending: &mut Vec<Pending>,
+    out: &mut TableRead,
+) {
+    use rayon::prelude::*;
+    let converted: Vec<Result<ParsedOrganisation, RowFailure>> = pending
+        .par_drain(..)
+        .map(|p| match p {
+            Pending::Row { record, line, row } => {
+                RowReader::new(shape, &records[record], line, row).read()
+            }
+            Pending::Failed(failure) => Err(failure),
+        })
+        .collect();
+    for result in converted {
+        match result {
+            Ok(parsed) => out.rows.push(parsed),
+            Err(failure) => out.failures.push(failure),
+        }
+    }
 }
 
 /// One undirected land-boundary edge from an edge list.

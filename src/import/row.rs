@@ -12,7 +12,7 @@ use crate::model::{
     OrganisationId, Partnership, Party, Payback, PoliticalControl, Reason, Sector, Service,
     ServiceSet, Severity, Status, Tier,
 };
-use crate::profiles::{Origin, ParsedOrganisation};
+use crate::profiles::{Origin, ParsedOrganisation, Places};
 
 /// What the reader knows about the table: file, headers, which column feeds which field.
 pub struct TableShape<'a> {
@@ -514,8 +514,8 @@ impl<'a> RowReader<'a> {
             table: self.place(Field::Id),
             id: self.place(Field::Id),
             parent: o.parent.as_ref().map(|_| self.place(Field::Parent)),
-            neighbours: vec![self.place(Field::Neighbours); o.neighbours.len()],
-            partners: vec![self.place(Field::Partners); n_partners],
+            neighbours: Places::repeated(self.place(Field::Neighbours), o.neighbours.len()),
+            partners: Places::repeated(self.place(Field::Partners), n_partners),
         };
         Ok(ParsedOrganisation { organisation: o, origin })
     }

@@ -20,9 +20,12 @@ pub use enums::{
 /// Invariant: 1 to 64 characters, starting with an ASCII letter or digit, then ASCII letters,
 /// digits, `_`, `-`, `.` or `:`. Ids appear in file names and CSV cells, so nothing else is
 /// allowed.
+///
+/// Stored inline (`CompactString`, up to 24 bytes without an allocation): a dataset holds an
+/// id for every body and for every reference to one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct OrganisationId(String);
+pub struct OrganisationId(compact_str::CompactString);
 
 impl OrganisationId {
     /// The longest id accepted.
@@ -47,7 +50,7 @@ impl OrganisationId {
                 "an id may hold only ASCII letters, digits, '_', '-', '.' and ':', not {bad:?}"
             ));
         }
-        Ok(Self(text.to_owned()))
+        Ok(Self(compact_str::CompactString::from(text)))
     }
 
     /// The id as text.

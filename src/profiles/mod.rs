@@ -12,7 +12,7 @@ use crate::input::toml::TomlReader;
 use crate::input::{read_text, text_from_bytes};
 use crate::model::OrganisationId;
 
-pub use organisation::{FIELDS, Origin, ParsedOrganisation, read_criteria_order};
+pub use organisation::{FIELDS, Origin, ParsedOrganisation, Places, read_criteria_order};
 pub use write::to_toml;
 
 /// What reading profile files produced: the profiles that could be built, the ids of those that

@@ -63,9 +63,83 @@ pub struct Origin {
     /// The `parent` value.
     pub parent: Option<Place>,
     /// Each neighbour, parallel to `Organisation::neighbours`.
-    pub neighbours: Vec<Place>,
+    pub neighbours: Places,
     /// Each partnership's partner, parallel to `Organisation::partnerships`.
-    pub partners: Vec<Place>,
+    pub partners: Places,
+}
+
+/// Where each item of a list was written: a place per item (a TOML array), or one place
+/// shared by every item (a table's cell). Sharing matters for memory: a national table has
+/// millions of references, each of which would otherwise hold a copy of its cell's place.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    /// One place per item, unless `shared` is set.
+    each: Vec<Place>,
+    /// The place of every item, kept inline: a heap allocation per row would stay behind as
+    /// scattered free memory once the rows' places are dropped.
+    shared: Option<Place>,
+    /// The number of items.
+    len: usize,
+}
+
+impl Places {
+    /// A place per item.
+    pub fn each(places: Vec<Place>) -> Self {
+        let len = places.len();
+        Self { each: places, shared: None, len }
+    }
+
+    /// One place for `n` items.
+    pub fn repeated(place: Place, n: usize) -> Self {
+        if n == 0 {
+            Self::default()
+        } else {
+            Self { each: Vec::new(), shared: Some(place), len: n }
+        }
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Where item `i` was written.
+    pub fn get(&self, i: usize) -> Option<&Place> {
+        if i >= self.len { None } else { self.shared.as_ref().or_else(|| self.each.get(i)) }
+    }
+
+    /// Where each item was written, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Place> {
+        (0..self.len).filter_map(|i| self.get(i))
+    }
+
+    /// Adds the place of a new last item.
+    pub fn push(&mut self, place: Place) {
+        if let Some(shared) = self.shared.take() {
+            self.each = vec![shared; self.len];
+        }
+        self.each.push(place);
+        self.len = self.each.len();
+    }
+
+    /// Removes the place of item `i` (nothing when there is no such item).
+    pub fn remove(&mut self, i: usize) {
+        if i >= self.len {
+            return;
+        }
+        if self.shared.is_none() {
+            self.each.remove(i);
+        }
+        self.len -= 1;
+        if self.len == 0 {
+            self.shared = None;
+        }
+    }
 }
 
 /// A profile read from a file, with where its references were written.
@@ -184,8 +258,8 @@ pub fn read_organisation(
             table: Place::new(source.location(t.span().start), t.path()),
             id: place(id.span(), "id"),
             parent: parent_place,
-            neighbours: neighbour_places,
-            partners: partner_places,
+            neighbours: Places::each(neighbour_places),
+            partners: Places::each(partner_places),
         },
         organisation,
     })

@@ -302,3 +302,36 @@ fn the_profile_docs_list_every_field() {
         assert!(docs.lines().any(|l| l.starts_with(&row)), "docs/profiles.md lacks {row}");
     }
 }
+
+/// The row of every item's place, in order.
+fn rows_of(places: &Places) -> Vec<Option<usize>> {
+    places.iter().map(|p| p.row).collect()
+}
+
+#[test]
+fn shared_places_behave_as_a_list_of_copies() {
+    let at = |row: usize| {
+        let mut place = Place::new(Location::file(Path::new("t.csv")), "neighbours");
+        place.row = Some(row);
+        place
+    };
+    let mut shared = Places::repeated(at(1), 3);
+    assert_eq!((shared.len(), rows_of(&shared)), (3, vec![Some(1); 3]));
+    assert!(shared.get(3).is_none());
+    shared.remove(0);
+    assert_eq!(rows_of(&shared), vec![Some(1); 2]);
+    shared.push(at(2));
+    assert_eq!(rows_of(&shared), vec![Some(1), Some(1), Some(2)]);
+    shared.remove(1);
+    assert_eq!(rows_of(&shared), vec![Some(1), Some(2)]);
+    shared.remove(5);
+    assert_eq!(shared.len(), 2);
+    let mut one = Places::repeated(at(4), 1);
+    one.remove(0);
+    assert!(one.is_empty() && one.get(0).is_none());
+    one.push(at(5));
+    assert_eq!(rows_of(&one), vec![Some(5)]);
+    assert!(Places::repeated(at(6), 0).is_empty());
+    let each = Places::each(vec![at(7), at(8)]);
+    assert_eq!(rows_of(&each), vec![Some(7), Some(8)]);
+}

@@ -15,7 +15,7 @@ use crate::model::{
     Barrier, Enumeration, LatLon, Organisation, OrganisationId, Partnership, PoliticalControl,
     Reason, ServiceSet, Severity,
 };
-use crate::profiles::{Origin, Parsed, ParsedOrganisation, to_toml};
+use crate::profiles::{Origin, Parsed, ParsedOrganisation, Places, to_toml};
 
 use super::tables::name_stem;
 use super::{Body, NONE, NOT_LISTED, SynthError, Synthetic};
@@ -181,11 +181,11 @@ impl Synthetic {
                 table: place("organisation"),
                 id: place("id"),
                 parent: organisation.parent.as_ref().map(|_| place("parent")),
-                neighbours: vec![place("neighbours"); organisation.neighbours.len()],
-                partners: vec![
-                    place("partners");
-                    organisation.partnerships.as_ref().map_or(0, Vec::len)
-                ],
+                neighbours: Places::repeated(place("neighbours"), organisation.neighbours.len()),
+                partners: Places::repeated(
+                    place("partners"),
+                    organisation.partnerships.as_ref().map_or(0, Vec::len),
+                ),
             };
             parsed.organisations.push(ParsedOrganisation { organisation, origin });
         }
