@@ -193,22 +193,7 @@ pub fn build(
     let members: Vec<usize> = (0..index.len()).filter(|&i| view.is_member(i)).collect();
     let top_settings = RankSettings { top: k, ..settings.clone() };
     let ranker = AllRanker::new(index, &top_settings);
-    let searched: Vec<(Vec<Ranked>, AllStats)> = members
-        .par_iter()
-        .map(|&a| {
-            let mut stats = AllStats::default();
-            let list = ranker.pruned(a, &mut stats);
-            (list, stats)
-        })
-        .collect();
-    let mut stats = AllStats::default();
-    let mut lists = Vec::with_capacity(members.len());
-    for (list, s) in searched {
-        stats.subjects += s.subjects;
-        stats.pairs_scored += s.pairs_scored;
-        stats.nodes_bounded += s.nodes_bounded;
-        lists.push(list);
-    }
+    let (lists, stats) = ranker.pruned_many(&members);
     let mut pairs: Vec<(usize, usize)> = members
         .iter()
         .zip(&lists)

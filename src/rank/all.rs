@@ -355,6 +355,33 @@ impl<'a> AllRanker<'a> {
         self.pruned_group(&[a], stats).pop().unwrap_or_default()
     }
 
+    /// The top k of each of `subjects` (any order, any number), by group walks in parallel:
+    /// the subjects are ordered by their place in the tree and walked `GROUP` at a time.
+    /// Results come back in the order of `subjects`, with the work summed.
+    pub fn pruned_many(&self, subjects: &[usize]) -> (Vec<Vec<Ranked>>, AllStats) {
+        let mut order: Vec<usize> = (0..subjects.len()).collect();
+        order.sort_unstable_by_key(|&i| (self.position[subjects[i]], i));
+        let walked: Vec<(Vec<Vec<Ranked>>, AllStats)> = order
+            .par_chunks(GROUP)
+            .map(|group| {
+                let mut stats = AllStats::default();
+                let members: Vec<usize> = group.iter().map(|&i| subjects[i]).collect();
+                (self.pruned_group(&members, &mut stats), stats)
+            })
+            .collect();
+        let mut lists = vec![Vec::new(); subjects.len()];
+        let mut stats = AllStats::default();
+        for (group, (ranked, s)) in order.chunks(GROUP).zip(walked) {
+            stats.subjects += s.subjects;
+            stats.pairs_scored += s.pairs_scored;
+            stats.nodes_bounded += s.nodes_bounded;
+            for (&i, list) in group.iter().zip(ranked) {
+                lists[i] = list;
+            }
+        }
+        (lists, stats)
+    }
+
     /// One subject's top-k by scoring every pair: the reference path.
     pub fn brute_force(&self, a: usize, stats: &mut AllStats) -> Vec<Ranked> {
         let ctx = context(self.index, a, self.settings);
@@ -526,6 +553,13 @@ mod tests {
             let brute = all(&ranker, true);
             prop_assert_eq!(pruned.len(), n);
             prop_assert_eq!(&pruned, &brute);
+            // Any subset, in any order, walked in groups: each subject's own result.
+            let subjects: Vec<usize> = (0..n).rev().step_by(1 + n % 3).collect();
+            let (many, stats) = ranker.pruned_many(&subjects);
+            prop_assert_eq!(stats.subjects, subjects.len() as u64);
+            for (&a, list) in subjects.iter().zip(&many) {
+                prop_assert_eq!(list, &brute[a]);
+            }
             // And both equal ranking each body on its own.
             for (a, r) in brute.iter().enumerate() {
                 prop_assert_eq!(r, &crate::rank::rank_sequential(&engine.index, a, &settings).candidates);
