@@ -258,10 +258,13 @@ impl<'a> AllRanker<'a> {
         (bounds, alive, best)
     }
 
-    /// The top k of up to `GROUP` subjects by one branch-and-bound walk: each subject's result
-    /// is exactly the one it would get alone (see the module's documentation).
+    /// The top k of up to `GROUP` subjects by one branch-and-bound walk (more are walked
+    /// `GROUP` at a time): each subject's result is exactly the one it would get alone (see
+    /// the module's documentation).
     pub fn pruned_group(&self, subjects: &[usize], stats: &mut AllStats) -> Vec<Vec<Ranked>> {
-        assert!(subjects.len() <= GROUP, "at most {GROUP} subjects walk together");
+        if subjects.len() > GROUP {
+            return subjects.chunks(GROUP).flat_map(|c| self.pruned_group(c, stats)).collect();
+        }
         stats.subjects += subjects.len() as u64;
         if self.settings.top == 0 || self.tree.nodes.is_empty() {
             return vec![Vec::new(); subjects.len()];
@@ -309,7 +312,9 @@ impl<'a> AllRanker<'a> {
             // The lanes whose bar has not risen past their bound since it was pushed.
             let mut live = 0u32;
             for i in lanes_of(mask) {
-                if bounds[i] >= bars[i] {
+                // Kept unless below the bar, as when it was pushed (`bound_lanes`); bounds are
+                // positive (a margin is added), so `total_cmp` agrees with `<` here.
+                if bounds[i].total_cmp(&bars[i]).is_ge() {
                     live |= 1 << i;
                 }
             }
@@ -550,6 +555,11 @@ mod tests {
             settings.exclude_partners = rng.random_bool(0.2);
             let ranker = AllRanker::new(&engine.index, &settings);
             let pruned = all(&ranker, false);
+            // More subjects than a group, in one call: walked a group at a time.
+            let mut stats = AllStats::default();
+            let subjects: Vec<usize> = (0..n).collect();
+            prop_assert_eq!(&ranker.pruned_group(&subjects, &mut stats), &pruned);
+            prop_assert_eq!(stats.subjects, n as u64);
             let brute = all(&ranker, true);
             prop_assert_eq!(pruned.len(), n);
             prop_assert_eq!(&pruned, &brute);
