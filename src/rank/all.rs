@@ -29,9 +29,9 @@ use crate::score::{Context, score_bodies, score_unrelated};
 pub const GROUP: usize = 16;
 const _: () = assert!(GROUP <= 32, "a group's lanes are the bits of a u32");
 
-/// Candidates held at once at most (32 MiB of ids): a chunk's subjects' top-k lists are held
-/// until the chunk is emitted, so a large `--top` shrinks the chunk rather than the memory
-/// growing with it.
+/// Candidates held at once at most (32 MiB of ids; about three times that while a chunk's
+/// per-subject lists are gathered): a chunk's subjects' top-k lists are held until the chunk
+/// is emitted, so a large `--top` shrinks the chunk rather than the memory growing with it.
 const CHUNK_CANDIDATES: usize = 1 << 23;
 
 /// Subjects whose scores are recomputed for output at a time.
