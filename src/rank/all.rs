@@ -16,7 +16,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 
@@ -29,9 +29,9 @@ use crate::score::{Context, score_bodies, score_unrelated};
 pub const GROUP: usize = 16;
 const _: () = assert!(GROUP <= 32, "a group's lanes are the bits of a u32");
 
-/// Candidates held at once at most (32 MiB of ids; about three times that while a chunk's
-/// per-subject lists are gathered): a chunk's subjects' top-k lists are held until the chunk
-/// is emitted, so a large `--top` shrinks the chunk rather than the memory growing with it.
+/// Candidates held at once at most (32 MiB of ids, in per-subject lists of about twice that):
+/// a chunk's subjects' top-k lists are held until the chunk is emitted, so a large `--top`
+/// shrinks the chunk rather than the memory growing with it.
 const CHUNK_CANDIDATES: usize = 1 << 23;
 
 /// Subjects whose scores are recomputed for output at a time.
@@ -52,6 +52,15 @@ pub struct AllStats {
     pub pairs_scored: u64,
     /// Bounds computed (a tree node for a subject).
     pub nodes_bounded: u64,
+}
+
+impl AllStats {
+    /// Adds another run's work.
+    pub fn add(&mut self, other: &AllStats) {
+        self.subjects += other.subjects;
+        self.pairs_scored += other.pairs_scored;
+        self.nodes_bounded += other.nodes_bounded;
+    }
 }
 
 /// The compiled structures `rank_all` reuses across subjects.
@@ -355,36 +364,50 @@ impl<'a> AllRanker<'a> {
         lanes.into_iter().map(|lane| lane.top.into_sorted()).collect()
     }
 
-    /// One subject's top-k by branch and bound.
-    pub fn pruned(&self, a: usize, stats: &mut AllStats) -> Vec<Ranked> {
-        self.pruned_group(&[a], stats).pop().unwrap_or_default()
-    }
-
-    /// The top k of each of `subjects` (any order, any number), by group walks in parallel:
-    /// the subjects are ordered by their place in the tree and walked `GROUP` at a time.
+    /// The top k of each of `subjects` (any order, any number), by group walks in parallel.
     /// Results come back in the order of `subjects`, with the work summed.
     pub fn pruned_many(&self, subjects: &[usize]) -> (Vec<Vec<Ranked>>, AllStats) {
+        self.in_groups(subjects, false, &|ranked| ranked, &|_| {})
+    }
+
+    /// Ranks `subjects` (any order) in parallel, `GROUP` at a time in the tree's order, by the
+    /// pruned walk or by brute force; `keep` turns each ranking into what is held, and
+    /// `progress` is told how many subjects are done as groups finish. Results come back in
+    /// the order of `subjects`, with the work summed.
+    fn in_groups<T: Send>(
+        &self,
+        subjects: &[usize],
+        brute_force: bool,
+        keep: &(dyn Fn(Vec<Ranked>) -> T + Sync),
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> (Vec<T>, AllStats) {
         let mut order: Vec<usize> = (0..subjects.len()).collect();
         order.sort_unstable_by_key(|&i| (self.position[subjects[i]], i));
-        let walked: Vec<(Vec<Vec<Ranked>>, AllStats)> = order
+        let done = AtomicUsize::new(0);
+        let walked: Vec<(Vec<T>, AllStats)> = order
             .par_chunks(GROUP)
             .map(|group| {
-                let mut stats = AllStats::default();
                 let members: Vec<usize> = group.iter().map(|&i| subjects[i]).collect();
-                (self.pruned_group(&members, &mut stats), stats)
+                let mut stats = AllStats::default();
+                let ranked = if brute_force {
+                    members.iter().map(|&a| self.brute_force(a, &mut stats)).collect()
+                } else {
+                    self.pruned_group(&members, &mut stats)
+                };
+                progress(done.fetch_add(group.len(), AtomicOrdering::Relaxed) + group.len());
+                (ranked.into_iter().map(keep).collect(), stats)
             })
             .collect();
-        let mut lists = vec![Vec::new(); subjects.len()];
+        let mut slots: Vec<Option<T>> =
+            std::iter::repeat_with(|| None).take(subjects.len()).collect();
         let mut stats = AllStats::default();
-        for (group, (ranked, s)) in order.chunks(GROUP).zip(walked) {
-            stats.subjects += s.subjects;
-            stats.pairs_scored += s.pairs_scored;
-            stats.nodes_bounded += s.nodes_bounded;
-            for (&i, list) in group.iter().zip(ranked) {
-                lists[i] = list;
+        for (group, (kept, s)) in order.chunks(GROUP).zip(walked) {
+            stats.add(&s);
+            for (&i, t) in group.iter().zip(kept) {
+                slots[i] = Some(t);
             }
         }
-        (lists, stats)
+        (slots.into_iter().flatten().collect(), stats)
     }
 
     /// One subject's top-k by scoring every pair: the reference path.
@@ -432,66 +455,29 @@ impl<'a> AllRanker<'a> {
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<AllStats, E> {
         let n = self.index.len();
-        let k = self.settings.top;
-        let pairs = AtomicU64::new(0);
-        let nodes = AtomicU64::new(0);
-        let done = AtomicUsize::new(0);
-        let chunk = chunk_len(k);
-        let mut candidates: Vec<u32> = Vec::new();
-        let mut lengths: Vec<u32> = Vec::new();
+        let mut stats = AllStats::default();
+        let chunk = chunk_len(self.settings.top);
         for start in (0..n).step_by(chunk) {
             let end = (start + chunk).min(n);
-            let mut subjects: Vec<usize> = (start..end).collect();
-            subjects.sort_unstable_by_key(|&a| self.position[a]);
-            let found: Vec<Vec<(usize, Vec<u32>)>> = subjects
-                .par_chunks(GROUP)
-                .map(|group| {
-                    let mut stats = AllStats::default();
-                    let ranked = if brute_force {
-                        group.iter().map(|&a| self.brute_force(a, &mut stats)).collect()
-                    } else {
-                        self.pruned_group(group, &mut stats)
-                    };
-                    pairs.fetch_add(stats.pairs_scored, AtomicOrdering::Relaxed);
-                    nodes.fetch_add(stats.nodes_bounded, AtomicOrdering::Relaxed);
-                    progress(done.fetch_add(group.len(), AtomicOrdering::Relaxed) + group.len());
-                    group
-                        .iter()
-                        .zip(ranked)
-                        .map(|(&a, r)| (a, r.iter().map(|r| r.candidate as u32).collect()))
-                        .collect()
-                })
-                .collect();
-            candidates.clear();
-            candidates.resize((end - start) * k, 0);
-            lengths.clear();
-            lengths.resize(end - start, 0);
-            for (a, list) in found.into_iter().flatten() {
-                let at = (a - start) * k;
-                candidates[at..at + list.len()].copy_from_slice(&list);
-                lengths[a - start] = list.len() as u32;
-            }
+            let subjects: Vec<usize> = (start..end).collect();
+            let ids = |ranked: Vec<Ranked>| -> Vec<u32> {
+                ranked.iter().map(|r| r.candidate as u32).collect()
+            };
+            let (lists, s) =
+                self.in_groups(&subjects, brute_force, &ids, &|done| progress(start + done));
+            stats.add(&s);
             for block in (start..end).step_by(EMIT_BLOCK) {
                 let block_end = (block + EMIT_BLOCK).min(end);
                 let rendered: Vec<T> = (block..block_end)
                     .into_par_iter()
-                    .map(|a| {
-                        let at = (a - start) * k;
-                        let ranked =
-                            self.rescore(a, &candidates[at..at + lengths[a - start] as usize]);
-                        render(a, &ranked)
-                    })
+                    .map(|a| render(a, &self.rescore(a, &lists[a - start])))
                     .collect();
                 for (offset, r) in rendered.into_iter().enumerate() {
                     emit(block + offset, r)?;
                 }
             }
         }
-        Ok(AllStats {
-            subjects: n as u64,
-            pairs_scored: pairs.into_inner(),
-            nodes_bounded: nodes.into_inner(),
-        })
+        Ok(stats)
     }
 }
 
