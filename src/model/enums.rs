@@ -818,7 +818,7 @@ impl Criterion {
     pub const COUNT: usize = 10;
 
     /// The criterion's position in `Criterion::all()`, for indexing weight arrays.
-    pub fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         self as usize
     }
 }

@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 
-use super::bounds::{BoundTree, SubjectBounds, upper_bound};
+use super::bounds::{BoundTree, SubjectBounds, f32_down};
+use super::lanes::GroupBounds;
 use super::{Eligibility, RankSettings, Ranked, TopK, context};
 use crate::index::{Body, Csr, NONE, ScoringIndex, distance_km};
 use crate::score::{Context, score_bodies, score_unrelated};
@@ -78,7 +79,7 @@ pub struct AllRanker<'a> {
 /// deterministic walk), the subjects still interested in it and where their bounds are kept.
 #[derive(Debug, Clone, Copy)]
 struct Frontier {
-    bound: f64,
+    bound: f32,
     node: u32,
     lanes: u32,
     slot: u32,
@@ -106,13 +107,13 @@ impl Ord for Frontier {
 #[derive(Default)]
 struct Frontiers {
     heap: BinaryHeap<Frontier>,
-    slots: Vec<[f64; GROUP]>,
+    slots: Vec<[f32; GROUP]>,
     free: Vec<u32>,
 }
 
 impl Frontiers {
     /// Adds a node with its lanes' bounds, unless no lane is interested in it.
-    fn push(&mut self, node: u32, (bounds, lanes, best): ([f64; GROUP], u32, f64)) {
+    fn push(&mut self, node: u32, (bounds, lanes, best): ([f32; GROUP], u32, f32)) {
         if lanes == 0 {
             return;
         }
@@ -130,7 +131,7 @@ impl Frontiers {
     }
 
     /// The entry of highest bound, with its lanes' bounds.
-    fn pop(&mut self) -> Option<(Frontier, [f64; GROUP])> {
+    fn pop(&mut self) -> Option<(Frontier, [f32; GROUP])> {
         let entry = self.heap.pop()?;
         self.free.push(entry.slot);
         Some((entry, self.slots[entry.slot as usize]))
@@ -141,17 +142,24 @@ impl Frontiers {
 struct Lane<'c> {
     a: usize,
     ctx: Context<'c>,
-    bounds: SubjectBounds,
     specials: Vec<u32>,
     top: TopK,
-    xyz: [f64; 3],
 }
 
 impl Lane<'_> {
-    /// The score a candidate must beat to enter (−∞ until k are kept).
-    fn bar(&self) -> f64 {
-        self.top.threshold().map_or(f64::NEG_INFINITY, |t| t.score.mutual)
+    /// The score a candidate must beat to enter (−∞ until k are kept), rounded down to the
+    /// bounds' `f32`: a node whose bound is below it holds no body that can enter.
+    fn bar(&self) -> f32 {
+        self.top.threshold().map_or(f32::NEG_INFINITY, |t| f32_down(t.score.mutual))
     }
+}
+
+/// Whether a bound reaches a bar: not below it. A bound that is not a number reaches, so
+/// the walk errs on the side of scoring.
+#[inline(always)]
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
+fn reaches(bound: f32, bar: f32) -> bool {
+    !(bound < bar)
 }
 
 /// The lanes of a mask, lowest first.
@@ -228,42 +236,25 @@ impl<'a> AllRanker<'a> {
         top.push(Ranked { candidate: b.index(), score, distance_km: facts.distance_km });
     }
 
-    /// Bounds a node for the lanes of `mask`: each lane's bound (−∞ for a lane it cannot
-    /// serve), the lanes whose bound reaches their bar, and the highest such bound.
+    /// Bounds a node for the lanes of `mask`: every lane's bound, the lanes of `mask` whose
+    /// bound reaches their bar (and whose `within_km` the node may meet), and the highest
+    /// such bound.
     fn bound_lanes(
         &self,
-        lanes: &[Lane<'_>],
-        bars: &[f64; GROUP],
+        group: &GroupBounds,
+        bars: &[f32; GROUP],
         node: u32,
         mask: u32,
         nodes_bounded: &mut u64,
-    ) -> ([f64; GROUP], u32, f64) {
-        let n = &self.tree.nodes[node as usize];
-        let mut bounds = [f64::NEG_INFINITY; GROUP];
-        let mut alive = 0u32;
-        let mut best = f64::NEG_INFINITY;
-        for i in lanes_of(mask) {
-            let lane = &lanes[i];
-            let min_km = self.tree.min_distance_km(n, &lane.xyz);
-            *nodes_bounded += 1;
-            if self.settings.within_km.is_some_and(|d| min_km > d) {
-                continue;
-            }
-            let bound = upper_bound(
-                &lane.ctx,
-                &lane.bounds,
-                &self.tree,
-                node,
-                min_km,
-                self.settings.mutual,
-            );
-            if bound < bars[i] {
-                continue;
-            }
-            bounds[i] = bound;
-            alive |= 1 << i;
-            best = best.max(bound);
+    ) -> ([f32; GROUP], u32, f32) {
+        *nodes_bounded += u64::from(mask.count_ones());
+        let (bounds, beyond) = group.bound(&self.tree, node);
+        let mut reaching = 0u32;
+        for i in 0..GROUP {
+            reaching |= u32::from(reaches(bounds[i], bars[i])) << i;
         }
+        let alive = mask & reaching & !beyond;
+        let best = lanes_of(alive).map(|i| bounds[i]).fold(f32::NEG_INFINITY, f32::max);
         (bounds, alive, best)
     }
 
@@ -290,27 +281,35 @@ impl<'a> AllRanker<'a> {
                     let b = self.index.body(b as usize);
                     self.consider(&ctx, subject, b, false, &mut top, &mut pairs);
                 }
-                Lane {
-                    a,
-                    bounds: SubjectBounds::new(&ctx, subject),
-                    ctx,
-                    specials,
-                    top,
-                    xyz: subject.xyz,
-                }
+                Lane { a, ctx, specials, top }
             })
             .collect();
+        let sides: Vec<(SubjectBounds, [f64; 3])> = lanes
+            .iter()
+            .map(|lane| {
+                (
+                    SubjectBounds::new(&lane.ctx, self.index.body(lane.a)),
+                    self.index.body(lane.a).xyz,
+                )
+            })
+            .collect();
+        let group = GroupBounds::new(
+            &sides.iter().map(|(s, xyz)| (s, *xyz)).collect::<Vec<_>>(),
+            self.settings.within_km,
+            self.settings.params.proximity_half_km,
+            self.settings.mutual,
+        );
         // Lanes beyond the group never bar anything: +∞ keeps them out of the minimum.
-        let mut bars = [f64::INFINITY; GROUP];
+        let mut bars = [f32::INFINITY; GROUP];
         for (bar, lane) in bars.iter_mut().zip(&lanes) {
             *bar = lane.bar();
         }
-        let mut lowest_bar = bars.iter().copied().fold(f64::INFINITY, f64::min);
+        let mut lowest_bar = bars.iter().copied().fold(f32::INFINITY, f32::min);
         let every_lane = ((1u64 << lanes.len()) - 1) as u32;
         let mut frontier = Frontiers::default();
         for &root in &self.tree.roots {
             let bounded =
-                self.bound_lanes(&lanes, &bars, root, every_lane, &mut stats.nodes_bounded);
+                self.bound_lanes(&group, &bars, root, every_lane, &mut stats.nodes_bounded);
             frontier.push(root, bounded);
         }
         while let Some((Frontier { bound, node, lanes: mask, .. }, bounds)) = frontier.pop() {
@@ -321,9 +320,8 @@ impl<'a> AllRanker<'a> {
             // The lanes whose bar has not risen past their bound since it was pushed.
             let mut live = 0u32;
             for i in lanes_of(mask) {
-                // Kept unless below the bar, as when it was pushed (`bound_lanes`); bounds are
-                // positive (a margin is added), so `total_cmp` agrees with `<` here.
-                if bounds[i].total_cmp(&bars[i]).is_ge() {
+                // Kept unless below the bar, as when it was pushed (`bound_lanes`).
+                if reaches(bounds[i], bars[i]) {
                     live |= 1 << i;
                 }
             }
@@ -351,11 +349,11 @@ impl<'a> AllRanker<'a> {
                     }
                     bars[i] = lane.bar();
                 }
-                lowest_bar = bars.iter().copied().fold(f64::INFINITY, f64::min);
+                lowest_bar = bars.iter().copied().fold(f32::INFINITY, f32::min);
             } else {
                 for child in n.children {
                     let bounded =
-                        self.bound_lanes(&lanes, &bars, child, live, &mut stats.nodes_bounded);
+                        self.bound_lanes(&group, &bars, child, live, &mut stats.nodes_bounded);
                     frontier.push(child, bounded);
                 }
             }

@@ -9,7 +9,9 @@
 
 use crate::index::{Body, N_REASONS, NONE};
 use crate::model::{Criterion, Enumeration, Kind, Sector};
-use crate::score::{Context, Mutual, NEUTRAL, barrier_ceiling, kind_fit, sector_fit};
+use crate::score::{Context, barrier_ceiling, kind_fit, sector_fit};
+#[cfg(test)]
+use crate::score::{Mutual, NEUTRAL};
 
 /// Bodies per leaf: small enough for tight aggregates, large enough to amortise a node visit.
 pub const LEAF_SIZE: usize = 4;
@@ -34,63 +36,63 @@ fn unknown_areas(b: &Body) -> u8 {
 
 /// `x` rounded up to an `f32`: never below `x`, so a maximum stays a bound.
 #[inline]
-fn f32_up(x: f64) -> f32 {
+pub(super) fn f32_up(x: f64) -> f32 {
     let f = x as f32;
     if f64::from(f) < x { f.next_up() } else { f }
 }
 
 /// `x` rounded down to an `f32`: never above `x`, so a minimum stays a bound.
 #[inline]
-fn f32_down(x: f64) -> f32 {
+pub(super) fn f32_down(x: f64) -> f32 {
     let f = x as f32;
     if f64::from(f) > x { f.next_down() } else { f }
 }
 
 /// Aggregate flag: some body's population is not known.
-const POP_UNKNOWN: u8 = 1;
+pub(super) const POP_UNKNOWN: u8 = 1;
 /// Aggregate flag: some body's supply of services is not known.
-const SUPPLY_UNKNOWN: u8 = 2;
+pub(super) const SUPPLY_UNKNOWN: u8 = 2;
 /// Aggregate flag: some body's need of services is not known.
-const NEED_UNKNOWN: u8 = 4;
+pub(super) const NEED_UNKNOWN: u8 = 4;
 /// Aggregate flag: some body's reasons are not known.
-const REASONS_UNKNOWN: u8 = 8;
+pub(super) const REASONS_UNKNOWN: u8 = 8;
 /// Aggregate flag: some body's lead party is not known.
-const PARTY_UNKNOWN: u8 = 16;
+pub(super) const PARTY_UNKNOWN: u8 = 16;
 /// Aggregate flag: some body's ICT systems are known.
-const ICT_KNOWN: u8 = 32;
+pub(super) const ICT_KNOWN: u8 = 32;
 /// Aggregate flag: some body's partnerships are not known.
-const PARTNERSHIPS_UNKNOWN: u8 = 64;
+pub(super) const PARTNERSHIPS_UNKNOWN: u8 = 64;
 
 /// What a node's bodies have, as far as bounds need, in 120 bytes: a node's bound reads two
 /// cache lines. Reals that bound from above are rounded up to `f32`, so they stay bounds.
 #[derive(Debug, Clone, Copy)]
 pub struct Aggregate {
-    supply: u64,
-    need: u64,
-    parents: u64,
-    combined: u64,
-    police: u64,
-    regions: u64,
-    nations: u64,
+    pub(super) supply: u64,
+    pub(super) need: u64,
+    pub(super) parents: u64,
+    pub(super) combined: u64,
+    pub(super) police: u64,
+    pub(super) regions: u64,
+    pub(super) nations: u64,
     /// Range of the natural log of the known populations.
-    ln_pop_min: f64,
-    ln_pop_max: f64,
+    pub(super) ln_pop_min: f64,
+    pub(super) ln_pop_max: f64,
     /// The highest barrier-risk value any body can have.
-    barrier_max: f64,
+    pub(super) barrier_max: f64,
     /// Element-wise maximum of the reason weights of bodies whose reasons are known.
-    reason_max: [f32; N_REASONS],
-    kinds: u32,
-    parties: u32,
+    pub(super) reason_max: [f32; N_REASONS],
+    pub(super) kinds: u32,
+    pub(super) parties: u32,
     /// The weight row every body shares, or `NONE` when they differ (then `BoundTree::weight_max`
     /// holds the element-wise maximum).
-    weight_row: u32,
-    sectors_of_unknown_kinds: u8,
-    flags: u8,
-    unknown_areas: u8,
+    pub(super) weight_row: u32,
+    pub(super) sectors_of_unknown_kinds: u8,
+    pub(super) flags: u8,
+    pub(super) unknown_areas: u8,
     /// The fewest services any body with a known, non-empty need needs (64 when none has one).
-    need_min_count: u8,
+    pub(super) need_min_count: u8,
     /// The most services any body with a known supply supplies.
-    supply_max_count: u8,
+    pub(super) supply_max_count: u8,
 }
 
 impl Aggregate {
@@ -210,15 +212,15 @@ impl Aggregate {
 #[derive(Debug, Clone)]
 pub struct Node {
     /// The box, rounded outwards to `f32`.
-    lo: [f32; 3],
-    hi: [f32; 3],
+    pub(super) lo: [f32; 3],
+    pub(super) hi: [f32; 3],
     /// First position in `BoundTree::order`.
     pub start: u32,
     /// One past the last position.
     pub end: u32,
     /// Children (`NONE` for a leaf).
     pub children: [u32; 2],
-    agg: Aggregate,
+    pub(super) agg: Aggregate,
 }
 
 /// The k-d tree of bounds.
@@ -231,6 +233,9 @@ pub struct BoundTree {
     /// Per node, the element-wise maximum of its bodies' criterion weights (read only for
     /// nodes whose bodies do not share one weight row).
     weight_max: Vec<[f64; Criterion::COUNT]>,
+    /// Per node, the criterion weights that bound its bodies' own (`backward_weights`),
+    /// rounded up to `f32` for the lanes' bound (`lanes`).
+    pub(super) weights_up: Vec<[f32; Criterion::COUNT]>,
     /// Body indices in tree order.
     pub order: Vec<u32>,
     /// The bodies' records in tree order, so that a leaf's bodies are scanned from consecutive
@@ -248,6 +253,7 @@ impl BoundTree {
             nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             weight_max: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             roots: Vec::new(),
+            weights_up: Vec::new(),
             order: (0..n as u32).collect(),
             bodies: Vec::new(),
         };
@@ -271,6 +277,12 @@ impl BoundTree {
             tree.roots.push(root);
         }
         tree.bodies = tree.order.iter().map(|&b| *ctx.index.body(b as usize)).collect();
+        tree.weights_up = tree
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(id, node)| tree.backward_weights(ctx, id as u32, node).map(f32_up))
+            .collect();
         tree
     }
 
@@ -358,8 +370,9 @@ impl BoundTree {
     /// A lower bound on the great-circle distance (km) from a body to any body in a node:
     /// R times the chord to the node's box, since the chord to the box is no longer than the
     /// chord to any point in it and an arc 2R·asin(c/2) is never shorter than R·c. Closer
-    /// than 100 km the two differ by less than a metre; no arcsine per node.
-    #[inline]
+    /// than 100 km the two differ by less than a metre; no arcsine per node. The `f64`
+    /// reference for the lanes' distance (`lanes`), used in tests.
+    #[cfg(test)]
     pub fn min_distance_km(&self, node: &Node, p: &[f64; 3]) -> f64 {
         let mut sq = 0.0;
         for ((lo, hi), x) in node.lo.iter().zip(&node.hi).zip(p) {
@@ -372,7 +385,7 @@ impl BoundTree {
     /// The criterion weights that bound a node's bodies' own: their shared row, or the
     /// element-wise maximum.
     #[inline]
-    fn backward_weights<'c>(
+    pub(super) fn backward_weights<'c>(
         &'c self,
         ctx: &'c Context<'_>,
         id: u32,
@@ -389,23 +402,23 @@ impl BoundTree {
 /// What bounds need of the subject, computed once per subject.
 #[derive(Debug, Clone)]
 pub struct SubjectBounds {
-    weights: [f64; Criterion::COUNT],
-    kind_fit_by_kind: [f64; 32],
-    sector_fit_by_sector: [f64; 8],
-    ln_pop: f64,
-    need: Option<u64>,
-    supply: Option<u64>,
-    barrier: f64,
-    reasons: Option<[f64; N_REASONS]>,
-    party: Option<u32>,
-    ict_known: bool,
-    partnerships_known: bool,
-    parent_bit: u64,
-    combined_bit: u64,
-    police_bit: u64,
-    region_bit: u64,
-    nation_bit: u64,
-    known_areas: u8,
+    pub(super) weights: [f64; Criterion::COUNT],
+    pub(super) kind_fit_by_kind: [f64; 32],
+    pub(super) sector_fit_by_sector: [f64; 8],
+    pub(super) ln_pop: f64,
+    pub(super) need: Option<u64>,
+    pub(super) supply: Option<u64>,
+    pub(super) barrier: f64,
+    pub(super) reasons: Option<[f64; N_REASONS]>,
+    pub(super) party: Option<u32>,
+    pub(super) ict_known: bool,
+    pub(super) partnerships_known: bool,
+    pub(super) parent_bit: u64,
+    pub(super) combined_bit: u64,
+    pub(super) police_bit: u64,
+    pub(super) region_bit: u64,
+    pub(super) nation_bit: u64,
+    pub(super) known_areas: u8,
 }
 
 impl SubjectBounds {
@@ -444,13 +457,16 @@ impl SubjectBounds {
     }
 }
 
+/// The `f64` reference for `lanes::GroupBounds::bound`, which computes the same bounds for a
+/// group of subjects at once in `f32` and is checked in tests never to fall below this one.
+///
 /// An upper bound on the mutual score of the subject with any body of node `id` that is not
 /// a special candidate (not a neighbour, parent, child, partner or partner's partner), given
 /// a lower bound on the distance to the node. Criterion by criterion, each bound is at least
 /// the value any such body can reach (see `docs/scoring.md`); the scores are monotone in the
 /// values and the mutual combinations are monotone in both directions, so the bound holds for
 /// the total.
-#[inline]
+#[cfg(test)]
 pub fn upper_bound(
     ctx: &Context<'_>,
     s: &SubjectBounds,

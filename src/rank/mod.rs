@@ -5,6 +5,7 @@
 
 pub mod all;
 mod bounds;
+mod lanes;
 mod topk;
 
 pub use all::{AllRanker, AllStats};

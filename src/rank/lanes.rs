@@ -1,0 +1,497 @@
+//! The bound of one tree node for every subject of a group at once: the criterion bounds of
+//! `bounds::upper_bound`, in `f32`, laid out as arrays over the group's lanes and written
+//! without branches on a lane's data, so that the compiler turns each step into vector
+//! instructions. Every input is rounded in the bound's favour and a margin above the
+//! arithmetic's worst rounding error is added, so each lane's value is never below
+//! `upper_bound`'s (proof in `docs/scoring.md`, "Group walks"). No I/O.
+
+// Loops over lane indices are the form the vectoriser turns into vector instructions.
+#![allow(clippy::needless_range_loop)]
+
+use super::all::GROUP;
+use super::bounds::{
+    BoundTree, ICT_KNOWN, NEED_UNKNOWN, PARTNERSHIPS_UNKNOWN, PARTY_UNKNOWN, POP_UNKNOWN,
+    REASONS_UNKNOWN, SUPPLY_UNKNOWN, SubjectBounds, f32_down, f32_up,
+};
+use crate::index::N_REASONS;
+use crate::model::{Criterion, EARTH_RADIUS_KM};
+use crate::score::{Mutual, NEUTRAL};
+
+/// One `f32` per lane.
+type Lanes = [f32; GROUP];
+
+/// Added to every lane's bound. The `f32` arithmetic below errs by less than 2e-5 (see
+/// `docs/scoring.md`), so the bound stays above `upper_bound`'s.
+pub const MARGIN: f32 = 4e-5;
+
+const N: f32 = NEUTRAL as f32;
+
+/// Criterion positions, in `Criterion::all()` order.
+const PROXIMITY: usize = Criterion::Proximity.index();
+const SERVICE: usize = Criterion::ServiceFit.index();
+const KIND: usize = Criterion::KindFit.index();
+const SIZE: usize = Criterion::SizeFit.index();
+const TRUST: usize = Criterion::Trust.index();
+const BARRIER: usize = Criterion::BarrierRisk.index();
+const PRIORITIES: usize = Criterion::SharedPriorities.index();
+const GEOGRAPHY: usize = Criterion::SharedGeography.index();
+const ICT: usize = Criterion::IctFit.index();
+const POLITICAL: usize = Criterion::PoliticalAlignment.index();
+
+/// The Taylor coefficients (ln 2)^k / k! of 2^f, k = 0..=7.
+const EXP2_TAYLOR: [f32; 8] = [
+    1.0,
+    std::f32::consts::LN_2,
+    0.240_226_5,
+    0.055_504_11,
+    0.009_618_129,
+    0.001_333_355_8,
+    0.000_154_035_3,
+    0.000_015_252_734,
+];
+
+/// The larger of two numbers, as one `maxps` (`f32::max` adds NaN handling, which the
+/// bounds never need: no input is NaN).
+#[inline(always)]
+fn max(a: f32, b: f32) -> f32 {
+    if a > b { a } else { b }
+}
+
+/// The smaller of two numbers, as one `minps`.
+#[inline(always)]
+fn min(a: f32, b: f32) -> f32 {
+    if a < b { a } else { b }
+}
+
+/// An upper bound on 2^x for x ≤ 0, without a call: 2^⌊x⌋ (exact, from the exponent bits)
+/// times the degree-7 Taylor polynomial of 2^f on f in [0, 1), whose remainder is below
+/// 1.3e-6 of 2^f, raised by 1e-5 to cover that and the rounding. Below −125 it returns
+/// 2^−125 times that factor, still above 2^x.
+#[inline(always)]
+pub fn exp2_up(x: f32) -> f32 {
+    let x = max(x, -125.0);
+    let whole = x.floor();
+    let f = x - whole;
+    let mut p = EXP2_TAYLOR[7];
+    for c in EXP2_TAYLOR[..7].iter().rev() {
+        p = p * f + c;
+    }
+    // The biased exponent ⌊x⌋ + 127, an integer in [2, 127], read from the low mantissa bits
+    // of 2^23 + it (exact): bit operations only, so the lanes stay in vector registers.
+    let biased = (whole + (127.0 + 8_388_608.0)).to_bits() & 0x7F_FFFF;
+    let scale = f32::from_bits(biased << 23);
+    p * scale * (1.0 + 1e-5)
+}
+
+/// The lanes of a group, each subject's side of the bounds as `f32` rounded in the bound's
+/// favour. Lanes past the group's size hold zeros; the walk never asks for them.
+pub struct GroupBounds {
+    x: Lanes,
+    y: Lanes,
+    z: Lanes,
+    /// The subject's criterion weights, rounded up.
+    weights: [Lanes; Criterion::COUNT],
+    kind_fit: [Lanes; 32],
+    sector_fit: [Lanes; 8],
+    /// ln population rounded up, or +∞ when not known (then size fit is 1).
+    pop_lo: Lanes,
+    /// ln population rounded down, or −∞ when not known.
+    pop_hi: Lanes,
+    /// Trust where some body's partnerships are not known: 0 when the subject's are known.
+    trust_if_unknown: Lanes,
+    /// Reason weights rounded up; 0 when not known.
+    reasons: [Lanes; N_REASONS],
+    /// Priorities' floor where every body's reasons are known: neutral when the subject's are not.
+    reasons_floor: Lanes,
+    /// Parent, combined authority and police force area bits.
+    near: [[u64; GROUP]; 3],
+    region: [u64; GROUP],
+    nation: [u64; GROUP],
+    known_areas: [u32; GROUP],
+    /// ICT fit where some body's systems are known.
+    ict_if_known: Lanes,
+    /// The lead party's bit, 0 when not known.
+    party_bit: [u32; GROUP],
+    /// Political alignment where no party matches and every body's is known.
+    party_floor: Lanes,
+    need: [u64; GROUP],
+    /// 1 / |need| rounded up; 0 for no need or an unknown one.
+    need_inv: Lanes,
+    /// Forward service fit's floor where every body's supply is known.
+    need_floor: Lanes,
+    /// Forward service fit's floor where some body's supply is not known.
+    need_floor_unknown: Lanes,
+    /// 0 when not known.
+    supply: [u64; GROUP],
+    /// Backward service fit's floor where every body's need is known.
+    supply_floor: Lanes,
+    barrier: Lanes,
+    /// `within_km`, or +∞.
+    within_km: f32,
+    /// 1 / `proximity_half_km`, rounded down.
+    inv_half_km: f32,
+    mutual: Mutual,
+}
+
+impl GroupBounds {
+    /// The lanes of up to `GROUP` subjects, from their bounds and positions.
+    pub fn new(
+        subjects: &[(&SubjectBounds, [f64; 3])],
+        within_km: Option<f64>,
+        half_km: f64,
+        mutual: Mutual,
+    ) -> Self {
+        let mut g = Self {
+            x: [0.0; GROUP],
+            y: [0.0; GROUP],
+            z: [0.0; GROUP],
+            weights: [[0.0; GROUP]; Criterion::COUNT],
+            kind_fit: [[0.0; GROUP]; 32],
+            sector_fit: [[0.0; GROUP]; 8],
+            pop_lo: [0.0; GROUP],
+            pop_hi: [0.0; GROUP],
+            trust_if_unknown: [0.0; GROUP],
+            reasons: [[0.0; GROUP]; N_REASONS],
+            reasons_floor: [0.0; GROUP],
+            near: [[0; GROUP]; 3],
+            region: [0; GROUP],
+            nation: [0; GROUP],
+            known_areas: [0; GROUP],
+            ict_if_known: [0.0; GROUP],
+            party_bit: [0; GROUP],
+            party_floor: [0.0; GROUP],
+            need: [0; GROUP],
+            need_inv: [0.0; GROUP],
+            need_floor: [0.0; GROUP],
+            need_floor_unknown: [0.0; GROUP],
+            supply: [0; GROUP],
+            supply_floor: [0.0; GROUP],
+            barrier: [0.0; GROUP],
+            within_km: within_km.map_or(f32::INFINITY, f32_down),
+            inv_half_km: f32_down(1.0 / half_km),
+            mutual,
+        };
+        for (i, (s, xyz)) in subjects.iter().enumerate().take(GROUP) {
+            // Coordinates to nearest: `bound` allows for the difference.
+            g.x[i] = xyz[0] as f32;
+            g.y[i] = xyz[1] as f32;
+            g.z[i] = xyz[2] as f32;
+            for (c, w) in s.weights.iter().enumerate() {
+                g.weights[c][i] = f32_up(*w);
+            }
+            for (k, v) in s.kind_fit_by_kind.iter().enumerate() {
+                g.kind_fit[k][i] = f32_up(*v);
+            }
+            for (k, v) in s.sector_fit_by_sector.iter().enumerate() {
+                g.sector_fit[k][i] = f32_up(*v);
+            }
+            if s.ln_pop.is_finite() {
+                g.pop_lo[i] = f32_up(s.ln_pop);
+                g.pop_hi[i] = f32_down(s.ln_pop);
+            } else {
+                g.pop_lo[i] = f32::INFINITY;
+                g.pop_hi[i] = f32::NEG_INFINITY;
+            }
+            g.trust_if_unknown[i] = if s.partnerships_known { 0.0 } else { N };
+            match &s.reasons {
+                Some(r) => {
+                    for (k, w) in r.iter().enumerate() {
+                        g.reasons[k][i] = f32_up(*w);
+                    }
+                }
+                None => g.reasons_floor[i] = N,
+            }
+            g.near[0][i] = s.parent_bit;
+            g.near[1][i] = s.combined_bit;
+            g.near[2][i] = s.police_bit;
+            g.region[i] = s.region_bit;
+            g.nation[i] = s.nation_bit;
+            g.known_areas[i] = u32::from(s.known_areas);
+            g.ict_if_known[i] = if s.ict_known { 1.0 } else { N };
+            match s.party {
+                Some(p) => g.party_bit[i] = 1 << p,
+                None => g.party_floor[i] = N,
+            }
+            match s.need {
+                None => {
+                    g.need_floor[i] = N;
+                    g.need_floor_unknown[i] = N;
+                }
+                Some(0) => {}
+                Some(need) => {
+                    g.need[i] = need;
+                    g.need_inv[i] = f32_up(1.0 / f64::from(need.count_ones()));
+                    g.need_floor_unknown[i] = N;
+                }
+            }
+            match s.supply {
+                None => g.supply_floor[i] = N,
+                Some(supply) => g.supply[i] = supply,
+            }
+            g.barrier[i] = f32_up(s.barrier);
+        }
+        g
+    }
+
+    /// Every lane's upper bound on the mutual score with any body of node `id` that is not
+    /// a special candidate, and the lanes a `within_km` limit leaves out (bit i set).
+    #[inline]
+    pub fn bound(&self, tree: &BoundTree, id: u32) -> (Lanes, u32) {
+        let node = &tree.nodes[id as usize];
+        let g = &node.agg;
+        let unknown = |flag: u8| g.flags & flag != 0;
+        let node_w = &tree.weights_up[id as usize];
+
+        // Distance: a lower bound on the km to the box, allowing for the lanes' coordinates
+        // being rounded to f32 and for the rounding of the sums (`docs/scoring.md`).
+        let r_down = f32_down(EARTH_RADIUS_KM * (1.0 - 1e-6));
+        let mut km = [0.0f32; GROUP];
+        for i in 0..GROUP {
+            let gap = |lo: f32, hi: f32, p: f32| max(max(lo - p, p - hi), 0.0);
+            let gx = gap(node.lo[0], node.hi[0], self.x[i]);
+            let gy = gap(node.lo[1], node.hi[1], self.y[i]);
+            let gz = gap(node.lo[2], node.hi[2], self.z[i]);
+            km[i] = max((gx * gx + gy * gy + gz * gz).sqrt() * r_down - 1e-3, 0.0);
+        }
+        let mut beyond = 0u32;
+        if self.within_km.is_finite() {
+            for (i, d) in km.iter().enumerate() {
+                beyond |= u32::from(*d > self.within_km) << i;
+            }
+        }
+        let mut proximity = [0.0f32; GROUP];
+        for i in 0..GROUP {
+            proximity[i] = exp2_up(-(km[i] * self.inv_half_km));
+        }
+
+        // Kind fit: the best kind present, or sector among bodies of unknown kind.
+        let mut kind = [0.0f32; GROUP];
+        let mut bits = g.kinds;
+        while bits != 0 {
+            let fit = &self.kind_fit[bits.trailing_zeros() as usize];
+            for i in 0..GROUP {
+                kind[i] = max(kind[i], fit[i]);
+            }
+            bits &= bits - 1;
+        }
+        let mut bits = g.sectors_of_unknown_kinds;
+        while bits != 0 {
+            let fit = &self.sector_fit[bits.trailing_zeros() as usize];
+            for i in 0..GROUP {
+                kind[i] = max(kind[i], fit[i]);
+            }
+            bits &= bits - 1;
+        }
+
+        // Node-level choices, made once for every lane.
+        let pop_unknown = unknown(POP_UNKNOWN);
+        let pop_min = f32_down(g.ln_pop_min);
+        let pop_max = f32_up(g.ln_pop_max);
+        let inv_ln10 = f32_down(1.0 / std::f64::consts::LN_10);
+        let trust_values =
+            if unknown(PARTNERSHIPS_UNKNOWN) { self.trust_if_unknown } else { [0.0; GROUP] };
+        let reasons_floor = if unknown(REASONS_UNKNOWN) { [N; GROUP] } else { self.reasons_floor };
+        let ict = if unknown(ICT_KNOWN) { self.ict_if_known } else { [N; GROUP] };
+        let party_floor = if unknown(PARTY_UNKNOWN) { [N; GROUP] } else { self.party_floor };
+        let need_floor =
+            if unknown(SUPPLY_UNKNOWN) { &self.need_floor_unknown } else { &self.need_floor };
+        let supply_floor = if unknown(NEED_UNKNOWN) { [N; GROUP] } else { self.supply_floor };
+        let supply_max = f32::from(g.supply_max_count);
+        let need_min_inv = f32_up(1.0 / f64::from(g.need_min_count.max(1)));
+        let node_areas = u32::from(!g.unknown_areas & 0b111);
+        let barrier_max = f32_up(g.barrier_max);
+
+        let mut size = [1.0f32; GROUP];
+        if !pop_unknown {
+            for i in 0..GROUP {
+                let gap = max(max(pop_min - self.pop_lo[i], self.pop_hi[i] - pop_max), 0.0);
+                size[i] = min(max(1.0 - gap * inv_ln10, 0.0), 1.0);
+            }
+        }
+        let mut priorities = [0.0f32; GROUP];
+        for (r, m) in self.reasons.iter().zip(&g.reason_max) {
+            for i in 0..GROUP {
+                priorities[i] += min(r[i], *m);
+            }
+        }
+        for i in 0..GROUP {
+            priorities[i] = max(min(priorities[i], 1.0), reasons_floor[i]);
+        }
+        // Geography: 1 for a parent, combined authority or police force area in common, else
+        // 0.5 for a region, else neutral where no area type is known on both sides, else 0.25
+        // for a nation, else 0; as masks, so that every lane takes the same path.
+        let mut geography = [0.0f32; GROUP];
+        for i in 0..GROUP {
+            let near = (self.near[0][i] & g.parents)
+                | (self.near[1][i] & g.combined)
+                | (self.near[2][i] & g.police);
+            let region = self.region[i] & g.regions;
+            let nation = self.nation[i] & g.nations;
+            let unknown_pair = self.known_areas[i] & node_areas;
+            geography[i] = if near != 0 {
+                1.0
+            } else if region != 0 {
+                0.5
+            } else if unknown_pair == 0 {
+                N
+            } else if nation != 0 {
+                0.25
+            } else {
+                0.0
+            };
+        }
+        let mut political = [0.0f32; GROUP];
+        for i in 0..GROUP {
+            political[i] = if self.party_bit[i] & g.parties != 0 { 1.0 } else { party_floor[i] };
+        }
+        let mut service_forward = [0.0f32; GROUP];
+        let mut service_backward = [0.0f32; GROUP];
+        for i in 0..GROUP {
+            let covered = min((self.need[i] & g.supply).count_ones() as f32, supply_max);
+            service_forward[i] = max(covered * self.need_inv[i], need_floor[i]);
+            let met = (g.need & self.supply[i]).count_ones() as f32;
+            service_backward[i] = max(min(met * need_min_inv, 1.0), supply_floor[i]);
+        }
+        let mut forwards = [0.0f32; GROUP];
+        let mut backwards = [0.0f32; GROUP];
+        for i in 0..GROUP {
+            let w = |c: usize| self.weights[c][i];
+            let forward = w(PROXIMITY) * proximity[i]
+                + w(SERVICE) * service_forward[i]
+                + w(KIND) * kind[i]
+                + w(SIZE) * size[i]
+                + w(TRUST) * trust_values[i]
+                + w(BARRIER) * self.barrier[i]
+                + w(PRIORITIES) * priorities[i]
+                + w(GEOGRAPHY) * geography[i]
+                + w(ICT) * ict[i]
+                + w(POLITICAL) * political[i];
+            let backward = node_w[PROXIMITY] * proximity[i]
+                + node_w[SERVICE] * service_backward[i]
+                + node_w[KIND] * kind[i]
+                + node_w[SIZE] * size[i]
+                + node_w[TRUST] * trust_values[i]
+                + node_w[BARRIER] * barrier_max
+                + node_w[PRIORITIES] * priorities[i]
+                + node_w[GEOGRAPHY] * geography[i]
+                + node_w[ICT] * ict[i]
+                + node_w[POLITICAL] * political[i];
+            forwards[i] = min(forward, 1.0);
+            backwards[i] = min(backward, 1.0);
+        }
+        let mut out = [0.0f32; GROUP];
+        let (f, b) = (&forwards, &backwards);
+        match self.mutual {
+            Mutual::Harmonic => {
+                for i in 0..GROUP {
+                    let sum = f[i] + b[i];
+                    // 0/0 only when both are 0, and then the mean is 0 too.
+                    let mean = 2.0 * f[i] * b[i] / sum;
+                    out[i] = if sum > 0.0 { mean } else { 0.0 } + MARGIN;
+                }
+            }
+            Mutual::Arithmetic => {
+                for i in 0..GROUP {
+                    out[i] = 0.5 * (f[i] + b[i]) + MARGIN;
+                }
+            }
+            Mutual::Minimum => {
+                for i in 0..GROUP {
+                    out[i] = min(f[i], b[i]) + MARGIN;
+                }
+            }
+            Mutual::Forward => {
+                for i in 0..GROUP {
+                    out[i] = f[i] + MARGIN;
+                }
+            }
+        }
+        (out, beyond)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+    use crate::dataset::Dataset;
+    use crate::engine::Engine;
+    use crate::model::{Enumeration, Service};
+    use crate::rank::bounds::upper_bound;
+    use crate::rank::{RankSettings, context};
+    use crate::test_data::random_organisations;
+    use crate::weights::{Survey, WeightSettings};
+
+    #[test]
+    fn exp2_up_is_above_exp2_and_close_to_it() {
+        let mut x = 0.0f64;
+        while x > -140.0 {
+            let up = f64::from(exp2_up(x as f32));
+            // The argument is rounded to f32 first; the bound holds for that argument.
+            let exact = f64::from(x as f32).exp2();
+            assert!(up >= exact, "2^{x}: {up} < {exact}");
+            if x > -125.0 {
+                assert!(up <= exact * (1.0 + 2e-5), "2^{x}: {up} too far above {exact}");
+            }
+            x -= 0.000_7;
+        }
+        assert!(exp2_up(0.0) >= 1.0 && exp2_up(-1.0) >= 0.5);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Each lane's bound is at least the f64 reference bound of its subject (so it keeps
+        /// every node the proven bound keeps), and barely above it; a lane is only ever left
+        /// out for `within_km` when the node is truly farther.
+        #[test]
+        fn lanes_bound_at_least_the_reference(seed in any::<u64>(), n in 1usize..80) {
+            let dataset = Dataset::from_organisations(random_organisations(seed, n), "random").unwrap();
+            let engine = Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 3);
+            let mut settings = RankSettings {
+                mutual: [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward][rng.random_range(0..4)],
+                ..RankSettings::default()
+            };
+            if rng.random_bool(0.3) {
+                settings.focus = [Service::all()[rng.random_range(0..12)]].into_iter().collect();
+            }
+            if rng.random_bool(0.3) {
+                settings.within_km = Some(rng.random_range(1.0..200.0));
+            }
+            let index = &engine.index;
+            let tree = BoundTree::build(&context(index, 0, &settings));
+            let subjects: Vec<usize> = (0..n).collect();
+            for members in subjects.chunks(GROUP) {
+                let ctxs: Vec<_> = members.iter().map(|&a| context(index, a, &settings)).collect();
+                let sides: Vec<(SubjectBounds, [f64; 3])> = members
+                    .iter()
+                    .zip(&ctxs)
+                    .map(|(&a, ctx)| (SubjectBounds::new(ctx, index.body(a)), index.body(a).xyz))
+                    .collect();
+                let group = GroupBounds::new(
+                    &sides.iter().map(|(s, xyz)| (s, *xyz)).collect::<Vec<_>>(),
+                    settings.within_km,
+                    settings.params.proximity_half_km,
+                    settings.mutual,
+                );
+                for id in 0..tree.nodes.len() as u32 {
+                    let (bounds, beyond) = group.bound(&tree, id);
+                    for (i, (side, xyz)) in sides.iter().enumerate() {
+                        let min_km = tree.min_distance_km(&tree.nodes[id as usize], xyz);
+                        let reference = upper_bound(&ctxs[i], side, &tree, id, min_km, settings.mutual);
+                        let bound = f64::from(bounds[i]);
+                        prop_assert!(bound >= reference, "node {id} lane {i}: {bound} < {reference}");
+                        prop_assert!(bound <= reference + 1e-4, "node {id} lane {i}: {bound} far above {reference}");
+                        if beyond & (1 << i) != 0 {
+                            prop_assert!(settings.within_km.is_some_and(|d| min_km > d));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
