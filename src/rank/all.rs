@@ -248,7 +248,7 @@ impl<'a> AllRanker<'a> {
         nodes_bounded: &mut u64,
     ) -> ([f32; GROUP], u32, f32) {
         *nodes_bounded += u64::from(mask.count_ones());
-        let (bounds, beyond) = group.bound(&self.tree, node);
+        let (bounds, beyond) = group.bound(&self.tree, node, mask);
         let mut reaching = 0u32;
         for i in 0..GROUP {
             reaching |= u32::from(reaches(bounds[i], bars[i])) << i;

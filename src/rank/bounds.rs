@@ -7,6 +7,7 @@
 //! Why not a spatial-index crate: branch and bound here needs per-node aggregates of arbitrary
 //! criteria, which the k-d tree and R-tree crates (kiddo, rstar) do not carry.
 
+use super::lanes::NodeSide;
 use crate::index::{Body, N_REASONS, NONE};
 use crate::model::{Criterion, Enumeration, Kind, Sector};
 use crate::score::{Context, barrier_ceiling, kind_fit, sector_fit};
@@ -233,9 +234,8 @@ pub struct BoundTree {
     /// Per node, the element-wise maximum of its bodies' criterion weights (read only for
     /// nodes whose bodies do not share one weight row).
     weight_max: Vec<[f64; Criterion::COUNT]>,
-    /// Per node, the criterion weights that bound its bodies' own (`backward_weights`),
-    /// rounded up to `f32` for the lanes' bound (`lanes`).
-    pub(super) weights_up: Vec<[f32; Criterion::COUNT]>,
+    /// Per node, what the lanes' bound (`lanes`) reads of it, in `f32`.
+    pub(super) sides: Vec<NodeSide>,
     /// Body indices in tree order.
     pub order: Vec<u32>,
     /// The bodies' records in tree order, so that a leaf's bodies are scanned from consecutive
@@ -253,7 +253,7 @@ impl BoundTree {
             nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             weight_max: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             roots: Vec::new(),
-            weights_up: Vec::new(),
+            sides: Vec::new(),
             order: (0..n as u32).collect(),
             bodies: Vec::new(),
         };
@@ -277,11 +277,11 @@ impl BoundTree {
             tree.roots.push(root);
         }
         tree.bodies = tree.order.iter().map(|&b| *ctx.index.body(b as usize)).collect();
-        tree.weights_up = tree
+        tree.sides = tree
             .nodes
             .iter()
             .enumerate()
-            .map(|(id, node)| tree.backward_weights(ctx, id as u32, node).map(f32_up))
+            .map(|(id, node)| NodeSide::new(&node.agg, tree.backward_weights(ctx, id as u32, node)))
             .collect();
         tree
     }

@@ -10,8 +10,8 @@
 
 use super::all::GROUP;
 use super::bounds::{
-    BoundTree, ICT_KNOWN, NEED_UNKNOWN, PARTNERSHIPS_UNKNOWN, PARTY_UNKNOWN, POP_UNKNOWN,
-    REASONS_UNKNOWN, SUPPLY_UNKNOWN, SubjectBounds, f32_down, f32_up,
+    Aggregate, BoundTree, ICT_KNOWN, NEED_UNKNOWN, Node, PARTNERSHIPS_UNKNOWN, PARTY_UNKNOWN,
+    POP_UNKNOWN, REASONS_UNKNOWN, SUPPLY_UNKNOWN, SubjectBounds, f32_down, f32_up,
 };
 use crate::index::N_REASONS;
 use crate::model::{Criterion, EARTH_RADIUS_KM};
@@ -25,6 +25,15 @@ type Lanes = [f32; GROUP];
 pub const MARGIN: f32 = 4e-5;
 
 const N: f32 = NEUTRAL as f32;
+const NEUTRALS: Lanes = [N; GROUP];
+const ZERO: Lanes = [0.0; GROUP];
+
+/// The Earth's radius lowered by a millionth and rounded down: with the 1 m taken off the
+/// distance, it covers the rounding of the lanes' coordinates and of the chord's sums.
+const R_DOWN: f32 = (EARTH_RADIUS_KM * (1.0 - 1e-6)) as f32 - 1e-3;
+
+/// 1 / ln 10, rounded down.
+const INV_LN10_DOWN: f32 = (1.0 / std::f64::consts::LN_10) as f32 * (1.0 - 1e-7);
 
 /// Criterion positions, in `Criterion::all()` order.
 const PROXIMITY: usize = Criterion::Proximity.index();
@@ -233,34 +242,56 @@ impl GroupBounds {
         g
     }
 
-    /// Every lane's upper bound on the mutual score with any body of node `id` that is not
-    /// a special candidate, and the lanes a `within_km` limit leaves out (bit i set).
+    /// The upper bound on the mutual score with any body of node `id` that is not a special
+    /// candidate, for each lane of `mask` (other lanes read −∞), and the lanes of `mask` a
+    /// `within_km` limit leaves out (bit i set). Lanes are taken four at a time, one vector
+    /// register each; a quad with no lane in `mask` is skipped.
     #[inline]
-    pub fn bound(&self, tree: &BoundTree, id: u32) -> (Lanes, u32) {
+    pub fn bound(&self, tree: &BoundTree, id: u32, mask: u32) -> (Lanes, u32) {
         let node = &tree.nodes[id as usize];
+        let side = &tree.sides[id as usize];
+        let mut out = [f32::NEG_INFINITY; GROUP];
+        let mut beyond = 0u32;
+        // Written out so that each quad's lanes are constants and its loops vectorise.
+        if mask & 0xF != 0 {
+            beyond |= self.quad(node, side, 0, &mut out);
+        }
+        if mask & 0xF0 != 0 {
+            beyond |= self.quad(node, side, 4, &mut out);
+        }
+        if mask & 0xF00 != 0 {
+            beyond |= self.quad(node, side, 8, &mut out);
+        }
+        if mask & 0xF000 != 0 {
+            beyond |= self.quad(node, side, 12, &mut out);
+        }
+        (out, beyond & mask)
+    }
+
+    /// Bounds lanes `at..at + 4` into `out`; returns the `within_km` lanes left out.
+    #[inline(always)]
+    fn quad(&self, node: &Node, side: &NodeSide, at: usize, out: &mut Lanes) -> u32 {
         let g = &node.agg;
-        let unknown = |flag: u8| g.flags & flag != 0;
-        let node_w = &tree.weights_up[id as usize];
+        let lanes = at..at + 4;
 
         // Distance: a lower bound on the km to the box, allowing for the lanes' coordinates
         // being rounded to f32 and for the rounding of the sums (`docs/scoring.md`).
-        let r_down = f32_down(EARTH_RADIUS_KM * (1.0 - 1e-6));
         let mut km = [0.0f32; GROUP];
-        for i in 0..GROUP {
+        for i in lanes.clone() {
             let gap = |lo: f32, hi: f32, p: f32| max(max(lo - p, p - hi), 0.0);
             let gx = gap(node.lo[0], node.hi[0], self.x[i]);
             let gy = gap(node.lo[1], node.hi[1], self.y[i]);
             let gz = gap(node.lo[2], node.hi[2], self.z[i]);
-            km[i] = max((gx * gx + gy * gy + gz * gz).sqrt() * r_down - 1e-3, 0.0);
+            km[i] = max((gx * gx + gy * gy + gz * gz).sqrt() * R_DOWN - 1e-3, 0.0);
         }
         let mut beyond = 0u32;
         if self.within_km.is_finite() {
-            for (i, d) in km.iter().enumerate() {
-                beyond |= u32::from(*d > self.within_km) << i;
+            for i in lanes.clone() {
+                beyond |= u32::from(km[i] > self.within_km) << i;
             }
         }
         let mut proximity = [0.0f32; GROUP];
-        for i in 0..GROUP {
+        for i in lanes.clone() {
             proximity[i] = exp2_up(-(km[i] * self.inv_half_km));
         }
 
@@ -269,7 +300,7 @@ impl GroupBounds {
         let mut bits = g.kinds;
         while bits != 0 {
             let fit = &self.kind_fit[bits.trailing_zeros() as usize];
-            for i in 0..GROUP {
+            for i in lanes.clone() {
                 kind[i] = max(kind[i], fit[i]);
             }
             bits &= bits - 1;
@@ -277,57 +308,42 @@ impl GroupBounds {
         let mut bits = g.sectors_of_unknown_kinds;
         while bits != 0 {
             let fit = &self.sector_fit[bits.trailing_zeros() as usize];
-            for i in 0..GROUP {
+            for i in lanes.clone() {
                 kind[i] = max(kind[i], fit[i]);
             }
             bits &= bits - 1;
         }
 
-        // Node-level choices, made once for every lane.
-        let pop_unknown = unknown(POP_UNKNOWN);
-        let pop_min = f32_down(g.ln_pop_min);
-        let pop_max = f32_up(g.ln_pop_max);
-        let inv_ln10 = f32_down(1.0 / std::f64::consts::LN_10);
-        let trust_values =
-            if unknown(PARTNERSHIPS_UNKNOWN) { self.trust_if_unknown } else { [0.0; GROUP] };
-        let reasons_floor = if unknown(REASONS_UNKNOWN) { [N; GROUP] } else { self.reasons_floor };
-        let ict = if unknown(ICT_KNOWN) { self.ict_if_known } else { [N; GROUP] };
-        let party_floor = if unknown(PARTY_UNKNOWN) { [N; GROUP] } else { self.party_floor };
-        let need_floor =
-            if unknown(SUPPLY_UNKNOWN) { &self.need_floor_unknown } else { &self.need_floor };
-        let supply_floor = if unknown(NEED_UNKNOWN) { [N; GROUP] } else { self.supply_floor };
-        let supply_max = f32::from(g.supply_max_count);
-        let need_min_inv = f32_up(1.0 / f64::from(g.need_min_count.max(1)));
-        let node_areas = u32::from(!g.unknown_areas & 0b111);
-        let barrier_max = f32_up(g.barrier_max);
-
         let mut size = [1.0f32; GROUP];
-        if !pop_unknown {
-            for i in 0..GROUP {
-                let gap = max(max(pop_min - self.pop_lo[i], self.pop_hi[i] - pop_max), 0.0);
-                size[i] = min(max(1.0 - gap * inv_ln10, 0.0), 1.0);
+        if !side.pop_unknown {
+            for i in lanes.clone() {
+                let gap =
+                    max(max(side.pop_min - self.pop_lo[i], self.pop_hi[i] - side.pop_max), 0.0);
+                size[i] = min(max(1.0 - gap * INV_LN10_DOWN, 0.0), 1.0);
             }
         }
+        let trust = if side.partnerships_unknown { &self.trust_if_unknown } else { &ZERO };
         let mut priorities = [0.0f32; GROUP];
         for (r, m) in self.reasons.iter().zip(&g.reason_max) {
-            for i in 0..GROUP {
+            for i in lanes.clone() {
                 priorities[i] += min(r[i], *m);
             }
         }
-        for i in 0..GROUP {
+        let reasons_floor = if side.reasons_unknown { &NEUTRALS } else { &self.reasons_floor };
+        for i in lanes.clone() {
             priorities[i] = max(min(priorities[i], 1.0), reasons_floor[i]);
         }
         // Geography: 1 for a parent, combined authority or police force area in common, else
         // 0.5 for a region, else neutral where no area type is known on both sides, else 0.25
         // for a nation, else 0; as masks, so that every lane takes the same path.
         let mut geography = [0.0f32; GROUP];
-        for i in 0..GROUP {
+        for i in lanes.clone() {
             let near = (self.near[0][i] & g.parents)
                 | (self.near[1][i] & g.combined)
                 | (self.near[2][i] & g.police);
             let region = self.region[i] & g.regions;
             let nation = self.nation[i] & g.nations;
-            let unknown_pair = self.known_areas[i] & node_areas;
+            let unknown_pair = self.known_areas[i] & side.known_areas;
             geography[i] = if near != 0 {
                 1.0
             } else if region != 0 {
@@ -340,27 +356,33 @@ impl GroupBounds {
                 0.0
             };
         }
+        let ict = if side.ict_known { &self.ict_if_known } else { &NEUTRALS };
+        let party_floor = if side.party_unknown { &NEUTRALS } else { &self.party_floor };
         let mut political = [0.0f32; GROUP];
-        for i in 0..GROUP {
+        for i in lanes.clone() {
             political[i] = if self.party_bit[i] & g.parties != 0 { 1.0 } else { party_floor[i] };
         }
+        let need_floor =
+            if side.supply_unknown { &self.need_floor_unknown } else { &self.need_floor };
+        let supply_floor = if side.need_unknown { &NEUTRALS } else { &self.supply_floor };
         let mut service_forward = [0.0f32; GROUP];
         let mut service_backward = [0.0f32; GROUP];
-        for i in 0..GROUP {
-            let covered = min((self.need[i] & g.supply).count_ones() as f32, supply_max);
+        for i in lanes.clone() {
+            let covered = min((self.need[i] & g.supply).count_ones() as f32, side.supply_max);
             service_forward[i] = max(covered * self.need_inv[i], need_floor[i]);
             let met = (g.need & self.supply[i]).count_ones() as f32;
-            service_backward[i] = max(min(met * need_min_inv, 1.0), supply_floor[i]);
+            service_backward[i] = max(min(met * side.need_min_inv, 1.0), supply_floor[i]);
         }
+        let node_w = &side.weights;
         let mut forwards = [0.0f32; GROUP];
         let mut backwards = [0.0f32; GROUP];
-        for i in 0..GROUP {
+        for i in lanes.clone() {
             let w = |c: usize| self.weights[c][i];
             let forward = w(PROXIMITY) * proximity[i]
                 + w(SERVICE) * service_forward[i]
                 + w(KIND) * kind[i]
                 + w(SIZE) * size[i]
-                + w(TRUST) * trust_values[i]
+                + w(TRUST) * trust[i]
                 + w(BARRIER) * self.barrier[i]
                 + w(PRIORITIES) * priorities[i]
                 + w(GEOGRAPHY) * geography[i]
@@ -370,8 +392,8 @@ impl GroupBounds {
                 + node_w[SERVICE] * service_backward[i]
                 + node_w[KIND] * kind[i]
                 + node_w[SIZE] * size[i]
-                + node_w[TRUST] * trust_values[i]
-                + node_w[BARRIER] * barrier_max
+                + node_w[TRUST] * trust[i]
+                + node_w[BARRIER] * side.barrier_max
                 + node_w[PRIORITIES] * priorities[i]
                 + node_w[GEOGRAPHY] * geography[i]
                 + node_w[ICT] * ict[i]
@@ -379,11 +401,10 @@ impl GroupBounds {
             forwards[i] = min(forward, 1.0);
             backwards[i] = min(backward, 1.0);
         }
-        let mut out = [0.0f32; GROUP];
         let (f, b) = (&forwards, &backwards);
         match self.mutual {
             Mutual::Harmonic => {
-                for i in 0..GROUP {
+                for i in lanes {
                     let sum = f[i] + b[i];
                     // 0/0 only when both are 0, and then the mean is 0 too.
                     let mean = 2.0 * f[i] * b[i] / sum;
@@ -391,22 +412,66 @@ impl GroupBounds {
                 }
             }
             Mutual::Arithmetic => {
-                for i in 0..GROUP {
+                for i in lanes {
                     out[i] = 0.5 * (f[i] + b[i]) + MARGIN;
                 }
             }
             Mutual::Minimum => {
-                for i in 0..GROUP {
+                for i in lanes {
                     out[i] = min(f[i], b[i]) + MARGIN;
                 }
             }
             Mutual::Forward => {
-                for i in 0..GROUP {
+                for i in lanes {
                     out[i] = f[i] + MARGIN;
                 }
             }
         }
-        (out, beyond)
+        beyond
+    }
+}
+
+/// What a node's bound needs of the node, in the lanes' `f32`, rounded in the bound's favour:
+/// computed once per node when the tree is built (`BoundTree::sides`).
+#[derive(Debug, Clone)]
+pub struct NodeSide {
+    /// The criterion weights that bound the node's bodies' own, rounded up.
+    weights: [f32; Criterion::COUNT],
+    pop_min: f32,
+    pop_max: f32,
+    supply_max: f32,
+    need_min_inv: f32,
+    barrier_max: f32,
+    known_areas: u32,
+    pop_unknown: bool,
+    partnerships_unknown: bool,
+    reasons_unknown: bool,
+    ict_known: bool,
+    party_unknown: bool,
+    supply_unknown: bool,
+    need_unknown: bool,
+}
+
+impl NodeSide {
+    /// A node's side, from its aggregate and the weights that bound its bodies'.
+    pub fn new(g: &Aggregate, weights: &[f64; Criterion::COUNT]) -> Self {
+        let unknown = |flag: u8| g.flags & flag != 0;
+        Self {
+            weights: weights.map(f32_up),
+            pop_min: f32_down(g.ln_pop_min),
+            pop_max: f32_up(g.ln_pop_max),
+            supply_max: f32::from(g.supply_max_count),
+            need_min_inv: f32_up(1.0 / f64::from(g.need_min_count.max(1))),
+            barrier_max: f32_up(g.barrier_max),
+            known_areas: u32::from(!g.unknown_areas & 0b111),
+            pop_unknown: unknown(POP_UNKNOWN),
+            partnerships_unknown: unknown(PARTNERSHIPS_UNKNOWN),
+            reasons_unknown: unknown(REASONS_UNKNOWN),
+            ict_known: unknown(ICT_KNOWN),
+            party_unknown: unknown(PARTY_UNKNOWN),
+            supply_unknown: unknown(SUPPLY_UNKNOWN),
+            need_unknown: unknown(NEED_UNKNOWN),
+        }
     }
 }
 
@@ -479,7 +544,7 @@ mod tests {
                     settings.mutual,
                 );
                 for id in 0..tree.nodes.len() as u32 {
-                    let (bounds, beyond) = group.bound(&tree, id);
+                    let (bounds, beyond) = group.bound(&tree, id, u32::MAX);
                     for (i, (side, xyz)) in sides.iter().enumerate() {
                         let min_km = tree.min_distance_km(&tree.nodes[id as usize], xyz);
                         let reference = upper_bound(&ctxs[i], side, &tree, id, min_km, settings.mutual);
