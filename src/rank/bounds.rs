@@ -15,7 +15,7 @@ use crate::score::{Context, barrier_ceiling, kind_fit, sector_fit};
 use crate::score::{Mutual, NEUTRAL};
 
 /// Bodies per leaf: small enough for tight aggregates, large enough to amortise a node visit.
-pub const LEAF_SIZE: usize = 4;
+pub const LEAF_SIZE: usize = 2;
 
 /// Cells of at most this many bodies are split by size rather than by space.
 pub const ATTRIBUTE_SPLITS_BELOW: usize = 32;
