@@ -222,6 +222,9 @@ pub struct Node {
     /// Children (`NONE` for a leaf).
     pub children: [u32; 2],
     pub(super) agg: Aggregate,
+    /// What the lanes' bound (`lanes`) reads of the node in `f32`, next to the rest so that
+    /// a node's bound reads one contiguous record.
+    pub(super) side: NodeSide,
 }
 
 /// The k-d tree of bounds.
@@ -234,8 +237,6 @@ pub struct BoundTree {
     /// Per node, the element-wise maximum of its bodies' criterion weights (read only for
     /// nodes whose bodies do not share one weight row).
     weight_max: Vec<[f64; Criterion::COUNT]>,
-    /// Per node, what the lanes' bound (`lanes`) reads of it, in `f32`.
-    pub(super) sides: Vec<NodeSide>,
     /// Body indices in tree order.
     pub order: Vec<u32>,
     /// The bodies' records in tree order, so that a leaf's bodies are scanned from consecutive
@@ -253,7 +254,6 @@ impl BoundTree {
             nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             weight_max: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             roots: Vec::new(),
-            sides: Vec::new(),
             order: (0..n as u32).collect(),
             bodies: Vec::new(),
         };
@@ -277,12 +277,11 @@ impl BoundTree {
             tree.roots.push(root);
         }
         tree.bodies = tree.order.iter().map(|&b| *ctx.index.body(b as usize)).collect();
-        tree.sides = tree
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(id, node)| NodeSide::new(&node.agg, tree.backward_weights(ctx, id as u32, node)))
-            .collect();
+        for id in 0..tree.nodes.len() {
+            let node = &tree.nodes[id];
+            let side = NodeSide::new(&node.agg, tree.backward_weights(ctx, id as u32, node));
+            tree.nodes[id].side = side;
+        }
         tree
     }
 
@@ -295,6 +294,7 @@ impl BoundTree {
             end: 0,
             children: [NONE, NONE],
             agg: Aggregate::empty(),
+            side: NodeSide::default(),
         });
         self.weight_max.push([0.0; Criterion::COUNT]);
         (self.nodes.len() - 1) as u32

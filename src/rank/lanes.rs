@@ -249,7 +249,7 @@ impl GroupBounds {
     #[inline]
     pub fn bound(&self, tree: &BoundTree, id: u32, mask: u32) -> (Lanes, u32) {
         let node = &tree.nodes[id as usize];
-        let side = &tree.sides[id as usize];
+        let side = &node.side;
         let mut out = [f32::NEG_INFINITY; GROUP];
         let mut beyond = 0u32;
         // Written out so that each quad's lanes are constants and its loops vectorise.
@@ -432,8 +432,8 @@ impl GroupBounds {
 }
 
 /// What a node's bound needs of the node, in the lanes' `f32`, rounded in the bound's favour:
-/// computed once per node when the tree is built (`BoundTree::sides`).
-#[derive(Debug, Clone)]
+/// computed once per node when the tree is built (`Node::side`).
+#[derive(Debug, Clone, Default)]
 pub struct NodeSide {
     /// The criterion weights that bound the node's bodies' own, rounded up.
     weights: [f32; Criterion::COUNT],
