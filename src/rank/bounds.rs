@@ -211,6 +211,7 @@ impl Aggregate {
 
 /// A tree node: a box of space, its bodies `order[start..end]`, and their aggregate.
 #[derive(Debug, Clone)]
+#[repr(align(64))]
 pub struct Node {
     /// The box, rounded outwards to `f32`.
     pub(super) lo: [f32; 3],
