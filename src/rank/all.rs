@@ -103,12 +103,17 @@ impl Ord for Frontier {
     }
 }
 
+/// A frontier entry's per-lane bounds, on one cache line.
+#[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
+struct Slot([f32; GROUP]);
+
 /// The frontier of a group walk: a max-heap of nodes, and each entry's per-lane bounds in
 /// slots reused once the entry is popped.
 #[derive(Default)]
 struct Frontiers {
     heap: BinaryHeap<Frontier>,
-    slots: Vec<[f32; GROUP]>,
+    slots: Vec<Slot>,
     free: Vec<u32>,
 }
 
@@ -120,11 +125,11 @@ impl Frontiers {
         }
         let slot = match self.free.pop() {
             Some(slot) => {
-                self.slots[slot as usize] = bounds;
+                self.slots[slot as usize] = Slot(bounds);
                 slot
             }
             None => {
-                self.slots.push(bounds);
+                self.slots.push(Slot(bounds));
                 (self.slots.len() - 1) as u32
             }
         };
@@ -135,7 +140,7 @@ impl Frontiers {
     fn pop(&mut self) -> Option<(Frontier, [f32; GROUP])> {
         let entry = self.heap.pop()?;
         self.free.push(entry.slot);
-        Some((entry, self.slots[entry.slot as usize]))
+        Some((entry, self.slots[entry.slot as usize].0))
     }
 }
 
