@@ -64,8 +64,8 @@ pub(super) const ICT_KNOWN: u8 = 32;
 /// Aggregate flag: some body's partnerships are not known.
 pub(super) const PARTNERSHIPS_UNKNOWN: u8 = 64;
 
-/// What a node's bodies have, as far as bounds need, in 120 bytes: a node's bound reads two
-/// cache lines. Reals that bound from above are rounded up to `f32`, so they stay bounds.
+/// What a node's bodies have, as far as bounds need, in 120 bytes. Reals that bound from
+/// above are rounded up to `f32`, so they stay bounds.
 #[derive(Debug, Clone, Copy)]
 pub struct Aggregate {
     pub(super) supply: u64,
@@ -209,7 +209,8 @@ impl Aggregate {
     }
 }
 
-/// A tree node: a box of space, its bodies `order[start..end]`, and their aggregate.
+/// A tree node: a box of space, its bodies `order[start..end]`, and their aggregate. Aligned
+/// to cache lines: a node's bound reads exactly four of them.
 #[derive(Debug, Clone)]
 #[repr(align(64))]
 pub struct Node {
