@@ -3,7 +3,7 @@
 //! without branches on a lane's data, so that the compiler turns each step into vector
 //! instructions. Every input is rounded in the bound's favour and a margin above the
 //! arithmetic's worst rounding error is added, so each lane's value is never below
-//! `upper_bound`'s (proof in `docs/scoring.md`, "Group walks"). No I/O.
+//! `upper_bound`'s (proof in `docs/scoring.md`, "Exact ranking of every body", step 6). No I/O.
 
 // Loops over lane indices are the form the vectoriser turns into vector instructions.
 #![allow(clippy::needless_range_loop)]
