@@ -19,6 +19,7 @@ use crate::score::{Mutual, NEUTRAL};
 
 /// One `f32` per lane.
 type Lanes = [f32; GROUP];
+const _: () = assert!(GROUP == 16, "GroupBounds::bound writes out four quads of lanes");
 
 /// Added to every lane's bound. The `f32` arithmetic below errs by less than 2e-5 (see
 /// `docs/scoring.md`), so the bound stays above `upper_bound`'s.
