@@ -1,10 +1,10 @@
 //! Every body's top-k at once, exact. For each subject, the special candidates (neighbours,
 //! parent, children, partners and partners' partners: the only bodies that can score 1 on
 //! proximity or above 0 on trust) are scored first; then a best-first walk of the bound tree
-//! scores whole nodes only while their upper bound can still beat the current k-th best, and
-//! stops at the first node that cannot. Since the bound holds for every body it covers and
-//! candidates are compared by the same total order as `rank`, the result is identical to
-//! scoring every pair (`brute_force`).
+//! scores whole nodes only while their upper bound (`lanes::GroupBounds`) can still beat the
+//! current k-th best, and stops at the first node that cannot. Since the bound holds for every
+//! body it covers and candidates are compared by the same total order as `rank`, the result is
+//! identical to scoring every pair (`brute_force`).
 //!
 //! Subjects close together in the tree (same kind, nearby, of similar size) walk much the same
 //! nodes, so up to `GROUP` of them walk the tree together: one frontier, each node fetched
@@ -293,14 +293,12 @@ impl<'a> AllRanker<'a> {
         let sides: Vec<(SubjectBounds, [f64; 3])> = lanes
             .iter()
             .map(|lane| {
-                (
-                    SubjectBounds::new(&lane.ctx, self.index.body(lane.a)),
-                    self.index.body(lane.a).xyz,
-                )
+                let subject = self.index.body(lane.a);
+                (SubjectBounds::new(&lane.ctx, subject), subject.xyz)
             })
             .collect();
         let group = GroupBounds::new(
-            &sides.iter().map(|(s, xyz)| (s, *xyz)).collect::<Vec<_>>(),
+            &sides,
             self.settings.within_km,
             self.settings.params.proximity_half_km,
             self.settings.mutual,

@@ -1,8 +1,9 @@
 //! Upper bounds for exact pruning: a k-d tree over the bodies' unit vectors whose every node
 //! carries aggregates of its bodies (bounding box, kinds present, population range, services,
-//! reason weights, parties, areas, weights), from which `upper_bound` gives a score no
-//! candidate in the node can beat. Proven bounds, criterion by criterion, are in
-//! `docs/scoring.md` ("Exact ranking of every body"). No I/O.
+//! reason weights, parties, areas, weights), from which a score no candidate in the node can
+//! beat follows: `upper_bound` computes it in `f64` (the reference, used by tests) and
+//! `lanes::GroupBounds` for a group of subjects at once, as the walk does. Proven bounds,
+//! criterion by criterion, are in `docs/scoring.md` ("Exact ranking of every body"). No I/O.
 //!
 //! Why not a spatial-index crate: branch and bound here needs per-node aggregates of arbitrary
 //! criteria, which the k-d tree and R-tree crates (kiddo, rstar) do not carry.

@@ -146,7 +146,7 @@ pub struct GroupBounds {
 impl GroupBounds {
     /// The lanes of up to `GROUP` subjects, from their bounds and positions.
     pub fn new(
-        subjects: &[(&SubjectBounds, [f64; 3])],
+        subjects: &[(SubjectBounds, [f64; 3])],
         within_km: Option<f64>,
         half_km: f64,
         mutual: Mutual,
@@ -539,7 +539,7 @@ mod tests {
                     .map(|(&a, ctx)| (SubjectBounds::new(ctx, index.body(a)), index.body(a).xyz))
                     .collect();
                 let group = GroupBounds::new(
-                    &sides.iter().map(|(s, xyz)| (s, *xyz)).collect::<Vec<_>>(),
+                    &sides,
                     settings.within_km,
                     settings.params.proximity_half_km,
                     settings.mutual,
