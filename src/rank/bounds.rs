@@ -50,6 +50,15 @@ pub(super) fn f32_down(x: f64) -> f32 {
     if f64::from(f) > x { f.next_down() } else { f }
 }
 
+/// Slots of `Aggregate::need_by_count`: needs of 1, 2, 3 and 4 or more services.
+pub const NEED_SLOTS: usize = 4;
+
+/// The slot of a non-empty need: its number of services, less one, at most `NEED_SLOTS − 1`.
+#[inline]
+fn need_slot(need: u64) -> usize {
+    (need.count_ones() as usize).clamp(1, NEED_SLOTS) - 1
+}
+
 /// Aggregate flag: some body's population is not known.
 pub(super) const POP_UNKNOWN: u8 = 1;
 /// Aggregate flag: some body's supply of services is not known.
@@ -70,7 +79,10 @@ pub(super) const PARTNERSHIPS_UNKNOWN: u8 = 64;
 #[derive(Debug, Clone, Copy)]
 pub struct Aggregate {
     pub(super) supply: u64,
-    pub(super) need: u64,
+    /// The union of the known, non-empty needs of `c` services in slot `c − 1`, the last slot
+    /// holding needs of `NEED_SLOTS` services or more: a body's share of its need that the
+    /// subject supplies is bounded within its slot (`upper_bound`).
+    pub(super) need_by_count: [u64; NEED_SLOTS],
     pub(super) parents: u64,
     pub(super) combined: u64,
     pub(super) police: u64,
@@ -91,8 +103,6 @@ pub struct Aggregate {
     pub(super) sectors_of_unknown_kinds: u8,
     pub(super) flags: u8,
     pub(super) unknown_areas: u8,
-    /// The fewest services any body with a known, non-empty need needs (64 when none has one).
-    pub(super) need_min_count: u8,
     /// The most services any body with a known supply supplies.
     pub(super) supply_max_count: u8,
 }
@@ -101,7 +111,7 @@ impl Aggregate {
     fn empty() -> Self {
         Self {
             supply: 0,
-            need: 0,
+            need_by_count: [0; NEED_SLOTS],
             parents: 0,
             combined: 0,
             police: 0,
@@ -117,7 +127,6 @@ impl Aggregate {
             sectors_of_unknown_kinds: 0,
             flags: 0,
             unknown_areas: 0,
-            need_min_count: 64,
             supply_max_count: 0,
         }
     }
@@ -145,9 +154,8 @@ impl Aggregate {
         }
         match ctx.candidate_need(b) {
             Some(n) => {
-                other.need = n;
                 if n != 0 {
-                    other.need_min_count = n.count_ones() as u8;
+                    other.need_by_count[need_slot(n)] = n;
                 }
             }
             None => other.flags |= NEED_UNKNOWN,
@@ -182,7 +190,9 @@ impl Aggregate {
 
     fn merge(&mut self, o: &Aggregate) {
         self.supply |= o.supply;
-        self.need |= o.need;
+        for (m, n) in self.need_by_count.iter_mut().zip(&o.need_by_count) {
+            *m |= n;
+        }
         self.parents |= o.parents;
         self.combined |= o.combined;
         self.police |= o.police;
@@ -205,7 +215,6 @@ impl Aggregate {
         self.sectors_of_unknown_kinds |= o.sectors_of_unknown_kinds;
         self.flags |= o.flags;
         self.unknown_areas |= o.unknown_areas;
-        self.need_min_count = self.need_min_count.min(o.need_min_count);
         self.supply_max_count = self.supply_max_count.max(o.supply_max_count);
     }
 }
@@ -555,18 +564,20 @@ pub fn upper_bound(
             if unknown(SUPPLY_UNKNOWN) { covered.max(NEUTRAL) } else { covered }
         }
     };
-    // Service fit, backward: a body's need n meets the subject's supply in at most the
-    // node's needs met, |N ∩ S|, so its share |n ∩ S| / |n| is at most |N ∩ S| over the
-    // fewest services any body needs (and at most 1).
+    // Service fit, backward: a body's need n of c services lies in the union N_c of its
+    // slot, so it meets the subject's supply S in at most |N_c ∩ S| services, and its share
+    // |n ∩ S| / c is at most |N_c ∩ S| / c (c the slot's fewest, at most 1); the bound is the
+    // largest over the slots.
     let service_backward = match s.supply {
         None => NEUTRAL,
-        Some(supply) if g.need & supply != 0 => {
-            let met = f64::from((g.need & supply).count_ones());
-            let share = (met / f64::from(g.need_min_count)).min(1.0);
+        Some(supply) => {
+            let mut share = 0.0f64;
+            for (slot, n) in g.need_by_count.iter().enumerate() {
+                let met = f64::from((n & supply).count_ones());
+                share = share.max((met / (slot + 1) as f64).min(1.0));
+            }
             if unknown(NEED_UNKNOWN) { share.max(NEUTRAL) } else { share }
         }
-        Some(_) if unknown(NEED_UNKNOWN) => NEUTRAL,
-        Some(_) => 0.0,
     };
     let shared = [proximity, 0.0, kind, size, trust, 0.0, priorities, geography, ict, political];
     let mut forward_values = shared;
@@ -585,4 +596,69 @@ pub fn upper_bound(
         .min(1.0);
     // A margin far above rounding error keeps the bound a bound whatever the summation order.
     mutual.combine(forward.min(1.0), backward) + 1e-9
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+    use crate::dataset::Dataset;
+    use crate::engine::Engine;
+    use crate::model::Service;
+    use crate::rank::{RankSettings, context};
+    use crate::score::{PairFacts, score_bodies};
+    use crate::test_data::random_organisations;
+    use crate::weights::{Survey, WeightSettings};
+
+    #[test]
+    fn need_slots_hold_needs_by_their_size() {
+        assert_eq!(need_slot(0b1), 0);
+        assert_eq!(need_slot(0b101), 1);
+        assert_eq!(need_slot(0b10101), 2);
+        assert_eq!(need_slot(0b1111), NEED_SLOTS - 1);
+        assert_eq!(need_slot(u64::MAX), NEED_SLOTS - 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// The reference bound of every node is at least the mutual score of the subject with
+        /// each body of the node that is unrelated to it (the bodies the walk scores from the
+        /// tree), for random data and settings: the bound is a bound.
+        #[test]
+        fn upper_bound_is_at_least_every_unrelated_score(seed in any::<u64>(), n in 1usize..60) {
+            let dataset = Dataset::from_organisations(random_organisations(seed, n), "random").unwrap();
+            let engine = Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 11);
+            let mut settings = RankSettings {
+                mutual: [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward][rng.random_range(0..4)],
+                ..RankSettings::default()
+            };
+            if rng.random_bool(0.3) {
+                settings.focus = [Service::all()[rng.random_range(0..12)]].into_iter().collect();
+            }
+            let index = &engine.index;
+            let tree = BoundTree::build(&context(index, 0, &settings));
+            for a in 0..n {
+                let ctx = context(index, a, &settings);
+                let subject = index.body(a);
+                let side = SubjectBounds::new(&ctx, subject);
+                for (id, node) in tree.nodes.iter().enumerate() {
+                    let min_km = tree.min_distance_km(node, &subject.xyz);
+                    let bound = upper_bound(&ctx, &side, &tree, id as u32, min_km, settings.mutual);
+                    for body in &tree.bodies[node.start as usize..node.end as usize] {
+                        let unrelated = body.index() != a
+                            && PairFacts::of_bodies(index, subject, body) == PairFacts::unrelated(subject, body);
+                        if unrelated {
+                            let score = score_bodies(&ctx, subject, body, settings.mutual).0.mutual;
+                            prop_assert!(bound >= score, "node {id}: bound {bound} < score {score} of body {}", body.index());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -10,8 +10,8 @@
 
 use super::all::GROUP;
 use super::bounds::{
-    Aggregate, BoundTree, ICT_KNOWN, NEED_UNKNOWN, Node, PARTNERSHIPS_UNKNOWN, PARTY_UNKNOWN,
-    POP_UNKNOWN, REASONS_UNKNOWN, SUPPLY_UNKNOWN, SubjectBounds, f32_down, f32_up,
+    Aggregate, BoundTree, ICT_KNOWN, NEED_SLOTS, NEED_UNKNOWN, Node, PARTNERSHIPS_UNKNOWN,
+    PARTY_UNKNOWN, POP_UNKNOWN, REASONS_UNKNOWN, SUPPLY_UNKNOWN, SubjectBounds, f32_down, f32_up,
 };
 use crate::index::N_REASONS;
 use crate::model::{Criterion, EARTH_RADIUS_KM};
@@ -47,6 +47,10 @@ const PRIORITIES: usize = Criterion::SharedPriorities.index();
 const GEOGRAPHY: usize = Criterion::SharedGeography.index();
 const ICT: usize = Criterion::IctFit.index();
 const POLITICAL: usize = Criterion::PoliticalAlignment.index();
+
+/// 1 / c for the needs of slot c − 1 (`Aggregate::need_by_count`), rounded up: 1/3 is the
+/// only one not exact, and its nearest `f32` lies above it (checked in tests).
+const NEED_SHARE: [f32; NEED_SLOTS] = [1.0, 0.5, 1.0 / 3.0, 0.25];
 
 /// The Taylor coefficients (ln 2)^k / k! of 2^f, k = 0..=7.
 const EXP2_TAYLOR: [f32; 8] = [
@@ -371,8 +375,18 @@ impl GroupBounds {
         for i in lanes.clone() {
             let covered = min((self.need[i] & g.supply).count_ones() as f32, side.supply_max);
             service_forward[i] = max(covered * self.need_inv[i], need_floor[i]);
-            let met = (g.need & self.supply[i]).count_ones() as f32;
-            service_backward[i] = max(min(met * side.need_min_inv, 1.0), supply_floor[i]);
+        }
+        // Slot by slot (a node-level branch: empty slots are skipped for every lane).
+        for (n, inv) in g.need_by_count.iter().zip(&NEED_SHARE) {
+            if *n != 0 {
+                for i in lanes.clone() {
+                    let met = (n & self.supply[i]).count_ones() as f32;
+                    service_backward[i] = max(service_backward[i], met * inv);
+                }
+            }
+        }
+        for i in lanes.clone() {
+            service_backward[i] = max(min(service_backward[i], 1.0), supply_floor[i]);
         }
         let node_w = &side.weights;
         let mut forwards = [0.0f32; GROUP];
@@ -441,7 +455,6 @@ pub struct NodeSide {
     pop_min: f32,
     pop_max: f32,
     supply_max: f32,
-    need_min_inv: f32,
     barrier_max: f32,
     known_areas: u32,
     pop_unknown: bool,
@@ -462,7 +475,6 @@ impl NodeSide {
             pop_min: f32_down(g.ln_pop_min),
             pop_max: f32_up(g.ln_pop_max),
             supply_max: f32::from(g.supply_max_count),
-            need_min_inv: f32_up(1.0 / f64::from(g.need_min_count.max(1))),
             barrier_max: f32_up(g.barrier_max),
             known_areas: u32::from(!g.unknown_areas & 0b111),
             pop_unknown: unknown(POP_UNKNOWN),
@@ -505,6 +517,13 @@ mod tests {
             x -= 0.000_7;
         }
         assert!(exp2_up(0.0) >= 1.0 && exp2_up(-1.0) >= 0.5);
+    }
+
+    #[test]
+    fn need_shares_are_rounded_up() {
+        for (slot, share) in NEED_SHARE.iter().enumerate() {
+            assert!(f64::from(*share) >= 1.0 / (slot + 1) as f64, "slot {slot}");
+        }
     }
 
     proptest! {
