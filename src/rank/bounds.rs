@@ -59,6 +59,43 @@ fn need_slot(need: u64) -> usize {
     (need.count_ones() as usize).clamp(1, NEED_SLOTS) - 1
 }
 
+/// Groups of bodies whose supplies a node keeps apart (`Aggregate::supply_groups`).
+pub const SUPPLY_GROUPS: usize = 4;
+
+/// The supply groups of two nodes' bodies together: the non-empty unions of both, without
+/// repeats, the two whose union grows least over the larger of them merged (ties: the smaller
+/// union, then the first pair) until at most `SUPPLY_GROUPS` are left. A node of at most
+/// `SUPPLY_GROUPS` bodies keeps each body's supply apart; any grouping keeps the bound.
+fn merge_supply_groups(a: &[u64; SUPPLY_GROUPS], b: &[u64; SUPPLY_GROUPS]) -> [u64; SUPPLY_GROUPS] {
+    let mut sets = [0u64; 2 * SUPPLY_GROUPS];
+    let mut len = 0;
+    for &set in a.iter().chain(b) {
+        if set != 0 && !sets[..len].contains(&set) {
+            sets[len] = set;
+            len += 1;
+        }
+    }
+    while len > SUPPLY_GROUPS {
+        let mut best = (u32::MAX, u32::MAX, 0, 1);
+        for i in 0..len {
+            for j in i + 1..len {
+                let union = (sets[i] | sets[j]).count_ones();
+                let growth = union - sets[i].count_ones().max(sets[j].count_ones());
+                if (growth, union) < (best.0, best.1) {
+                    best = (growth, union, i, j);
+                }
+            }
+        }
+        let (_, _, i, j) = best;
+        sets[i] |= sets[j];
+        sets.copy_within(j + 1..len, j);
+        len -= 1;
+    }
+    let mut out = [0u64; SUPPLY_GROUPS];
+    out.copy_from_slice(&sets[..SUPPLY_GROUPS]);
+    out
+}
+
 /// Aggregate flag: some body's population is not known.
 pub(super) const POP_UNKNOWN: u8 = 1;
 /// Aggregate flag: some body's supply of services is not known.
@@ -74,11 +111,14 @@ pub(super) const ICT_KNOWN: u8 = 32;
 /// Aggregate flag: some body's partnerships are not known.
 pub(super) const PARTNERSHIPS_UNKNOWN: u8 = 64;
 
-/// What a node's bodies have, as far as bounds need, in 120 bytes. Reals that bound from
-/// above are rounded up to `f32`, so they stay bounds.
+/// What a node's bodies have, as far as bounds need. Reals that bound from above are rounded
+/// up to `f32`, so they stay bounds. Built with the tree; the walk reads the node's
+/// `NodeSide`, made from it.
 #[derive(Debug, Clone, Copy)]
 pub struct Aggregate {
-    pub(super) supply: u64,
+    /// The known supplies, in at most `SUPPLY_GROUPS` groups of bodies, each group's union: a
+    /// body supplies no more of a need than its group's union does (`merge_supply_groups`).
+    pub(super) supply_groups: [u64; SUPPLY_GROUPS],
     /// The union of the known, non-empty needs of `c` services in slot `c − 1`, the last slot
     /// holding needs of `NEED_SLOTS` services or more: a body's share of its need that the
     /// subject supplies is bounded within its slot (`upper_bound`).
@@ -110,7 +150,7 @@ pub struct Aggregate {
 impl Aggregate {
     fn empty() -> Self {
         Self {
-            supply: 0,
+            supply_groups: [0; SUPPLY_GROUPS],
             need_by_count: [0; NEED_SLOTS],
             parents: 0,
             combined: 0,
@@ -147,7 +187,7 @@ impl Aggregate {
         }
         match ctx.candidate_supply(b) {
             Some(s) => {
-                other.supply = s;
+                other.supply_groups[0] = s;
                 other.supply_max_count = s.count_ones() as u8;
             }
             None => other.flags |= SUPPLY_UNKNOWN,
@@ -189,7 +229,7 @@ impl Aggregate {
     }
 
     fn merge(&mut self, o: &Aggregate) {
-        self.supply |= o.supply;
+        self.supply_groups = merge_supply_groups(&self.supply_groups, &o.supply_groups);
         for (m, n) in self.need_by_count.iter_mut().zip(&o.need_by_count) {
             *m |= n;
         }
@@ -219,8 +259,8 @@ impl Aggregate {
     }
 }
 
-/// A tree node: a box of space, its bodies `order[start..end]`, and their aggregate. Aligned
-/// to cache lines: a node's bound reads exactly four of them.
+/// A tree node: a box of space, its bodies `order[start..end]`, and what the bound reads of
+/// their aggregate. Aligned to cache lines: a node's bound reads exactly four of them.
 #[derive(Debug, Clone)]
 #[repr(align(64))]
 pub struct Node {
@@ -233,11 +273,12 @@ pub struct Node {
     pub end: u32,
     /// Children (`NONE` for a leaf).
     pub children: [u32; 2],
-    pub(super) agg: Aggregate,
-    /// What the lanes' bound (`lanes`) reads of the node in `f32`, next to the rest so that
-    /// a node's bound reads one contiguous record.
+    /// What the lanes' bound (`lanes`) reads of the node's aggregate, next to the rest so
+    /// that a node's bound reads one contiguous record.
     pub(super) side: NodeSide,
 }
+
+const _: () = assert!(size_of::<Node>() == 256, "a node is four cache lines");
 
 /// The k-d tree of bounds.
 #[derive(Debug, Clone)]
@@ -246,8 +287,11 @@ pub struct BoundTree {
     pub nodes: Vec<Node>,
     /// One root per kind present (and per sector of bodies of unknown kind), in kind order.
     pub roots: Vec<u32>,
+    /// Per node, its bodies' aggregate, from which its `side` is made. Kept after the build
+    /// only in test builds, for the reference bound (`upper_bound`).
+    pub(super) aggregates: Vec<Aggregate>,
     /// Per node, the element-wise maximum of its bodies' criterion weights (read only for
-    /// nodes whose bodies do not share one weight row).
+    /// nodes whose bodies do not share one weight row). Kept as `aggregates` is.
     weight_max: Vec<[f64; Criterion::COUNT]>,
     /// Body indices in tree order.
     pub order: Vec<u32>,
@@ -264,6 +308,7 @@ impl BoundTree {
         let n = ctx.index.len();
         let mut tree = Self {
             nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
+            aggregates: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             weight_max: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
             roots: Vec::new(),
             order: (0..n as u32).collect(),
@@ -290,9 +335,14 @@ impl BoundTree {
         }
         tree.bodies = tree.order.iter().map(|&b| *ctx.index.body(b as usize)).collect();
         for id in 0..tree.nodes.len() {
-            let node = &tree.nodes[id];
-            let side = NodeSide::new(&node.agg, tree.backward_weights(ctx, id as u32, node));
+            let side = NodeSide::new(&tree.aggregates[id], tree.backward_weights(ctx, id as u32));
             tree.nodes[id].side = side;
+        }
+        if !cfg!(test) {
+            // A national tree's aggregates and weights take hundreds of megabytes the walk
+            // never reads.
+            tree.aggregates = Vec::new();
+            tree.weight_max = Vec::new();
         }
         tree
     }
@@ -305,9 +355,9 @@ impl BoundTree {
             start: 0,
             end: 0,
             children: [NONE, NONE],
-            agg: Aggregate::empty(),
             side: NodeSide::default(),
         });
+        self.aggregates.push(Aggregate::empty());
         self.weight_max.push([0.0; Criterion::COUNT]);
         (self.nodes.len() - 1) as u32
     }
@@ -341,7 +391,7 @@ impl BoundTree {
                     *m = m.max(*w);
                 }
             }
-            self.nodes[id as usize].agg = agg;
+            self.aggregates[id as usize] = agg;
             self.weight_max[id as usize] = weight_max;
             return;
         }
@@ -367,15 +417,15 @@ impl BoundTree {
         let right = self.reserve();
         self.fill(ctx, left, start, mid);
         self.fill(ctx, right, mid, end);
-        let mut agg = self.nodes[left as usize].agg;
-        agg.merge(&self.nodes[right as usize].agg);
+        let mut agg = self.aggregates[left as usize];
+        agg.merge(&self.aggregates[right as usize]);
         let mut weight_max = self.weight_max[left as usize];
         for (m, w) in weight_max.iter_mut().zip(&self.weight_max[right as usize]) {
             *m = m.max(*w);
         }
         let node = &mut self.nodes[id as usize];
         node.children = [left, right];
-        node.agg = agg;
+        self.aggregates[id as usize] = agg;
         self.weight_max[id as usize] = weight_max;
     }
 
@@ -395,18 +445,18 @@ impl BoundTree {
     }
 
     /// The criterion weights that bound a node's bodies' own: their shared row, or the
-    /// element-wise maximum.
+    /// element-wise maximum. Only while building, and in test builds.
     #[inline]
     pub(super) fn backward_weights<'c>(
         &'c self,
         ctx: &'c Context<'_>,
         id: u32,
-        node: &Node,
     ) -> &'c [f64; Criterion::COUNT] {
-        if node.agg.weight_row == NONE {
+        let row = self.aggregates[id as usize].weight_row;
+        if row == NONE {
             &self.weight_max[id as usize]
         } else {
-            &ctx.index.weight_table[node.agg.weight_row as usize]
+            &ctx.index.weight_table[row as usize]
         }
     }
 }
@@ -487,8 +537,7 @@ pub fn upper_bound(
     min_km: f64,
     mutual: Mutual,
 ) -> f64 {
-    let node = &tree.nodes[id as usize];
-    let g = &node.agg;
+    let g = &tree.aggregates[id as usize];
     let unknown = |flag: u8| g.flags & flag != 0;
     let proximity = (-min_km / ctx.params.proximity_half_km).exp2();
     // Kind fit: the best kind present, or the best sector among bodies of unknown kind.
@@ -553,13 +602,16 @@ pub fn upper_bound(
         Some(_) if unknown(PARTY_UNKNOWN) => NEUTRAL,
         Some(_) => 0.0,
     };
-    // Service fit, forward: the share of the subject's need the node's known supply covers,
-    // where no one body supplies more than `supply_max_count` services.
+    // Service fit, forward: the share of the subject's need that a group of the node's known
+    // supplies covers at most, where no one body supplies more than `supply_max_count`
+    // services.
     let service_forward = match s.need {
         None => NEUTRAL,
         Some(0) => 0.0,
         Some(need) => {
-            let covered = (need & g.supply).count_ones().min(u32::from(g.supply_max_count));
+            let covered =
+                g.supply_groups.iter().map(|u| (need & u).count_ones()).max().unwrap_or(0);
+            let covered = covered.min(u32::from(g.supply_max_count));
             let covered = f64::from(covered) / f64::from(need.count_ones());
             if unknown(SUPPLY_UNKNOWN) { covered.max(NEUTRAL) } else { covered }
         }
@@ -588,7 +640,7 @@ pub fn upper_bound(
     backward_values[Criterion::BarrierRisk.index()] = g.barrier_max;
     let forward: f64 = s.weights.iter().zip(&forward_values).map(|(w, v)| w * v).sum();
     let backward: f64 = tree
-        .backward_weights(ctx, id, node)
+        .backward_weights(ctx, id)
         .iter()
         .zip(&backward_values)
         .map(|(w, v)| w * v)
@@ -620,6 +672,33 @@ mod tests {
         assert_eq!(need_slot(0b10101), 2);
         assert_eq!(need_slot(0b1111), NEED_SLOTS - 1);
         assert_eq!(need_slot(u64::MAX), NEED_SLOTS - 1);
+    }
+
+    proptest! {
+        /// Merged supply groups are at most `SUPPLY_GROUPS`, each body's supply lies within
+        /// one of them (which keeps the forward bound), and up to `SUPPLY_GROUPS` distinct
+        /// supplies are kept apart.
+        #[test]
+        fn supply_groups_cover_every_supply(sets in proptest::collection::vec(0u64..1 << 12, 1..40)) {
+            let mut groups = [0u64; SUPPLY_GROUPS];
+            for &set in &sets {
+                let mut own = [0u64; SUPPLY_GROUPS];
+                own[0] = set;
+                groups = merge_supply_groups(&groups, &own);
+                prop_assert!(groups.iter().all(|g| *g == 0 || sets.iter().any(|s| s & g == *s)));
+            }
+            for &set in &sets {
+                prop_assert!(set == 0 || groups.iter().any(|g| set & g == set), "{set:b} in no group");
+            }
+            let mut distinct: Vec<u64> = sets.iter().copied().filter(|s| *s != 0).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if distinct.len() <= SUPPLY_GROUPS {
+                let mut kept: Vec<u64> = groups.iter().copied().filter(|g| *g != 0).collect();
+                kept.sort_unstable();
+                prop_assert_eq!(kept, distinct);
+            }
+        }
     }
 
     proptest! {

@@ -11,7 +11,8 @@
 use super::all::GROUP;
 use super::bounds::{
     Aggregate, BoundTree, ICT_KNOWN, NEED_SLOTS, NEED_UNKNOWN, Node, PARTNERSHIPS_UNKNOWN,
-    PARTY_UNKNOWN, POP_UNKNOWN, REASONS_UNKNOWN, SUPPLY_UNKNOWN, SubjectBounds, f32_down, f32_up,
+    PARTY_UNKNOWN, POP_UNKNOWN, REASONS_UNKNOWN, SUPPLY_GROUPS, SUPPLY_UNKNOWN, SubjectBounds,
+    f32_down, f32_up,
 };
 use crate::index::N_REASONS;
 use crate::model::{Criterion, EARTH_RADIUS_KM};
@@ -276,7 +277,7 @@ impl GroupBounds {
     /// Bounds lanes `at..at + 4` into `out`; returns the `within_km` lanes left out.
     #[inline(always)]
     fn quad(&self, node: &Node, side: &NodeSide, at: usize, out: &mut Lanes) -> u32 {
-        let g = &node.agg;
+        let g = side;
         let lanes = at..at + 4;
 
         // Distance: a lower bound on the km to the box, allowing for the lanes' coordinates
@@ -372,11 +373,20 @@ impl GroupBounds {
         let supply_floor = if side.need_unknown { &NEUTRALS } else { &self.supply_floor };
         let mut service_forward = [0.0f32; GROUP];
         let mut service_backward = [0.0f32; GROUP];
+        // Group by group, and slot by slot below (node-level branches: empty ones are skipped
+        // for every lane).
+        for u in &g.supply_groups {
+            if *u != 0 {
+                for i in lanes.clone() {
+                    let covered = (self.need[i] & u).count_ones() as f32;
+                    service_forward[i] = max(service_forward[i], covered);
+                }
+            }
+        }
         for i in lanes.clone() {
-            let covered = min((self.need[i] & g.supply).count_ones() as f32, side.supply_max);
+            let covered = min(service_forward[i], side.supply_max);
             service_forward[i] = max(covered * self.need_inv[i], need_floor[i]);
         }
-        // Slot by slot (a node-level branch: empty slots are skipped for every lane).
         for (n, inv) in g.need_by_count.iter().zip(&NEED_SHARE) {
             if *n != 0 {
                 for i in lanes.clone() {
@@ -446,10 +456,19 @@ impl GroupBounds {
     }
 }
 
-/// What a node's bound needs of the node, in the lanes' `f32`, rounded in the bound's favour:
-/// computed once per node when the tree is built (`Node::side`).
+/// What a node's bound needs of the node's aggregate: its sets, and its reals in the lanes'
+/// `f32`, rounded in the bound's favour. Computed once per node when the tree is built
+/// (`Node::side`).
 #[derive(Debug, Clone, Default)]
 pub struct NodeSide {
+    supply_groups: [u64; SUPPLY_GROUPS],
+    need_by_count: [u64; NEED_SLOTS],
+    parents: u64,
+    combined: u64,
+    police: u64,
+    regions: u64,
+    nations: u64,
+    reason_max: [f32; N_REASONS],
     /// The criterion weights that bound the node's bodies' own, rounded up.
     weights: [f32; Criterion::COUNT],
     pop_min: f32,
@@ -457,6 +476,9 @@ pub struct NodeSide {
     supply_max: f32,
     barrier_max: f32,
     known_areas: u32,
+    kinds: u32,
+    parties: u32,
+    sectors_of_unknown_kinds: u8,
     pop_unknown: bool,
     partnerships_unknown: bool,
     reasons_unknown: bool,
@@ -471,6 +493,17 @@ impl NodeSide {
     pub fn new(g: &Aggregate, weights: &[f64; Criterion::COUNT]) -> Self {
         let unknown = |flag: u8| g.flags & flag != 0;
         Self {
+            supply_groups: g.supply_groups,
+            need_by_count: g.need_by_count,
+            parents: g.parents,
+            combined: g.combined,
+            police: g.police,
+            regions: g.regions,
+            nations: g.nations,
+            reason_max: g.reason_max,
+            kinds: g.kinds,
+            parties: g.parties,
+            sectors_of_unknown_kinds: g.sectors_of_unknown_kinds,
             weights: weights.map(f32_up),
             pop_min: f32_down(g.ln_pop_min),
             pop_max: f32_up(g.ln_pop_max),
