@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use partnermatch::engine::Engine;
-use partnermatch::export::write_atomic;
+use partnermatch::export::{push_number, write_atomic};
 use partnermatch::model::OrganisationId;
 use partnermatch::rank::{AllRanker, Ranked};
 use serde::Serialize;
@@ -135,19 +135,21 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
             let mut text = String::new();
             match format {
                 AllFormat::Csv => {
+                    let id = csv_field(id);
                     for (i, r) in ranked.iter().enumerate() {
                         use std::fmt::Write as _;
-                        let _ = writeln!(
+                        let _ = write!(
                             text,
-                            "{},{},{},{},{},{},{}",
-                            csv_field(id),
+                            "{id},{},{},",
                             i + 1,
-                            csv_field(ids[r.candidate].as_str()),
-                            r.score.mutual,
-                            r.score.forward,
-                            r.score.backward,
-                            r.distance_km
+                            csv_field(ids[r.candidate].as_str())
                         );
+                        for v in [r.score.mutual, r.score.forward, r.score.backward] {
+                            push_number(&mut text, v);
+                            text.push(',');
+                        }
+                        push_number(&mut text, r.distance_km);
+                        text.push('\n');
                     }
                 }
                 AllFormat::Jsonl => {

@@ -20,6 +20,29 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Appends a number exactly as `format!("{v}")` writes it (the shortest digits that read back
+/// as `v`, never an exponent), about three times as fast for the fractions national outputs
+/// are made of. `ryu` (already in the tree through serde_json) writes those digits for a
+/// fraction of magnitude 10⁻⁴ to 10¹⁵ with more than 24 fractional bits, and the standard
+/// formatter writes the rest:
+///
+/// - both give the shortest digits that read back as `v`, the nearest to `v` when several
+///   do, and differ only on a tie (the standard formatter rounds half up, `ryu` to even). A
+///   tie needs `v` exactly midway between two such, so `v`'s exact decimal expansion is at
+///   most one digit longer than the shortest (at most 18 significant digits). `v` = m·2⁻ᵏ
+///   with m odd has exactly k fractional digits, which from 10⁻⁴ up is at most 4 + 18 = 22:
+///   `v`·2²⁴ is then a whole number, so those go to the standard formatter;
+/// - `ryu` writes whole numbers with ".0" and small or large magnitudes with an exponent.
+pub fn push_number(out: &mut String, v: f64) {
+    const TWO_24: f64 = 16_777_216.0;
+    if (1e-4..1e15).contains(&v.abs()) && (v * TWO_24).fract() != 0.0 {
+        out.push_str(ryu::Buffer::new().format_finite(v));
+    } else {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{v}");
+    }
+}
+
 /// Writes a file atomically: it appears whole, or not at all, even if the process is killed.
 ///
 /// On Linux the bytes go to an unnamed temporary file in the target's folder (`O_TMPFILE`),
@@ -132,6 +155,31 @@ mod unnamed {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `push_number` writes what `Display` does, across magnitudes and at the edges of
+        /// the range it hands to `ryu`.
+        #[test]
+        fn push_number_writes_what_display_writes(
+            mantissa in -1.0f64..1.0,
+            exponent in -12i32..20,
+            bits in any::<u64>(),
+        ) {
+            // Ties between two shortest candidates (the formatters round them differently),
+            // edges of the range, and values `ryu` would write with an exponent or ".0".
+            let special = [0.999_992_370_605_468_75, 693_554_799_166_992.25, 0.0, -0.0, 1.0,
+                1e-4, 1e15, 0.1 + 0.2, 1e-4 - 1e-20, 1e15 - 0.5, f64::MIN_POSITIVE, f64::MAX,
+                f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+            let scaled = mantissa * 10f64.powi(exponent);
+            for v in special.into_iter().chain([scaled, f64::from_bits(bits)]) {
+                let mut out = String::from("x");
+                super::push_number(&mut out, v);
+                prop_assert_eq!(out, format!("x{v}"));
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
