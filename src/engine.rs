@@ -36,8 +36,14 @@ impl Engine {
         // Checks the settings against the survey once; `weights_for` cannot fail afterwards.
         survey.weights(&settings)?;
         let graph = PartnerGraph::build(&dataset);
-        let criteria =
-            |o: &Organisation| -> CriterionWeights { *survey.weights_for(o, &settings).as_array() };
+        // A body without its own criteria order takes the general order (`Survey::order_for`),
+        // and explicit weights ignore orders altogether: for such bodies `weights_for` does not
+        // depend on the body, so it is computed once, not once per body (it allocates).
+        let general = std::sync::OnceLock::new();
+        let criteria = |o: &Organisation| -> CriterionWeights {
+            let weights = || *survey.weights_for(o, &settings).as_array();
+            if o.criteria_order.is_none() { *general.get_or_init(weights) } else { weights() }
+        };
         // A body's own reasons are ranked without ties and weighted with the survey's method;
         // explicit weights belong to the survey's own list, so rank order centroid stands in.
         let list_method = match survey.method() {

@@ -164,6 +164,33 @@ impl PartnerGraph {
             .map(|(_, parent)| parent.index())
     }
 
+    /// `a`'s neighbours, partners (both sorted) and parent, as `neighbours`, `partners` and
+    /// `parent` give them, from one walk of `a`'s edges instead of three: compiling the index
+    /// asks this of every body, and each walk follows edges scattered over the graph.
+    pub fn relations(&self, a: usize) -> Relations {
+        let mut relations = Relations::default();
+        for e in self.graph.edges(NodeIndex::new(a)) {
+            match e.weight() {
+                Relation::Neighbour => relations.neighbours.push(e.target().index() as u32),
+                Relation::Partnership(_) => relations.partners.push(e.target().index() as u32),
+                Relation::Parent => {
+                    // The first parent link with `a` as the child, as `parent` finds it.
+                    if relations.parent.is_none()
+                        && let Some((child, parent)) = self.graph.edge_endpoints(e.id())
+                        && child.index() == a
+                    {
+                        relations.parent = Some(parent.index());
+                    }
+                }
+            }
+        }
+        for list in [&mut relations.neighbours, &mut relations.partners] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        relations
+    }
+
     /// The number of edges of each kind: (neighbour, partnership, parent).
     pub fn edge_counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);
@@ -207,6 +234,17 @@ impl PartnerGraph {
         out.push_str("}\n");
         out
     }
+}
+
+/// One body's relations in the graph (`PartnerGraph::relations`), as indices.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relations {
+    /// Land neighbours, sorted, each once.
+    pub neighbours: Vec<u32>,
+    /// Partners, sorted, each once.
+    pub partners: Vec<u32>,
+    /// The parent, if any.
+    pub parent: Option<usize>,
 }
 
 /// A DOT quoted string: backslashes, quotes and newlines escaped.
@@ -256,6 +294,21 @@ mod tests {
         assert_eq!(g.parent(ncc), None);
         let (n, p, c) = g.edge_counts();
         assert_eq!((n, p, c), (2, 2, 3));
+    }
+
+    #[test]
+    fn relations_equal_the_separate_walks() {
+        let d = fixture();
+        let g = PartnerGraph::build(&d);
+        let as_u32 = |v: Vec<usize>| v.into_iter().map(|j| j as u32).collect::<Vec<u32>>();
+        for a in 0..d.len() {
+            let expected = Relations {
+                neighbours: as_u32(g.neighbours(a)),
+                partners: as_u32(g.partners(a)),
+                parent: g.parent(a),
+            };
+            assert_eq!(g.relations(a), expected, "body {a}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use crate::dataset::Dataset;
-use crate::graph::{PartnerGraph, Relation};
+use crate::graph::PartnerGraph;
 use crate::model::{
     Barrier, ControlType, Criterion, Enumeration, Kind, Party, Reason, Sector, Service,
 };
@@ -190,108 +190,103 @@ pub struct ScoringIndex {
 
 /// What the index needs besides the dataset and graph: the weights.
 pub struct WeightSource<'a> {
-    /// A body's criterion weights (its own order if it has one, else the survey's).
-    pub criteria: &'a dyn Fn(&crate::model::Organisation) -> CriterionWeights,
+    /// A body's criterion weights (its own order if it has one, else the survey's). `Sync`:
+    /// it is called for many bodies at once.
+    pub criteria: &'a (dyn Fn(&crate::model::Organisation) -> CriterionWeights + Sync),
     /// Weights of a ranked list of `n` items (reasons), highest first.
     pub ranked_list: &'a dyn Fn(usize) -> Vec<f64>,
     /// Barrier weights, indexed by `Barrier as usize`.
     pub barriers: [f64; N_BARRIERS],
 }
 
+/// The hasher of the build's look-up tables: short keys, one look-up per body and field.
+type FastHash = foldhash::fast::RandomState;
+
+/// An `Interner` behind a cache of the exact texts already seen. A national dataset repeats a
+/// few hundred region, nation and area names over every body: the cache answers those with one
+/// look-up of the text as written, and only a text seen for the first time reaches the
+/// interner (which lower-cases a copy). Ids are those of interning every text in turn, since
+/// the interner still sees each text's first occurrence in the same order.
+struct CachedInterner<'s> {
+    interner: Interner,
+    seen: HashMap<&'s str, u32, FastHash>,
+}
+
+impl<'s> CachedInterner<'s> {
+    fn new() -> Self {
+        Self { interner: Interner::default(), seen: HashMap::default() }
+    }
+
+    fn intern(&mut self, text: &'s str) -> u32 {
+        if let Some(&id) = self.seen.get(text) {
+            return id;
+        }
+        let id = self.interner.intern(text);
+        self.seen.insert(text, id);
+        id
+    }
+}
+
+/// The part of a body's record that depends on the body alone (and the graph), computed for
+/// many bodies in parallel; the interned fields and the weight row are filled in afterwards,
+/// in body order.
+struct Compiled {
+    body: Body,
+    severity: [f64; N_BARRIERS],
+    criteria: CriterionWeights,
+    neighbours: Vec<u32>,
+    partners: Vec<u32>,
+}
+
 impl ScoringIndex {
     /// Compiles the index. O(n + relations).
-    pub fn build(dataset: &Dataset, graph: &PartnerGraph, weights: &WeightSource<'_>) -> Self {
+    ///
+    /// What depends on one body alone (its vector, barrier terms, flags, weights, lists from
+    /// the graph) is computed in parallel and collected in body order; what numbers things by
+    /// first appearance (interned places and products, rows of the weight table) is done
+    /// afterwards in one sequential pass, so the index is the same as a sequential build's.
+    pub fn build<'a>(
+        dataset: &'a Dataset,
+        graph: &PartnerGraph,
+        weights: &WeightSource<'_>,
+    ) -> Self {
+        use rayon::prelude::*;
         let orgs = dataset.organisations();
         let n = orgs.len();
-        let mut places = Interner::default();
-        let mut products = Interner::default();
-        let mut intern = |s: &Option<String>| s.as_deref().map_or(NONE, |s| places.intern(s));
-        let mut weight_table: Vec<CriterionWeights> = Vec::new();
-        let mut weight_rows: HashMap<[u64; Criterion::COUNT], u32> = HashMap::new();
         let mut list_weights: Vec<Vec<f64>> =
             (0..=N_REASONS).map(|k| (weights.ranked_list)(k)).collect();
         list_weights[0].clear();
+        let (list_weights, criteria, barriers) =
+            (&list_weights, weights.criteria, weights.barriers);
+        let compiled: Vec<Compiled> = orgs
+            .par_iter()
+            .enumerate()
+            .map(|(i, o)| compile_body(i, o, graph, criteria, barriers, list_weights))
+            .collect();
+        let mut places = CachedInterner::new();
+        let mut products = CachedInterner::new();
+        let mut weight_table: Vec<CriterionWeights> = Vec::new();
+        let mut weight_rows: HashMap<[u64; Criterion::COUNT], u32, FastHash> = HashMap::default();
         let mut bodies = Vec::with_capacity(n);
         let mut barrier_severity = Vec::with_capacity(n);
         let mut budget = Vec::with_capacity(n);
         let mut ict_lists = Vec::with_capacity(n);
-        for (i, o) in orgs.iter().enumerate() {
-            let (lat, lon) = (o.location.lat.to_radians(), o.location.lon.to_radians());
-            let mut reason_weights = [0.0; N_REASONS];
-            let reasons = o.reasons.as_deref().unwrap_or(&[]);
-            let ranked = list_weights.get(reasons.len()).cloned().unwrap_or_default();
-            for (reason, w) in reasons.iter().zip(ranked) {
-                reason_weights[*reason as usize] = w;
-            }
-            let mut severity = [0.0; N_BARRIERS];
-            let mut listed = 0u8;
-            for (b, s) in o.barriers.iter().flatten() {
-                severity[*b as usize] = s.get();
-                listed |= 1 << (*b as u8);
-            }
-            let (mut base, mut growth, mut total) = (0.0, 0.0, 0.0);
-            for (b, (s, w)) in severity.iter().zip(weights.barriers).enumerate() {
-                if listed & (1 << b) != 0 {
-                    base += w * s;
-                    total += w;
-                    if b == Barrier::LossOfAutonomy as usize
-                        || b == Barrier::LossOfIdentity as usize
-                    {
-                        growth += w * (1.0 - s);
-                    }
-                }
-            }
-            let (barrier_base, barrier_growth) =
-                if total > 0.0 { (base / total, growth / total) } else { (0.0, 0.0) };
-            let has_partner_edge = graph
-                .inner()
-                .edges(petgraph::graph::NodeIndex::new(i))
-                .any(|e| matches!(e.weight(), Relation::Partnership(_)));
-            let mut flags = 0u8;
-            if !reasons.is_empty() {
-                flags |= Body::REASONS_KNOWN;
-            }
-            if o.barriers.is_some() {
-                flags |= Body::BARRIERS_KNOWN;
-            }
-            if o.partnerships.is_some() || has_partner_edge {
-                flags |= Body::PARTNERSHIPS_KNOWN;
-            }
-            if o.ict.is_some() {
-                flags |= Body::ICT_KNOWN;
-            }
-            let w = (weights.criteria)(o);
-            let key = w.map(f64::to_bits);
-            let weight_row = *weight_rows.entry(key).or_insert_with(|| {
-                weight_table.push(w);
+        let mut neighbour_lists = Vec::with_capacity(n);
+        let mut partner_lists = Vec::with_capacity(n);
+        for (o, c) in orgs.iter().zip(compiled) {
+            let Compiled { mut body, severity, criteria, neighbours, partners } = c;
+            let mut intern =
+                |s: &'a Option<String>| s.as_deref().map_or(NONE, |s| places.intern(s));
+            body.region = intern(&o.region);
+            body.nation = intern(&o.nation);
+            body.police_force_area = intern(&o.police_force_area);
+            body.combined_authority = intern(&o.combined_authority);
+            let key = criteria.map(f64::to_bits);
+            body.weight_row = *weight_rows.entry(key).or_insert_with(|| {
+                weight_table.push(criteria);
                 (weight_table.len() - 1) as u32
             });
-            bodies.push(Body {
-                xyz: [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()],
-                population: o.population.map_or(f64::NAN, |p| p as f64),
-                ln_population: o.population.map_or(f64::NAN, |p| (p as f64).ln()),
-                ln_budget: o.budget_gbp.map_or(f64::NAN, f64::ln),
-                barrier_base,
-                barrier_growth,
-                reason_weights,
-                sought: o.services_sought.map_or(0, |s| s.bits()),
-                offered: o.services_offered.map_or(0, |s| s.bits()),
-                idx: i as u32,
-                region: intern(&o.region),
-                nation: intern(&o.nation),
-                police_force_area: intern(&o.police_force_area),
-                combined_authority: intern(&o.combined_authority),
-                parent: graph.parent(i).map_or(NONE, |p| p as u32),
-                weight_row,
-                sector: o.sector,
-                kind: o.kind,
-                party: o.political_control.as_ref().and_then(|c| c.lead_party),
-                control: o.political_control.as_ref().map(|c| c.control),
-                services_known: u8::from(o.services_sought.is_some())
-                    | (u8::from(o.services_offered.is_some()) << 1),
-                barrier_listed: listed,
-                flags,
-            });
+            bodies.push(body);
             barrier_severity.push(severity);
             budget.push(o.budget_gbp.unwrap_or(f64::NAN));
             let mut ict: Vec<(u8, u32)> = o
@@ -302,23 +297,19 @@ impl ScoringIndex {
                 .collect();
             ict.sort_unstable();
             ict_lists.push(ict);
+            neighbour_lists.push(neighbours);
+            partner_lists.push(partners);
         }
-        let neighbours = Csr::from_lists(
-            (0..n).map(|i| graph.neighbours(i).into_iter().map(|j| j as u32).collect()),
-        );
-        let partners = Csr::from_lists(
-            (0..n).map(|i| graph.partners(i).into_iter().map(|j| j as u32).collect()),
-        );
         Self {
             bodies,
             barrier_severity,
             budget,
-            neighbours,
-            partners,
+            neighbours: Csr::from_lists(neighbour_lists),
+            partners: Csr::from_lists(partner_lists),
             ict: Csr::from_lists(ict_lists),
             weight_table,
             barrier_weights: weights.barriers,
-            places,
+            places: places.interner,
         }
     }
 
@@ -410,6 +401,92 @@ impl ScoringIndex {
     #[inline]
     pub fn contains_either(&self, a: usize, b: usize) -> bool {
         self.bodies[a].parent == b as u32 || self.bodies[b].parent == a as u32
+    }
+}
+
+/// One body's record apart from its interned fields (`NONE`) and weight row (0), with its
+/// barrier severities, criterion weights and sorted neighbour and partner lists.
+fn compile_body(
+    i: usize,
+    o: &crate::model::Organisation,
+    graph: &PartnerGraph,
+    criteria: &(dyn Fn(&crate::model::Organisation) -> CriterionWeights + Sync),
+    barriers: [f64; N_BARRIERS],
+    list_weights: &[Vec<f64>],
+) -> Compiled {
+    let (lat, lon) = (o.location.lat.to_radians(), o.location.lon.to_radians());
+    let mut reason_weights = [0.0; N_REASONS];
+    let reasons = o.reasons.as_deref().unwrap_or(&[]);
+    let ranked = list_weights.get(reasons.len()).map_or(&[][..], Vec::as_slice);
+    for (reason, w) in reasons.iter().zip(ranked) {
+        reason_weights[*reason as usize] = *w;
+    }
+    let mut severity = [0.0; N_BARRIERS];
+    let mut listed = 0u8;
+    for (b, s) in o.barriers.iter().flatten() {
+        severity[*b as usize] = s.get();
+        listed |= 1 << (*b as u8);
+    }
+    let (mut base, mut growth, mut total) = (0.0, 0.0, 0.0);
+    for (b, (s, w)) in severity.iter().zip(barriers).enumerate() {
+        if listed & (1 << b) != 0 {
+            base += w * s;
+            total += w;
+            if b == Barrier::LossOfAutonomy as usize || b == Barrier::LossOfIdentity as usize {
+                growth += w * (1.0 - s);
+            }
+        }
+    }
+    let (barrier_base, barrier_growth) =
+        if total > 0.0 { (base / total, growth / total) } else { (0.0, 0.0) };
+    let relations = graph.relations(i);
+    // A partnership edge, listed on either side, is a partner.
+    let has_partner_edge = !relations.partners.is_empty();
+    let mut flags = 0u8;
+    if !reasons.is_empty() {
+        flags |= Body::REASONS_KNOWN;
+    }
+    if o.barriers.is_some() {
+        flags |= Body::BARRIERS_KNOWN;
+    }
+    if o.partnerships.is_some() || has_partner_edge {
+        flags |= Body::PARTNERSHIPS_KNOWN;
+    }
+    if o.ict.is_some() {
+        flags |= Body::ICT_KNOWN;
+    }
+    let body = Body {
+        xyz: [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()],
+        population: o.population.map_or(f64::NAN, |p| p as f64),
+        ln_population: o.population.map_or(f64::NAN, |p| (p as f64).ln()),
+        ln_budget: o.budget_gbp.map_or(f64::NAN, f64::ln),
+        barrier_base,
+        barrier_growth,
+        reason_weights,
+        sought: o.services_sought.map_or(0, |s| s.bits()),
+        offered: o.services_offered.map_or(0, |s| s.bits()),
+        idx: i as u32,
+        region: NONE,
+        nation: NONE,
+        police_force_area: NONE,
+        combined_authority: NONE,
+        parent: relations.parent.map_or(NONE, |p| p as u32),
+        weight_row: 0,
+        sector: o.sector,
+        kind: o.kind,
+        party: o.political_control.as_ref().and_then(|c| c.lead_party),
+        control: o.political_control.as_ref().map(|c| c.control),
+        services_known: u8::from(o.services_sought.is_some())
+            | (u8::from(o.services_offered.is_some()) << 1),
+        barrier_listed: listed,
+        flags,
+    };
+    Compiled {
+        body,
+        severity,
+        criteria: criteria(o),
+        neighbours: relations.neighbours,
+        partners: relations.partners,
     }
 }
 

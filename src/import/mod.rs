@@ -219,61 +219,27 @@ pub fn read_table_from(
     let mut out =
         TableRead { rows: Vec::new(), failures: Vec::new(), n_rows: 0, unmatched_columns };
     // Records are read in order (the line count needs it) into a batch, whose rows are then
-    // converted in parallel and collected in file order, so that rows and failures come out
-    // exactly as a sequential read would give them. `records` is reused from batch to batch.
-    let mut records: Vec<csv::StringRecord> = Vec::new();
-    let mut pending: Vec<Pending> = Vec::with_capacity(BATCH_ROWS);
-    let mut n_records = 0usize;
-    loop {
-        if n_records == records.len() {
-            records.push(csv::StringRecord::new());
-        }
-        let record = &mut records[n_records];
-        match reader.read_record(record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(err) => {
-                out.n_rows += 1;
-                pending.push(Pending::Failed(RowFailure {
-                    problems: vec![csv_problem(path, &err).row(out.n_rows)],
-                    id: None,
-                }));
-                continue;
-            }
-        }
-        out.n_rows += 1;
-        if out.n_rows > MAX_ROWS {
-            return Err(Diagnostic::new(
-                Location::file(path),
-                format!("the table has more than {MAX_ROWS} rows"),
-            )
-            .help("split it into several tables")
-            .into());
-        }
-        let line =
-            record.position().map_or(out.n_rows + 1, |p| lines.borrow_mut().line_of(p.byte()));
-        if record.iter().all(|c| c.trim().is_empty()) {
-            out.n_rows -= 1; // blank lines are not rows
-            continue;
-        }
-        if record.len() != headers.len() {
-            let d = Diagnostic::new(
-                Location::at(path, line, None),
-                format!("the row has {} cells but the header has {}", record.len(), headers.len()),
-            )
-            .row(out.n_rows)
-            .help("check for a stray delimiter or a missing quote in this line");
-            pending.push(Pending::Failed(RowFailure { problems: vec![d], id: None }));
-            continue;
-        }
-        pending.push(Pending::Row { record: n_records, line, row: out.n_rows });
-        n_records += 1;
-        if pending.len() >= BATCH_ROWS {
-            convert_batch(&shape, &records, &mut pending, &mut out);
-            n_records = 0;
-        }
+    // converted in parallel and appended in file order, so that rows and failures come out
+    // exactly as a sequential read would give them. Reading is sequential and was about a
+    // third of the work: the next batch is read on this thread while the previous one is
+    // converted on the pool, two batches used in turn. `in_place_scope`, since the reader
+    // (any `Read`, and the line count) stays on this thread.
+    let mut reading = BatchReader { reader, lines, path, n_columns: headers.len(), n_rows: 0 };
+    let (mut current, mut next) = (Batch::default(), Batch::default());
+    let mut more = reading.fill(&mut current)?;
+    while more {
+        let (rows, failures) = (&mut out.rows, &mut out.failures);
+        let batch = &mut current;
+        let shape = &shape;
+        let read = rayon::in_place_scope(|scope| {
+            scope.spawn(move |_| batch.convert(shape, rows, failures));
+            reading.fill(&mut next)
+        });
+        more = read?;
+        std::mem::swap(&mut current, &mut next);
     }
-    convert_batch(&shape, &records, &mut pending, &mut out);
+    current.convert(&shape, &mut out.rows, &mut out.failures);
+    out.n_rows = reading.n_rows;
     if out.n_rows == 0 {
         return Err(Diagnostic::new(Location::file(path), "the table has a header but no rows")
             .help("add one row per body")
@@ -294,27 +260,112 @@ enum Pending {
     Failed(RowFailure),
 }
 
-/// Converts a batch of rows in parallel and appends the results in file order.
-fn convert_batch(
-    shape: &TableShape<'_>,
-    records: &[csv::StringRecord],
-    pending: &mut Vec<Pending>,
-    out: &mut TableRead,
-) {
-    use rayon::prelude::*;
-    let converted: Vec<Result<ParsedOrganisation, RowFailure>> = pending
-        .par_drain(..)
-        .map(|p| match p {
-            Pending::Row { record, line, row } => {
-                RowReader::new(shape, &records[record], line, row).read()
+/// The sequential half of reading a table: records in file order, each given its line and
+/// data row, blank lines skipped, rows of the wrong length failed.
+struct BatchReader<'a, R: std::io::Read> {
+    reader: CsvReader<R>,
+    lines: std::rc::Rc<std::cell::RefCell<Lines>>,
+    path: &'a Path,
+    /// Cells in the header.
+    n_columns: usize,
+    /// Data rows read so far.
+    n_rows: usize,
+}
+
+/// One batch of rows: the records read (reused from batch to batch, so their buffers are
+/// allocated once) and the rows in file order.
+#[derive(Default)]
+struct Batch {
+    records: Vec<csv::StringRecord>,
+    pending: Vec<Pending>,
+}
+
+impl<R: std::io::Read> BatchReader<'_, R> {
+    /// Reads rows into an empty batch until it holds `BATCH_ROWS` or the file ends. Returns
+    /// whether the batch filled (so more rows may follow), or the error that stops reading.
+    fn fill(&mut self, batch: &mut Batch) -> Result<bool, Diagnostics> {
+        let path = self.path;
+        let mut n_records = 0usize;
+        while batch.pending.len() < BATCH_ROWS {
+            if n_records == batch.records.len() {
+                batch.records.push(csv::StringRecord::new());
             }
-            Pending::Failed(failure) => Err(failure),
-        })
-        .collect();
-    for result in converted {
-        match result {
-            Ok(parsed) => out.rows.push(parsed),
-            Err(failure) => out.failures.push(failure),
+            let record = &mut batch.records[n_records];
+            match self.reader.read_record(record) {
+                Ok(false) => return Ok(false),
+                Ok(true) => {}
+                Err(err) => {
+                    self.n_rows += 1;
+                    batch.pending.push(Pending::Failed(RowFailure {
+                        problems: vec![csv_problem(path, &err).row(self.n_rows)],
+                        id: None,
+                    }));
+                    continue;
+                }
+            }
+            self.n_rows += 1;
+            if self.n_rows > MAX_ROWS {
+                return Err(Diagnostic::new(
+                    Location::file(path),
+                    format!("the table has more than {MAX_ROWS} rows"),
+                )
+                .help("split it into several tables")
+                .into());
+            }
+            let line = record
+                .position()
+                .map_or(self.n_rows + 1, |p| self.lines.borrow_mut().line_of(p.byte()));
+            if record.iter().all(|c| c.trim().is_empty()) {
+                self.n_rows -= 1; // blank lines are not rows
+                continue;
+            }
+            if record.len() != self.n_columns {
+                let d = Diagnostic::new(
+                    Location::at(path, line, None),
+                    format!(
+                        "the row has {} cells but the header has {}",
+                        record.len(),
+                        self.n_columns
+                    ),
+                )
+                .row(self.n_rows)
+                .help("check for a stray delimiter or a missing quote in this line");
+                batch.pending.push(Pending::Failed(RowFailure { problems: vec![d], id: None }));
+                continue;
+            }
+            batch.pending.push(Pending::Row { record: n_records, line, row: self.n_rows });
+            n_records += 1;
+        }
+        Ok(true)
+    }
+}
+
+impl Batch {
+    /// Converts the batch's rows in parallel and appends the results in file order, leaving
+    /// the batch empty (its records kept for reuse).
+    fn convert(
+        &mut self,
+        shape: &TableShape<'_>,
+        rows: &mut Vec<ParsedOrganisation>,
+        failures: &mut Vec<RowFailure>,
+    ) {
+        use rayon::prelude::*;
+        let records = &self.records;
+        let converted: Vec<Result<ParsedOrganisation, RowFailure>> = self
+            .pending
+            .par_drain(..)
+            .map(|p| match p {
+                Pending::Row { record, line, row } => {
+                    RowReader::new(shape, &records[record], line, row).read()
+                }
+                Pending::Failed(failure) => Err(failure),
+            })
+            .collect();
+        for result in converted {
+            match result {
+                Ok(parsed) => rows.push(parsed),
+                Err(failure) => failures.push(failure),
+            }
         }
     }
 }
