@@ -111,7 +111,9 @@ impl fmt::Display for UnknownValue {
 impl std::error::Error for UnknownValue {}
 
 /// The candidate closest to `found` by normalised Damerau-Levenshtein similarity, if it is at
-/// least 0.7 similar or one contains the other. Used for every "did you mean" in the tool.
+/// least 0.7 similar or one contains the other; of equally close ones the first in text order,
+/// so the answer does not depend on the candidates' order (some come from hash maps). Used for
+/// every "did you mean" in the tool.
 pub fn closest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wanted = normalise_name(found);
     if wanted.is_empty() {
@@ -124,7 +126,9 @@ pub fn closest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if norm.contains(&wanted) || wanted.contains(&norm) {
             similarity = similarity.max(0.75);
         }
-        if similarity >= 0.7 && best.is_none_or(|(s, _)| similarity > s) {
+        if similarity >= 0.7
+            && best.is_none_or(|(s, c)| similarity > s || (similarity == s && candidate < c))
+        {
             best = Some((similarity, candidate));
         }
     }
@@ -835,6 +839,13 @@ mod tests {
             }
             (got, want) => panic!("{text}: got {got:?}, want {want:?}"),
         }
+    }
+
+    #[test]
+    fn closest_breaks_ties_by_text_not_by_order() {
+        assert_eq!(closest("E-0001", ["E-0003", "E-0002"]), Some("E-0002"));
+        assert_eq!(closest("E-0001", ["E-0002", "E-0003"]), Some("E-0002"));
+        assert_eq!(closest("E-0001", ["E-0011", "E-0002"]), Some("E-0002"));
     }
 
     #[test]
