@@ -123,6 +123,11 @@ impl Frontiers {
         if lanes == 0 {
             return;
         }
+        self.push_entry(Frontier { bound: best, node, lanes, slot: 0 }, bounds);
+    }
+
+    /// Adds an entry (its slot chosen here) with its lanes' bounds.
+    fn push_entry(&mut self, mut entry: Frontier, bounds: [f32; GROUP]) {
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Slot(bounds);
@@ -133,7 +138,13 @@ impl Frontiers {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.heap.push(Frontier { bound: best, node, lanes, slot });
+        entry.slot = slot;
+        self.heap.push(entry);
+    }
+
+    /// Whether an entry would be popped before every entry in the heap.
+    fn leads(&self, entry: &Frontier) -> bool {
+        self.heap.peek().is_none_or(|top| entry > top)
     }
 
     /// The entry of highest bound, with its lanes' bounds.
@@ -316,7 +327,13 @@ impl<'a> AllRanker<'a> {
                 self.bound_lanes(&group, &bars, root, every_lane, &mut stats.nodes_bounded);
             frontier.push(root, bounded);
         }
-        while let Some((Frontier { bound, node, lanes: mask, .. }, bounds)) = frontier.pop() {
+        // The better child of the node last expanded, when it would be popped next anyway:
+        // kept here rather than pushed and popped (the walk descends this way most of the
+        // time), which visits nodes in the same order as the heap alone.
+        let mut next: Option<(Frontier, [f32; GROUP])> = None;
+        while let Some((Frontier { bound, node, lanes: mask, .. }, bounds)) =
+            next.take().or_else(|| frontier.pop())
+        {
             // Every entry left is bounded by this one: no lane can gain from any of them.
             if bound < lowest_bar {
                 break;
@@ -355,10 +372,24 @@ impl<'a> AllRanker<'a> {
                 }
                 lowest_bar = bars.iter().copied().fold(f32::INFINITY, f32::min);
             } else {
-                for child in n.children {
-                    let bounded =
+                let mut entries = n.children.map(|child| {
+                    let (bounds, lanes, best) =
                         self.bound_lanes(&group, &bars, child, live, &mut stats.nodes_bounded);
-                    frontier.push(child, bounded);
+                    (Frontier { bound: best, node: child, lanes, slot: 0 }, bounds)
+                });
+                if entries[1].0 > entries[0].0 {
+                    entries.swap(0, 1);
+                }
+                let [(first, first_bounds), (second, second_bounds)] = entries;
+                if second.lanes != 0 {
+                    frontier.push_entry(second, second_bounds);
+                }
+                if first.lanes != 0 {
+                    if frontier.leads(&first) {
+                        next = Some((first, first_bounds));
+                    } else {
+                        frontier.push_entry(first, first_bounds);
+                    }
                 }
             }
         }
