@@ -127,7 +127,7 @@ pub fn closest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -
             similarity = similarity.max(0.75);
         }
         if similarity >= 0.7
-            && best.is_none_or(|(s, c)| similarity > s || (similarity == s && candidate < c))
+            && best.is_none_or(|(s, c)| similarity.total_cmp(&s).then(c.cmp(candidate)).is_gt())
         {
             best = Some((similarity, candidate));
         }
