@@ -25,6 +25,10 @@ pub const N_REASONS: usize = 6;
 /// "Not known" for interned strings and optional indices.
 pub const NONE: u32 = u32::MAX;
 
+/// Bodies compiled in parallel at a time by `ScoringIndex::build` before their names are
+/// numbered in order: enough to keep every thread busy, few enough to add little memory.
+const COMPILE_BLOCK: usize = 16_384;
+
 /// Lists of related bodies in compressed sparse row form: the items of body `i` are
 /// `items[offsets[i]..offsets[i + 1]]`, sorted.
 #[derive(Debug, Clone, Default)]
@@ -258,11 +262,6 @@ impl ScoringIndex {
         list_weights[0].clear();
         let (list_weights, criteria, barriers) =
             (&list_weights, weights.criteria, weights.barriers);
-        let compiled: Vec<Compiled> = orgs
-            .par_iter()
-            .enumerate()
-            .map(|(i, o)| compile_body(i, o, graph, criteria, barriers, list_weights))
-            .collect();
         let mut places = CachedInterner::new();
         let mut products = CachedInterner::new();
         let mut weight_table: Vec<CriterionWeights> = Vec::new();
@@ -273,7 +272,18 @@ impl ScoringIndex {
         let mut ict_lists = Vec::with_capacity(n);
         let mut neighbour_lists = Vec::with_capacity(n);
         let mut partner_lists = Vec::with_capacity(n);
-        for (o, c) in orgs.iter().zip(compiled) {
+        // A block at a time: the compiled records of a whole national dataset would add
+        // hundreds of megabytes to the peak, next to the profiles and the graph.
+        let compiled = orgs.chunks(COMPILE_BLOCK).enumerate().flat_map(|(k, block)| {
+            let first = k * COMPILE_BLOCK;
+            let compiled: Vec<Compiled> = block
+                .par_iter()
+                .enumerate()
+                .map(|(j, o)| compile_body(first + j, o, graph, criteria, barriers, list_weights))
+                .collect();
+            block.iter().zip(compiled)
+        });
+        for (o, c) in compiled {
             let Compiled { mut body, severity, criteria, neighbours, partners } = c;
             let mut intern =
                 |s: &'a Option<String>| s.as_deref().map_or(NONE, |s| places.intern(s));

@@ -179,6 +179,28 @@ fn reaches(bound: f32, bar: f32) -> bool {
     !(bound < bar)
 }
 
+/// The lanes whose bound reaches their bar, as a mask. Over every lane, without branches, so
+/// that it compiles to vector compares.
+#[inline(always)]
+fn reaching(bounds: &[f32; GROUP], bars: &[f32; GROUP]) -> u32 {
+    let mut mask = 0u32;
+    for i in 0..GROUP {
+        mask |= u32::from(reaches(bounds[i], bars[i])) << i;
+    }
+    mask
+}
+
+/// The highest bound of the lanes of `mask` (−∞ for none), without branches on the lanes.
+#[inline(always)]
+fn highest(bounds: &[f32; GROUP], mask: u32) -> f32 {
+    let mut best = f32::NEG_INFINITY;
+    for i in 0..GROUP {
+        let bound = if mask & (1 << i) != 0 { bounds[i] } else { f32::NEG_INFINITY };
+        best = if bound > best { bound } else { best };
+    }
+    best
+}
+
 /// The lanes of a mask, lowest first.
 fn lanes_of(mut mask: u32) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
@@ -266,13 +288,8 @@ impl<'a> AllRanker<'a> {
     ) -> ([f32; GROUP], u32, f32) {
         *nodes_bounded += u64::from(mask.count_ones());
         let (bounds, beyond) = group.bound(&self.tree, node, mask);
-        let mut reaching = 0u32;
-        for i in 0..GROUP {
-            reaching |= u32::from(reaches(bounds[i], bars[i])) << i;
-        }
-        let alive = mask & reaching & !beyond;
-        let best = lanes_of(alive).map(|i| bounds[i]).fold(f32::NEG_INFINITY, f32::max);
-        (bounds, alive, best)
+        let alive = mask & reaching(&bounds, bars) & !beyond;
+        (bounds, alive, highest(&bounds, alive))
     }
 
     /// The top k of up to `GROUP` subjects by one branch-and-bound walk (more are walked
@@ -338,14 +355,9 @@ impl<'a> AllRanker<'a> {
             if bound < lowest_bar {
                 break;
             }
-            // The lanes whose bar has not risen past their bound since it was pushed.
-            let mut live = 0u32;
-            for i in lanes_of(mask) {
-                // Kept unless below the bar, as when it was pushed (`bound_lanes`).
-                if reaches(bounds[i], bars[i]) {
-                    live |= 1 << i;
-                }
-            }
+            // The lanes whose bar has not risen past their bound since it was pushed (kept
+            // unless below the bar, as when it was pushed: `bound_lanes`).
+            let live = mask & reaching(&bounds, &bars);
             if live == 0 {
                 continue;
             }
