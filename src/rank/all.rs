@@ -184,8 +184,8 @@ fn reaches(bound: f32, bar: f32) -> bool {
 #[inline(always)]
 fn reaching(bounds: &[f32; GROUP], bars: &[f32; GROUP]) -> u32 {
     let mut mask = 0u32;
-    for i in 0..GROUP {
-        mask |= u32::from(reaches(bounds[i], bars[i])) << i;
+    for (i, (bound, bar)) in bounds.iter().zip(bars).enumerate() {
+        mask |= u32::from(reaches(*bound, *bar)) << i;
     }
     mask
 }
@@ -194,8 +194,8 @@ fn reaching(bounds: &[f32; GROUP], bars: &[f32; GROUP]) -> u32 {
 #[inline(always)]
 fn highest(bounds: &[f32; GROUP], mask: u32) -> f32 {
     let mut best = f32::NEG_INFINITY;
-    for i in 0..GROUP {
-        let bound = if mask & (1 << i) != 0 { bounds[i] } else { f32::NEG_INFINITY };
+    for (i, bound) in bounds.iter().enumerate() {
+        let bound = if mask & (1 << i) != 0 { *bound } else { f32::NEG_INFINITY };
         best = if bound > best { bound } else { best };
     }
     best
