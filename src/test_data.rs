@@ -4,11 +4,26 @@ use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::dataset::Dataset;
+use crate::engine::Engine;
+
 use crate::model::{
     Barrier, ControlType, CriteriaOrder, Criterion, Enumeration, Kind, LatLon, Organisation,
     OrganisationId, Partnership, Party, PoliticalControl, Reason, Sector, Service, ServiceSet,
     Severity,
 };
+use crate::score::Mutual;
+use crate::weights::{Survey, WeightSettings};
+
+/// Every way the two directions of a pair combine, for tests to draw from.
+pub const MUTUALS: [Mutual; 4] =
+    [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward];
+
+/// An engine over `random_organisations(seed, n)` with the embedded survey and default weights.
+pub fn random_engine(seed: u64, n: usize) -> Engine {
+    let dataset = Dataset::from_organisations(random_organisations(seed, n), "random").unwrap();
+    Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap()
+}
 
 /// A random but valid set of `n` bodies: every field sometimes known, sometimes not.
 pub fn random_organisations(seed: u64, n: usize) -> Vec<Organisation> {

@@ -293,20 +293,13 @@ fn fractional_bound(graph: &CandidateGraph) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::Dataset;
     use crate::score::Mutual;
-    use crate::test_data::random_organisations;
-    use crate::weights::{Survey, WeightSettings};
-
-    fn engine(seed: u64, n: usize) -> Engine {
-        let dataset = Dataset::from_organisations(random_organisations(seed, n), "random").unwrap();
-        Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap()
-    }
+    use crate::test_data::random_engine;
 
     #[test]
     fn exact_beats_or_ties_greedy_and_greedy_reports_its_bound() {
         for seed in 0..8 {
-            let engine = engine(seed, 60);
+            let engine = random_engine(seed, 60);
             let exact = plan(&engine, &PairsSettings::default()).unwrap();
             assert!(exact.certified);
             assert_eq!(exact.bound.kind, BoundKind::ExactOptimum);
@@ -342,7 +335,7 @@ mod tests {
         // 9 bodies, k = 8: the candidate graph is complete, so the exact plan is the best
         // pairing overall. Checked by trying every pairing.
         for seed in 0..6 {
-            let engine = engine(seed, 9);
+            let engine = random_engine(seed, 9);
             let settings = PairsSettings { candidates: 8, ..PairsSettings::default() };
             let plan = plan(&engine, &settings).unwrap();
             let view = PairView::new(&engine.index, &settings.rank).unwrap();
@@ -365,7 +358,7 @@ mod tests {
 
     #[test]
     fn forward_scores_and_bad_settings_are_refused() {
-        let engine = engine(1, 10);
+        let engine = random_engine(1, 10);
         let mut settings = PairsSettings::default();
         settings.rank.mutual = Mutual::Forward;
         assert_eq!(plan(&engine, &settings), Err(AnalysisError::OneSidedScore));
@@ -380,7 +373,7 @@ mod tests {
 
     #[test]
     fn min_score_leaves_weak_pairs_out() {
-        let engine = engine(3, 50);
+        let engine = random_engine(3, 50);
         let all = plan(&engine, &PairsSettings::default()).unwrap();
         let threshold =
             all.pairs.iter().map(|p| p.score.mutual).sum::<f64>() / all.pairs.len().max(1) as f64;
@@ -393,7 +386,7 @@ mod tests {
 
     #[test]
     fn identical_for_one_and_several_threads() {
-        let engine = engine(11, 120);
+        let engine = random_engine(11, 120);
         let settings = PairsSettings::default();
         let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
         let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();

@@ -533,12 +533,8 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
-    use crate::dataset::Dataset;
-    use crate::engine::Engine;
     use crate::model::{Enumeration, Sector, Service};
-    use crate::score::Mutual;
-    use crate::test_data::random_organisations;
-    use crate::weights::{Survey, WeightSettings};
+    use crate::test_data::{MUTUALS, random_engine};
 
     #[test]
     fn chunks_shrink_for_a_large_top_k_so_memory_stays_bounded() {
@@ -569,11 +565,10 @@ mod tests {
         /// same scores to the bit, for random data, sizes and settings.
         #[test]
         fn pruned_equals_brute_force(seed in any::<u64>(), n in 1usize..120) {
-            let dataset = Dataset::from_organisations(random_organisations(seed, n), "random").unwrap();
-            let engine = Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+            let engine = random_engine(seed, n);
             let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 7);
             let mut settings = RankSettings { top: rng.random_range(0..8), ..RankSettings::default() };
-            settings.mutual = [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward][rng.random_range(0..4)];
+            settings.mutual = MUTUALS[rng.random_range(0..4)];
             if rng.random_bool(0.2) {
                 settings.focus = [Service::all()[rng.random_range(0..12)]].into_iter().collect();
             }

@@ -657,13 +657,10 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
-    use crate::dataset::Dataset;
-    use crate::engine::Engine;
     use crate::model::Service;
     use crate::rank::{RankSettings, context};
     use crate::score::{PairFacts, score_bodies};
-    use crate::test_data::random_organisations;
-    use crate::weights::{Survey, WeightSettings};
+    use crate::test_data::{MUTUALS, random_engine};
 
     #[test]
     fn need_slots_hold_needs_by_their_size() {
@@ -709,11 +706,10 @@ mod tests {
         /// tree), for random data and settings: the bound is a bound.
         #[test]
         fn upper_bound_is_at_least_every_unrelated_score(seed in any::<u64>(), n in 1usize..60) {
-            let dataset = Dataset::from_organisations(random_organisations(seed, n), "random").unwrap();
-            let engine = Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+            let engine = random_engine(seed, n);
             let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 11);
             let mut settings = RankSettings {
-                mutual: [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward][rng.random_range(0..4)],
+                mutual: MUTUALS[rng.random_range(0..4)],
                 ..RankSettings::default()
             };
             if rng.random_bool(0.3) {

@@ -528,13 +528,10 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
-    use crate::dataset::Dataset;
-    use crate::engine::Engine;
     use crate::model::{Enumeration, Service};
     use crate::rank::bounds::upper_bound;
     use crate::rank::{RankSettings, context};
-    use crate::test_data::random_organisations;
-    use crate::weights::{Survey, WeightSettings};
+    use crate::test_data::{MUTUALS, random_engine};
 
     #[test]
     fn exp2_up_is_above_exp2_and_close_to_it() {
@@ -567,11 +564,10 @@ mod tests {
         /// out for `within_km` when the node is truly farther.
         #[test]
         fn lanes_bound_at_least_the_reference(seed in any::<u64>(), n in 1usize..80) {
-            let dataset = Dataset::from_organisations(random_organisations(seed, n), "random").unwrap();
-            let engine = Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+            let engine = random_engine(seed, n);
             let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 3);
             let mut settings = RankSettings {
-                mutual: [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward][rng.random_range(0..4)],
+                mutual: MUTUALS[rng.random_range(0..4)],
                 ..RankSettings::default()
             };
             if rng.random_bool(0.3) {

@@ -12,7 +12,7 @@ use crate::dataset::Dataset;
 use crate::engine::Engine;
 use crate::model::{Criterion, Enumeration, Organisation, Sector, Service};
 use crate::rank::{RankSettings, rank, rank_sequential};
-use crate::test_data::random_organisations;
+use crate::test_data::{MUTUALS, random_organisations};
 use crate::weights::{Survey, WeightSettings};
 
 fn engine(organisations: Vec<Organisation>) -> Engine {
@@ -29,8 +29,7 @@ fn random_settings(rng: &mut ChaCha8Rng) -> RankSettings {
         settings.focus = [Service::all()[rng.random_range(0..12)]].into_iter().collect();
     }
     settings.exclude_partners = rng.random_bool(0.3);
-    settings.mutual = [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward]
-        [rng.random_range(0..4)];
+    settings.mutual = MUTUALS[rng.random_range(0..4)];
     if rng.random_bool(0.2) {
         settings.filter.sectors = vec![Sector::LocalGovernment, Sector::Police];
     }

@@ -7,10 +7,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
-use crate::dataset::Dataset;
 use crate::model::{Enumeration, Service, ServiceSet};
-use crate::test_data::random_organisations;
-use crate::weights::{Survey, WeightSettings};
+use crate::test_data::random_engine;
 
 /// The best objective over every partition of 0..n into groups the problem allows.
 fn brute_force(problem: &Problem<'_>) -> f64 {
@@ -192,11 +190,6 @@ fn evaluate_checks_size_exclusions_and_floor() {
     assert!(group_value(1, 0.0).abs() < 1e-15);
 }
 
-fn engine(seed: u64, n: usize) -> Engine {
-    let dataset = Dataset::from_organisations(random_organisations(seed, n), "random").unwrap();
-    Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap()
-}
-
 fn focus(seed: u64) -> ServiceSet {
     [Service::all()[(seed % 12) as usize]].into_iter().collect()
 }
@@ -204,7 +197,7 @@ fn focus(seed: u64) -> ServiceSet {
 #[test]
 fn groups_respect_the_size_limit_and_the_bound() {
     for seed in 0..10u64 {
-        let engine = engine(seed, 80);
+        let engine = random_engine(seed, 80);
         for max_size in [2, 3, 6] {
             let mut settings = GroupsSettings { max_size, ..GroupsSettings::default() };
             settings.rank.focus = focus(seed);
@@ -235,7 +228,7 @@ fn the_bound_holds_against_every_partition_of_small_datasets() {
     // Small datasets and few candidates per body, so that the bound must account for partners
     // outside the candidate lists, with and without a focus and for each combination.
     for seed in 0..24u64 {
-        let engine = engine(seed, 9);
+        let engine = random_engine(seed, 9);
         for mutual in [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum] {
             let mut settings =
                 GroupsSettings { candidates: 2, max_size: 3, ..GroupsSettings::default() };
@@ -269,7 +262,7 @@ fn the_bound_holds_against_every_partition_of_small_datasets() {
 
 #[test]
 fn groups_need_a_service_and_sane_settings() {
-    let engine = engine(1, 20);
+    let engine = random_engine(1, 20);
     let no_focus = GroupsSettings::default();
     assert!(matches!(form_groups(&engine, &no_focus), Err(AnalysisError::Setting(_))));
     let mut settings = GroupsSettings::default();
@@ -289,7 +282,7 @@ fn groups_need_a_service_and_sane_settings() {
 
 #[test]
 fn the_floor_holds_for_every_member() {
-    let engine = engine(5, 60);
+    let engine = random_engine(5, 60);
     let mut settings = GroupsSettings { min_score: 0.55, ..GroupsSettings::default() };
     settings.rank.focus = focus(5);
     let grouping = form_groups(&engine, &settings).unwrap();
@@ -305,7 +298,7 @@ fn the_floor_holds_for_every_member() {
 
 #[test]
 fn identical_for_one_and_several_threads() {
-    let engine = engine(9, 150);
+    let engine = random_engine(9, 150);
     let mut settings = GroupsSettings::default();
     settings.rank.focus = focus(9);
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
