@@ -277,7 +277,6 @@ impl GroupBounds {
     /// Bounds lanes `at..at + 4` into `out`; returns the `within_km` lanes left out.
     #[inline(always)]
     fn quad(&self, node: &Node, side: &NodeSide, at: usize, out: &mut Lanes) -> u32 {
-        let g = side;
         let lanes = at..at + 4;
 
         // Distance: a lower bound on the km to the box, allowing for the lanes' coordinates
@@ -303,7 +302,7 @@ impl GroupBounds {
 
         // Kind fit: the best kind present, or sector among bodies of unknown kind.
         let mut kind = [0.0f32; GROUP];
-        let mut bits = g.kinds;
+        let mut bits = side.kinds;
         while bits != 0 {
             let fit = &self.kind_fit[bits.trailing_zeros() as usize];
             for i in lanes.clone() {
@@ -311,7 +310,7 @@ impl GroupBounds {
             }
             bits &= bits - 1;
         }
-        let mut bits = g.sectors_of_unknown_kinds;
+        let mut bits = side.sectors_of_unknown_kinds;
         while bits != 0 {
             let fit = &self.sector_fit[bits.trailing_zeros() as usize];
             for i in lanes.clone() {
@@ -330,7 +329,7 @@ impl GroupBounds {
         }
         let trust = if side.partnerships_unknown { &self.trust_if_unknown } else { &ZERO };
         let mut priorities = [0.0f32; GROUP];
-        for (r, m) in self.reasons.iter().zip(&g.reason_max) {
+        for (r, m) in self.reasons.iter().zip(&side.reason_max) {
             for i in lanes.clone() {
                 priorities[i] += min(r[i], *m);
             }
@@ -344,11 +343,11 @@ impl GroupBounds {
         // for a nation, else 0; as masks, so that every lane takes the same path.
         let mut geography = [0.0f32; GROUP];
         for i in lanes.clone() {
-            let near = (self.near[0][i] & g.parents)
-                | (self.near[1][i] & g.combined)
-                | (self.near[2][i] & g.police);
-            let region = self.region[i] & g.regions;
-            let nation = self.nation[i] & g.nations;
+            let near = (self.near[0][i] & side.parents)
+                | (self.near[1][i] & side.combined)
+                | (self.near[2][i] & side.police);
+            let region = self.region[i] & side.regions;
+            let nation = self.nation[i] & side.nations;
             let unknown_pair = self.known_areas[i] & side.known_areas;
             geography[i] = if near != 0 {
                 1.0
@@ -366,7 +365,7 @@ impl GroupBounds {
         let party_floor = if side.party_unknown { &NEUTRALS } else { &self.party_floor };
         let mut political = [0.0f32; GROUP];
         for i in lanes.clone() {
-            political[i] = if self.party_bit[i] & g.parties != 0 { 1.0 } else { party_floor[i] };
+            political[i] = if self.party_bit[i] & side.parties != 0 { 1.0 } else { party_floor[i] };
         }
         let need_floor =
             if side.supply_unknown { &self.need_floor_unknown } else { &self.need_floor };
@@ -375,7 +374,7 @@ impl GroupBounds {
         let mut service_backward = [0.0f32; GROUP];
         // Group by group, and slot by slot below (node-level branches: empty ones are skipped
         // for every lane).
-        for u in &g.supply_groups {
+        for u in &side.supply_groups {
             if *u != 0 {
                 for i in lanes.clone() {
                     let covered = (self.need[i] & u).count_ones() as f32;
@@ -387,7 +386,7 @@ impl GroupBounds {
             let covered = min(service_forward[i], side.supply_max);
             service_forward[i] = max(covered * self.need_inv[i], need_floor[i]);
         }
-        for (n, inv) in g.need_by_count.iter().zip(&NEED_SHARE) {
+        for (n, inv) in side.need_by_count.iter().zip(&NEED_SHARE) {
             if *n != 0 {
                 for i in lanes.clone() {
                     let met = (n & self.supply[i]).count_ones() as f32;
