@@ -92,9 +92,9 @@ fn rank_all(c: &mut Criterion) {
                 ranker
                     .run::<_, ()>(
                         false,
-                        &|_, r| r.len(),
-                        |_, r| {
-                            black_box(r);
+                        &|_, r, total: &mut usize| *total += r.len(),
+                        |total| {
+                            black_box(total);
                             Ok(())
                         },
                         &|_| {},
@@ -108,9 +108,9 @@ fn rank_all(c: &mut Criterion) {
                     ranker
                         .run::<_, ()>(
                             true,
-                            &|_, r| r.len(),
-                            |_, r| {
-                                black_box(r);
+                            &|_, r, total: &mut usize| *total += r.len(),
+                            |total| {
+                                black_box(total);
                                 Ok(())
                             },
                             &|_| {},

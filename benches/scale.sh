@@ -21,8 +21,8 @@ if [ ${#sizes[@]} -eq 0 ]; then
     sizes=(10000 30000 100000 300000 1000000)
 fi
 
-echo "| N | path | wall (s) | CPU (s) | peak RSS (MB) | loading (s) | pairs scored | share of pairs | pairs/s | tree nodes bounded | same output |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| N | path | wall (s) | CPU (s) | peak RSS (MB) | loading (s) | tree (s) | search (s) | writing (s) | pairs scored | share of pairs | pairs/s | tree nodes bounded | same output |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for n in "${sizes[@]}"; do
     csv="$dir/uk_$n.csv"
     [ -f "$csv" ] || "$bin" generate --bodies "$n" --seed 1 --out "$csv" >/dev/null 2>&1
@@ -37,7 +37,10 @@ for n in "${sizes[@]}"; do
             rank-all --top 10 "${flag[@]}" --force --out "$out" 2>"$log"
         read -r _ wall user sys rss < <(grep '^TIME' "$log")
         summary=$(grep '^ranked' "$log")
-        loading=$(sed -E 's/.*\(([0-9.]+) s loading\).*/\1/' <<<"$summary")
+        loading=$(sed -E 's/.*\(([0-9.]+) s loading.*/\1/' <<<"$summary")
+        tree=$(sed -E 's/.*, ([0-9.]+) s building the tree.*/\1/' <<<"$summary")
+        search=$(sed -E 's/.*, ([0-9.]+) s searching.*/\1/' <<<"$summary")
+        writing=$(sed -E 's/.*, ([0-9.]+) s writing\).*/\1/' <<<"$summary")
         pairs=$(sed -E 's/.*: ([0-9]+) pairs scored.*/\1/' <<<"$summary")
         share=$(sed -E 's/.*, ([0-9.]+%) of all pairs.*/\1/' <<<"$summary")
         rate=$(sed -E 's/.*, ([0-9]+) pairs\/s.*/\1/' <<<"$summary")
@@ -47,6 +50,6 @@ for n in "${sizes[@]}"; do
             cmp -s "$out" "$dir/rank_all_${n}_pruned.csv" && same="identical" || same="DIFFERENT"
         fi
         cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
-        echo "| $n | $path | $wall | $cpu | $((rss / 1024)) | $loading | $pairs | $share | $rate | ${nodes:-} | $same |"
+        echo "| $n | $path | $wall | $cpu | $((rss / 1024)) | $loading | $tree | $search | $writing | $pairs | $share | $rate | ${nodes:-} | $same |"
     done
 done

@@ -109,7 +109,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let Engine { dataset, index, graph, .. } = engine;
     let ids: Vec<OrganisationId> = dataset.organisations().iter().map(|o| o.id.clone()).collect();
     drop((dataset, graph));
+    let building = Instant::now();
     let ranker = AllRanker::new(&index, &settings);
+    let built = building.elapsed();
     let n = ids.len();
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(n as u64);
@@ -129,26 +131,28 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         if format == AllFormat::Csv {
             writeln!(w, "id,rank,candidate_id,score,forward,backward,distance_km")?;
         }
-        // Formatting runs in parallel, a subject's rows to a string; writing stays in order.
-        let render = |subject: usize, ranked: &[Ranked]| -> String {
+        // Formatting runs in parallel, runs of subjects' rows to a string; writing stays in
+        // order.
+        let render = |subject: usize, ranked: &[Ranked], text: &mut String| {
             let id = ids[subject].as_str();
-            let mut text = String::new();
             match format {
                 AllFormat::Csv => {
                     let id = csv_field(id);
+                    // About the rows' length, so the text is seldom moved as it grows.
+                    text.reserve(ranked.len() * (2 * id.len() + 80));
                     for (i, r) in ranked.iter().enumerate() {
                         use std::fmt::Write as _;
-                        let _ = write!(
-                            text,
-                            "{id},{},{},",
-                            i + 1,
-                            csv_field(ids[r.candidate].as_str())
-                        );
+                        text.push_str(&id);
+                        text.push(',');
+                        let _ = write!(text, "{}", i + 1);
+                        text.push(',');
+                        text.push_str(&csv_field(ids[r.candidate].as_str()));
+                        text.push(',');
                         for v in [r.score.mutual, r.score.forward, r.score.backward] {
-                            push_number(&mut text, v);
+                            push_number(text, v);
                             text.push(',');
                         }
-                        push_number(&mut text, r.distance_km);
+                        push_number(text, r.distance_km);
                         text.push('\n');
                     }
                 }
@@ -167,16 +171,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
                             .collect(),
                     };
                     // Serialising plain strings and finite numbers cannot fail.
-                    text = serde_json::to_string(&record).unwrap_or_default();
+                    text.push_str(&serde_json::to_string(&record).unwrap_or_default());
                     text.push('\n');
                 }
             }
-            text
         };
         ranker.run(
             args.brute_force,
             &render,
-            |_, text: String| w.write_all(text.as_bytes()),
+            |text: String| w.write_all(text.as_bytes()),
             &progress,
         )
     };
@@ -201,12 +204,17 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let elapsed = started.elapsed();
     if !args.quiet {
         let ranking = (elapsed - loaded).as_secs_f64();
+        // Writing: rescoring, rendering and writing the results, and syncing the file.
+        let writing = elapsed.saturating_sub(loaded + built + stats.search);
         eprintln!(
-            "ranked {} bodies (top {}) in {:.2} s ({:.2} s loading): {} pairs scored, {:.1}% of all pairs, {} tree nodes bounded, {:.0} pairs/s{}",
+            "ranked {} bodies (top {}) in {:.2} s ({:.2} s loading, {:.2} s building the tree, {:.2} s searching, {:.2} s writing): {} pairs scored, {:.1}% of all pairs, {} tree nodes bounded, {:.0} pairs/s{}",
             stats.subjects,
             args.top,
             elapsed.as_secs_f64(),
             loaded.as_secs_f64(),
+            built.as_secs_f64(),
+            stats.search.as_secs_f64(),
+            writing.as_secs_f64(),
             stats.pairs_scored,
             100.0 * stats.pairs_scored as f64 / ((n as f64) * (n.saturating_sub(1).max(1) as f64)),
             stats.nodes_bounded,

@@ -79,15 +79,93 @@ pub fn write_atomic(
             .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666));
         builder.permissions(permissions);
     }
-    let mut file = builder.tempfile_in(dir)?;
-    {
-        let mut buffered = io::BufWriter::new(file.as_file_mut());
-        write(&mut buffered)?;
-        buffered.flush()?;
-    }
-    file.as_file().sync_all()?;
+    let file = builder.tempfile_in(dir)?;
+    write_synced(file.as_file(), write)?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The write buffer: large writes, few system calls (a national `rank-all` writes 70 MB).
+const BUFFER: usize = 1 << 20;
+
+/// Bytes written between two early syncs of a large output (small in tests, so that they
+/// happen there).
+const SYNC_EVERY: u64 = if cfg!(test) { 64 << 10 } else { 16 << 20 };
+
+/// Writes `write`'s bytes to `file`, buffered, and syncs them to disk before returning.
+///
+/// A large output is synced as it goes: every `SYNC_EVERY` bytes a helper thread (started at
+/// the first) asks the disk for what has been written so far, while the writer goes on. The
+/// final sync then waits only for the last part, rather than for the whole file after the
+/// last byte (70 MB of `rank-all` output took 0.3 s to 0.5 s to sync on the benchmark
+/// machine). An early sync's failure is returned even if the final sync succeeds, since a
+/// failed sync may leave the file's pages marked clean. Returns how many early syncs were
+/// asked for.
+fn write_synced(
+    file: &std::fs::File,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<usize> {
+    use std::sync::{Mutex, mpsc};
+
+    /// The file, counting bytes and asking the helper for a sync every `SYNC_EVERY`.
+    struct Syncing<'f, 's, 'e> {
+        file: &'f std::fs::File,
+        since: u64,
+        asked: usize,
+        scope: &'s std::thread::Scope<'s, 'e>,
+        ask: Option<mpsc::SyncSender<()>>,
+        failed: &'e Mutex<Option<io::Error>>,
+    }
+
+    impl<'f: 'e, 's, 'e> Write for Syncing<'f, 's, 'e> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = (&*self.file).write(buf)?;
+            self.since += n as u64;
+            if self.since >= SYNC_EVERY {
+                self.since = 0;
+                let ask = self.ask.get_or_insert_with(|| {
+                    // One sync asked for at a time: asks while one runs are dropped, and the
+                    // next ask (or the final sync) covers their bytes.
+                    let (ask, asked) = mpsc::sync_channel::<()>(1);
+                    let (file, failed) = (self.file, self.failed);
+                    self.scope.spawn(move || {
+                        while asked.recv().is_ok() {
+                            if let Err(e) = file.sync_data() {
+                                failed.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+                            }
+                        }
+                    });
+                    ask
+                });
+                if ask.try_send(()).is_ok() {
+                    self.asked += 1;
+                }
+            }
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            (&*self.file).flush()
+        }
+    }
+
+    let failed = Mutex::new(None);
+    let asked = std::thread::scope(|scope| -> io::Result<usize> {
+        let mut syncing = Syncing { file, since: 0, asked: 0, scope, ask: None, failed: &failed };
+        let mut buffered = io::BufWriter::with_capacity(BUFFER, &mut syncing);
+        write(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
+        // Ends the helper's loop (as dropping `syncing` does on an early return); the scope
+        // waits for it before returning.
+        syncing.ask = None;
+        Ok(syncing.asked)
+    })?;
+    file.sync_all()?;
+    match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(asked),
+    }
 }
 
 /// Unnamed temporary files: Linux's `O_TMPFILE`, linked into place through `/proc/self/fd`.
@@ -96,6 +174,7 @@ mod unnamed {
     use std::fs::File;
     use std::io::{self, Write};
     use std::os::fd::AsRawFd;
+
     use std::path::Path;
 
     use rustix::fs::{AtFlags, CWD, Mode, OFlags};
@@ -117,17 +196,12 @@ mod unnamed {
     /// the target. Only between the naming and the rename, a few microseconds, does a named
     /// temporary file exist.
     pub fn write_and_publish(
-        mut file: File,
+        file: File,
         dir: &Path,
         path: &Path,
         write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        {
-            let mut buffered = io::BufWriter::new(&mut file);
-            write(&mut buffered)?;
-            buffered.flush()?;
-        }
-        file.sync_all()?;
+        super::write_synced(&file, write)?;
         let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
         for attempt in 0u32..100 {
             let name = dir.join(format!(".partnermatch-{}-{attempt}.tmp", std::process::id()));
@@ -196,6 +270,38 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
         write_atomic(&target, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    /// A large output is synced while it is written and arrives whole; a small one is not;
+    /// a failure after early syncs still leaves nothing behind (and does not hang).
+    #[test]
+    fn large_outputs_are_synced_as_they_go() {
+        let line = |i: usize| format!("{i:08}\n");
+        let text: String = (0..40_000).map(line).collect();
+        let file = tempfile::tempfile().unwrap();
+        let asked =
+            write_synced(&file, |w| (0..40_000).try_for_each(|i| w.write_all(line(i).as_bytes())))
+                .unwrap();
+        assert!(asked > 0, "360 kB in 64 kB steps asks for early syncs");
+        let mut back = String::new();
+        io::Seek::rewind(&mut &file).unwrap();
+        io::Read::read_to_string(&mut &file, &mut back).unwrap();
+        assert_eq!(back, text);
+        let small = tempfile::tempfile().unwrap();
+        assert_eq!(write_synced(&small, |w| w.write_all(b"x")).unwrap(), 0);
+
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("big.csv");
+        write_atomic(&target, |w| w.write_all(text.as_bytes())).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), text);
+        let err = write_atomic(&target, |w| {
+            w.write_all(text.as_bytes())?;
+            w.write_all(text.as_bytes())?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), text, "the old file is kept");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
     }
 
     /// Reports written for colleagues were readable by their owner only (a temporary file's

@@ -17,6 +17,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -37,7 +38,12 @@ const _: () = assert!(GROUP <= 32, "a group's lanes are the bits of a u32");
 const CHUNK_CANDIDATES: usize = 1 << 24;
 
 /// Subjects whose scores are recomputed for output at a time.
-const EMIT_BLOCK: usize = 4096;
+/// Small in tests, so that small datasets cross blocks and runs.
+const EMIT_BLOCK: usize = if cfg!(test) { 16 } else { 4096 };
+
+/// Consecutive subjects rendered into one buffer: few allocations, and none freed by another
+/// thread one subject at a time (the emitting thread would wait on the allocator's locks).
+const RENDER_RUN: usize = if cfg!(test) { 3 } else { 64 };
 
 /// Subjects per chunk for a top-k: as many as `CHUNK_CANDIDATES` allows, never under a group.
 /// The larger the chunk, the closer together its groups' subjects.
@@ -54,6 +60,10 @@ pub struct AllStats {
     pub pairs_scored: u64,
     /// Bounds computed (a tree node for a subject).
     pub nodes_bounded: u64,
+    /// Wall time spent finding the top k (`run` only; zero elsewhere).
+    pub search: Duration,
+    /// Wall time spent scoring the results again, rendering and emitting them (`run` only).
+    pub output: Duration,
 }
 
 impl AllStats {
@@ -62,6 +72,8 @@ impl AllStats {
         self.subjects += other.subjects;
         self.pairs_scored += other.pairs_scored;
         self.nodes_bounded += other.nodes_bounded;
+        self.search += other.search;
+        self.output += other.output;
     }
 }
 
@@ -470,33 +482,43 @@ impl<'a> AllRanker<'a> {
     }
 
     /// A subject's ranking from its candidates, best first: each pair scored again, which
-    /// gives the same bits as when it was selected (the same scorer, the same context).
+    /// gives the same bits as when it was selected (the same scorers, the same context; a
+    /// candidate outside the subject's specials is unrelated, as in the walk).
     fn rescore(&self, a: usize, candidates: &[u32]) -> Vec<Ranked> {
         let ctx = context(self.index, a, self.settings);
         let subject = self.index.body(a);
+        let specials = self.specials(a);
+        let mutual = self.settings.mutual;
         candidates
             .iter()
             .map(|&c| {
-                let body = self.index.body(c as usize);
-                let (score, facts) = score_bodies(&ctx, subject, body, self.settings.mutual);
+                // The tree's copy: a subject's candidates lie close together in tree order,
+                // so they share cache lines there rather than lying all over the index.
+                let body = &self.tree.bodies[self.position[c as usize] as usize];
+                let (score, facts) = if specials.binary_search(&c).is_ok() {
+                    score_bodies(&ctx, subject, body, mutual)
+                } else {
+                    score_unrelated(&ctx, subject, body, mutual)
+                };
                 Ranked { candidate: c as usize, score, distance_km: facts.distance_km }
             })
             .collect()
     }
 
-    /// Ranks every body. Each subject's result goes through `render` (in parallel, e.g. to
-    /// format it) and then to `emit`, in subject order. `progress` is told how many subjects
-    /// are done as groups finish (from worker threads).
+    /// Ranks every body. Each subject's result goes through `render`, which appends it to a
+    /// buffer (in parallel, e.g. to format it), and the buffers go to `emit` in subject order,
+    /// each holding a run of consecutive subjects. `progress` is told how many subjects are
+    /// done as groups finish (from worker threads).
     ///
     /// Subjects are taken in chunks of consecutive indices; within a chunk they are ordered by
     /// their place in the tree and walked in groups of `GROUP`, in parallel. Only the
     /// candidates' ids are held until the chunk is emitted; their scores are computed again
-    /// for output.
-    pub fn run<T: Send, E>(
+    /// for output, while this thread emits the block before (a pipeline).
+    pub fn run<B: Default + Send, E>(
         &self,
         brute_force: bool,
-        render: &(dyn Fn(usize, &[Ranked]) -> T + Sync),
-        mut emit: impl FnMut(usize, T) -> Result<(), E>,
+        render: &(dyn Fn(usize, &[Ranked], &mut B) + Sync),
+        mut emit: impl FnMut(B) -> Result<(), E>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<AllStats, E> {
         let n = self.index.len();
@@ -508,19 +530,44 @@ impl<'a> AllRanker<'a> {
             let ids = |ranked: Vec<Ranked>| -> Vec<u32> {
                 ranked.iter().map(|r| r.candidate as u32).collect()
             };
+            let searching = Instant::now();
             let (lists, s) =
                 self.in_groups(&subjects, brute_force, &ids, &|done| progress(start + done));
             stats.add(&s);
-            for block in (start..end).step_by(EMIT_BLOCK) {
+            stats.search += searching.elapsed();
+            let outputting = Instant::now();
+            // A block's buffers, one per run of `RENDER_RUN` subjects, rendered in parallel.
+            let render_block = |block: usize| -> Vec<B> {
                 let block_end = (block + EMIT_BLOCK).min(end);
-                let rendered: Vec<T> = (block..block_end)
+                (block..block_end)
+                    .step_by(RENDER_RUN)
+                    .collect::<Vec<_>>()
                     .into_par_iter()
-                    .map(|a| render(a, &self.rescore(a, &lists[a - start])))
-                    .collect();
-                for (offset, r) in rendered.into_iter().enumerate() {
-                    emit(block + offset, r)?;
-                }
+                    .map(|run| {
+                        let mut buffer = B::default();
+                        for a in run..(run + RENDER_RUN).min(block_end) {
+                            render(a, &self.rescore(a, &lists[a - start]), &mut buffer);
+                        }
+                        buffer
+                    })
+                    .collect()
+            };
+            // The pool renders the next block while this thread emits one (`in_place_scope`,
+            // since `emit` stays on this thread).
+            let mut rendered = render_block(start);
+            for at in (start..end).step_by(EMIT_BLOCK) {
+                let next = at + EMIT_BLOCK;
+                let mut following = Vec::new();
+                rayon::in_place_scope(|scope| {
+                    if next < end {
+                        let following = &mut following;
+                        scope.spawn(move |_| *following = render_block(next));
+                    }
+                    std::mem::take(&mut rendered).into_iter().try_for_each(&mut emit)
+                })?;
+                rendered = following;
             }
+            stats.output += outputting.elapsed();
         }
         Ok(stats)
     }
@@ -548,14 +595,17 @@ mod tests {
         let mut out = Vec::new();
         let _: Result<AllStats, ()> = ranker.run(
             brute_force,
-            &|_, r| r.to_vec(),
-            |_, r| {
-                out.push(r);
+            &|a, r, buffer: &mut Vec<(usize, Vec<Ranked>)>| buffer.push((a, r.to_vec())),
+            |buffer| {
+                out.extend(buffer);
                 Ok(())
             },
             &|_| {},
         );
-        out
+        // Every subject once, in order, across blocks and runs.
+        assert!(out.iter().enumerate().all(|(i, (a, _))| *a == i), "subjects out of order");
+        assert_eq!(out.len(), ranker.index.len());
+        out.into_iter().map(|(_, r)| r).collect()
     }
 
     proptest! {
