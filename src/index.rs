@@ -49,6 +49,28 @@ impl<T: Copy> Csr<T> {
         Self { offsets, items }
     }
 
+    /// Builds for `n` bodies from (body, item) pairs, each body's items in the pairs' order:
+    /// two passes over the pairs and no list per body.
+    pub fn from_pairs(n: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self
+    where
+        T: Default,
+    {
+        let mut offsets = vec![0u32; n + 1];
+        for (i, _) in pairs.clone() {
+            offsets[i + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut items = vec![T::default(); offsets[n] as usize];
+        for (i, item) in pairs {
+            items[next[i] as usize] = item;
+            next[i] += 1;
+        }
+        Self { offsets, items }
+    }
+
     /// The items of body `i`.
     pub fn of(&self, i: usize) -> &[T] {
         &self.items[self.offsets[i] as usize..self.offsets[i + 1] as usize]
@@ -527,4 +549,33 @@ pub fn reason_at(i: usize) -> Option<Reason> {
 /// A barrier by its index.
 pub fn barrier_at(i: usize) -> Option<Barrier> {
     Barrier::all().get(i).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Built from pairs, each body's items are the ones paired with it, in the pairs'
+        /// order: what one list per body gives.
+        #[test]
+        fn csr_from_pairs_matches_lists(
+            n in 1usize..40,
+            pairs in proptest::collection::vec((0usize..1000, any::<u32>()), 0..200),
+        ) {
+            let pairs: Vec<(usize, u32)> = pairs.into_iter().map(|(i, x)| (i % n, x)).collect();
+            let mut lists = vec![Vec::new(); n];
+            for &(i, x) in &pairs {
+                lists[i].push(x);
+            }
+            let from_pairs = Csr::from_pairs(n, pairs.iter().copied());
+            let from_lists = Csr::from_lists(lists.clone());
+            for (i, list) in lists.iter().enumerate() {
+                prop_assert_eq!(from_pairs.of(i), list.as_slice());
+                prop_assert_eq!(from_lists.of(i), list.as_slice());
+            }
+        }
+    }
 }

@@ -234,13 +234,12 @@ impl<'a> AllRanker<'a> {
         for (p, &b) in tree.order.iter().enumerate() {
             position[b as usize] = p as u32;
         }
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); index.len()];
-        for (b, body) in index.bodies.iter().enumerate() {
-            if body.parent != NONE {
-                children[body.parent as usize].push(b as u32);
-            }
-        }
-        let children = Csr::from_lists(children);
+        let children = Csr::from_pairs(
+            index.len(),
+            (0..index.len() as u32)
+                .filter(|&b| index.bodies[b as usize].parent != NONE)
+                .map(|b| (index.bodies[b as usize].parent as usize, b)),
+        );
         Self {
             index,
             settings,

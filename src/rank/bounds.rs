@@ -280,6 +280,20 @@ pub struct Node {
 
 const _: () = assert!(size_of::<Node>() == 256, "a node is four cache lines");
 
+impl Node {
+    /// A slot before the build fills it.
+    fn empty() -> Node {
+        Node {
+            lo: [0.0; 3],
+            hi: [0.0; 3],
+            start: 0,
+            end: 0,
+            children: [NONE, NONE],
+            side: NodeSide::default(),
+        }
+    }
+}
+
 /// The k-d tree of bounds.
 #[derive(Debug, Clone)]
 pub struct BoundTree {
@@ -288,10 +302,13 @@ pub struct BoundTree {
     /// One root per kind present (and per sector of bodies of unknown kind), in kind order.
     pub roots: Vec<u32>,
     /// Per node, its bodies' aggregate, from which its `side` is made. Kept after the build
-    /// only in test builds, for the reference bound (`upper_bound`).
+    /// only in test builds, for the reference bound (`upper_bound`): a national tree's
+    /// aggregates take hundreds of megabytes the walk never reads.
+    #[cfg(test)]
     pub(super) aggregates: Vec<Aggregate>,
     /// Per node, the element-wise maximum of its bodies' criterion weights (read only for
     /// nodes whose bodies do not share one weight row). Kept as `aggregates` is.
+    #[cfg(test)]
     weight_max: Vec<[f64; Criterion::COUNT]>,
     /// Body indices in tree order.
     pub order: Vec<u32>,
@@ -303,130 +320,83 @@ pub struct BoundTree {
 impl BoundTree {
     /// Builds the tree: median splits on the widest axis, then, in cells of at most
     /// `ATTRIBUTE_SPLITS_BELOW` bodies, median splits on size; leaves of `LEAF_SIZE`.
-    /// O(n log n).
+    /// O(n log n), subtrees of at least `PARALLEL_FROM` bodies built in parallel. A node's
+    /// id depends only on the sizes of the cells above it (`subtree_nodes`), so the tree is
+    /// the same however the work is shared out.
     pub fn build(ctx: &Context<'_>) -> Self {
+        use rayon::prelude::*;
         let n = ctx.index.len();
-        let mut tree = Self {
-            nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
-            aggregates: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
-            weight_max: Vec::with_capacity(2 * n / LEAF_SIZE + 2),
-            roots: Vec::new(),
-            order: (0..n as u32).collect(),
-            bodies: Vec::new(),
-        };
         // Kind fit is exact per kind, so a tree per kind lets the walk drop whole kinds that
         // fit the subject badly at their root.
         let group = |b: u32| -> u32 {
             let body = &ctx.index.bodies[b as usize];
             body.kind.map_or(64 + body.sector as u32, |k| k as u32)
         };
-        tree.order.sort_by_key(|&b| (group(b), b));
-        let mut groups = Vec::new();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.par_sort_unstable_by_key(|&b| (group(b), b));
+        let mut sizes = Vec::new();
         let mut start = 0;
         while start < n {
-            let key = group(tree.order[start]);
-            let end = start + tree.order[start..].partition_point(|&b| group(b) == key);
-            groups.push((tree.reserve(), start, end));
+            let key = group(order[start]);
+            let end = start + order[start..].partition_point(|&b| group(b) == key);
+            sizes.push(end - start);
             start = end;
         }
-        for &(root, start, end) in &groups {
-            tree.fill(ctx, root, start, end);
-            tree.roots.push(root);
-        }
-        tree.bodies = tree.order.iter().map(|&b| *ctx.index.body(b as usize)).collect();
-        for id in 0..tree.nodes.len() {
-            let side = NodeSide::new(&tree.aggregates[id], tree.backward_weights(ctx, id as u32));
-            tree.nodes[id].side = side;
-        }
-        if !cfg!(test) {
-            // A national tree's aggregates and weights take hundreds of megabytes the walk
-            // never reads.
-            tree.aggregates = Vec::new();
-            tree.weight_max = Vec::new();
-        }
-        tree
-    }
-
-    /// A node slot to be filled by `fill`.
-    fn reserve(&mut self) -> u32 {
-        self.nodes.push(Node {
-            lo: [0.0; 3],
-            hi: [0.0; 3],
-            start: 0,
-            end: 0,
-            children: [NONE, NONE],
-            side: NodeSide::default(),
-        });
-        self.aggregates.push(Aggregate::empty());
-        self.weight_max.push([0.0; Criterion::COUNT]);
-        (self.nodes.len() - 1) as u32
-    }
-
-    /// Builds the subtree of `order[start..end]` into slot `id`. A node's two children take
-    /// adjacent slots, so bounding both reads consecutive memory.
-    fn fill(&mut self, ctx: &Context<'_>, id: u32, start: usize, end: usize) {
-        let bodies = &ctx.index.bodies;
-        let mut lo = [f64::INFINITY; 3];
-        let mut hi = [f64::NEG_INFINITY; 3];
-        for &b in &self.order[start..end] {
-            for d in 0..3 {
-                lo[d] = lo[d].min(bodies[b as usize].xyz[d]);
-                hi[d] = hi[d].max(bodies[b as usize].xyz[d]);
-            }
-        }
+        // What the splits read, beside each body's index: scanned and moved in place, rather
+        // than read from the index body by body.
+        let mut items: Vec<Item> = order
+            .par_iter()
+            .map(|&b| {
+                let body = ctx.index.body(b as usize);
+                Item { xyz: body.xyz, ln_population: body.ln_population, body: b }
+            })
+            .collect();
+        // The roots take the first ids, in kind order; each root's descendants follow, root
+        // by root.
+        let total = sizes.len() + sizes.iter().map(|&m| subtree_nodes(m) - 1).sum::<usize>();
+        // Made in parallel: most of the time goes in the first writes to fresh pages.
+        let mut nodes: Vec<Node> = (0..total).into_par_iter().map(|_| Node::empty()).collect();
+        #[cfg(test)]
+        let mut aggregates = vec![Aggregate::empty(); total];
+        #[cfg(test)]
+        let mut weight_max = vec![[0.0; Criterion::COUNT]; total];
         {
-            let node = &mut self.nodes[id as usize];
-            node.lo = lo.map(f32_down);
-            node.hi = hi.map(f32_up);
-            node.start = start as u32;
-            node.end = end as u32;
-        }
-        if end - start <= LEAF_SIZE {
-            let mut agg = Aggregate::empty();
-            let mut weight_max = [0.0f64; Criterion::COUNT];
-            for &b in &self.order[start..end] {
-                let body = &bodies[b as usize];
-                agg.add(ctx, body);
-                for (m, w) in weight_max.iter_mut().zip(ctx.index.weights_of(body)) {
-                    *m = m.max(*w);
-                }
+            let all = Slots {
+                nodes: &mut nodes,
+                #[cfg(test)]
+                aggregates: &mut aggregates,
+                #[cfg(test)]
+                weights: &mut weight_max,
+            };
+            let (mut roots, mut rest) = all.split_at(sizes.len());
+            let mut cells = items.as_mut_slice();
+            let (mut start, mut first_free) = (0, sizes.len() as u32);
+            let mut jobs = Vec::with_capacity(sizes.len());
+            for &m in &sizes {
+                let (root, other_roots) = roots.split_at(1);
+                let (descendants, later) = rest.split_at(subtree_nodes(m) - 1);
+                let (cell, other_cells) = std::mem::take(&mut cells).split_at_mut(m);
+                jobs.push((root, descendants, first_free, cell, start));
+                first_free += (subtree_nodes(m) - 1) as u32;
+                start += m;
+                (roots, rest, cells) = (other_roots, later, other_cells);
             }
-            self.aggregates[id as usize] = agg;
-            self.weight_max[id as usize] = weight_max;
-            return;
-        }
-        let mid = start + (end - start) / 2;
-        if end - start <= ATTRIBUTE_SPLITS_BELOW {
-            // Small cells split by size instead of space, so that leaves hold bodies of similar
-            // size and their size-fit bound is tight; their boxes are still exact.
-            self.order[start..end].select_nth_unstable_by(mid - start, |a, b| {
-                let key = |i: &u32| bodies[*i as usize].ln_population;
-                key(a).total_cmp(&key(b)).then(a.cmp(b))
-            });
-        } else {
-            let axis =
-                (0..3).max_by(|a, b| (hi[*a] - lo[*a]).total_cmp(&(hi[*b] - lo[*b]))).unwrap_or(0);
-            // Ties broken by index, so the tree (and the visiting order) is deterministic.
-            self.order[start..end].select_nth_unstable_by(mid - start, |a, b| {
-                bodies[*a as usize].xyz[axis]
-                    .total_cmp(&bodies[*b as usize].xyz[axis])
-                    .then(a.cmp(b))
+            jobs.into_par_iter().for_each(|(root, descendants, first_free, cell, start)| {
+                fill(ctx, root, descendants, first_free, cell, start);
             });
         }
-        let left = self.reserve();
-        let right = self.reserve();
-        self.fill(ctx, left, start, mid);
-        self.fill(ctx, right, mid, end);
-        let mut agg = self.aggregates[left as usize];
-        agg.merge(&self.aggregates[right as usize]);
-        let mut weight_max = self.weight_max[left as usize];
-        for (m, w) in weight_max.iter_mut().zip(&self.weight_max[right as usize]) {
-            *m = m.max(*w);
+        let order: Vec<u32> = items.iter().map(|item| item.body).collect();
+        let bodies = order.par_iter().map(|&b| *ctx.index.body(b as usize)).collect();
+        Self {
+            nodes,
+            roots: (0..sizes.len() as u32).collect(),
+            #[cfg(test)]
+            aggregates,
+            #[cfg(test)]
+            weight_max,
+            order,
+            bodies,
         }
-        let node = &mut self.nodes[id as usize];
-        node.children = [left, right];
-        self.aggregates[id as usize] = agg;
-        self.weight_max[id as usize] = weight_max;
     }
 
     /// A lower bound on the great-circle distance (km) from a body to any body in a node:
@@ -445,8 +415,8 @@ impl BoundTree {
     }
 
     /// The criterion weights that bound a node's bodies' own: their shared row, or the
-    /// element-wise maximum. Only while building, and in test builds.
-    #[inline]
+    /// element-wise maximum (as `fill` picks them for the node's side). Test builds only.
+    #[cfg(test)]
     pub(super) fn backward_weights<'c>(
         &'c self,
         ctx: &'c Context<'_>,
@@ -459,6 +429,162 @@ impl BoundTree {
             &ctx.index.weight_table[row as usize]
         }
     }
+}
+
+/// Subtrees of at least this many bodies build their two halves in parallel (a few in tests,
+/// so that small trees take that path).
+const PARALLEL_FROM: usize = if cfg!(test) { 8 } else { 4096 };
+
+/// The nodes of the subtree over `m` bodies, its root included: 1 for a leaf, else one more
+/// than its halves' (⌊m/2⌋ and ⌈m/2⌉ bodies). O(log m): the sizes at each depth are two
+/// consecutive numbers, so the counts are carried in pairs (f(h), f(h + 1)).
+fn subtree_nodes(m: usize) -> usize {
+    fn pair(m: usize) -> (usize, usize) {
+        if m < LEAF_SIZE {
+            return (1, 1);
+        }
+        let (fh, fh1) = pair(m / 2);
+        let (first, second) = if m.is_multiple_of(2) {
+            (1 + 2 * fh, 1 + fh + fh1)
+        } else {
+            (1 + fh + fh1, 1 + 2 * fh1)
+        };
+        (if m <= LEAF_SIZE { 1 } else { first }, second)
+    }
+    pair(m).0
+}
+
+/// A body as the build's splits see it.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    xyz: [f64; 3],
+    ln_population: f64,
+    /// The body's index.
+    body: u32,
+}
+
+/// Node slots being filled, for a range of ids; in test builds, with their aggregates and
+/// their weights' maxima.
+struct Slots<'a> {
+    nodes: &'a mut [Node],
+    #[cfg(test)]
+    aggregates: &'a mut [Aggregate],
+    #[cfg(test)]
+    weights: &'a mut [[f64; Criterion::COUNT]],
+}
+
+impl<'a> Slots<'a> {
+    /// The first `k` slots and the rest.
+    fn split_at(self, k: usize) -> (Slots<'a>, Slots<'a>) {
+        let (n0, n1) = self.nodes.split_at_mut(k);
+        #[cfg(test)]
+        let ((a0, a1), (w0, w1)) = (self.aggregates.split_at_mut(k), self.weights.split_at_mut(k));
+        (
+            Slots {
+                nodes: n0,
+                #[cfg(test)]
+                aggregates: a0,
+                #[cfg(test)]
+                weights: w0,
+            },
+            Slots {
+                nodes: n1,
+                #[cfg(test)]
+                aggregates: a1,
+                #[cfg(test)]
+                weights: w1,
+            },
+        )
+    }
+}
+
+/// Builds the subtree of `cell` (bodies `start..start + cell.len()` of the tree's order) into
+/// `slot`, its descendants into `descendants` (ids from `first_free`), and returns the
+/// subtree's aggregate and its bodies' weights' maximum. A node's two children take adjacent
+/// ids, so bounding both reads consecutive memory; the left child's descendants come next,
+/// then the right's.
+fn fill(
+    ctx: &Context<'_>,
+    slot: Slots<'_>,
+    descendants: Slots<'_>,
+    first_free: u32,
+    cell: &mut [Item],
+    start: usize,
+) -> (Aggregate, [f64; Criterion::COUNT]) {
+    let m = cell.len();
+    let mut lo = [f64::INFINITY; 3];
+    let mut hi = [f64::NEG_INFINITY; 3];
+    for item in cell.iter() {
+        for d in 0..3 {
+            lo[d] = lo[d].min(item.xyz[d]);
+            hi[d] = hi[d].max(item.xyz[d]);
+        }
+    }
+    let node = &mut slot.nodes[0];
+    node.lo = lo.map(f32_down);
+    node.hi = hi.map(f32_up);
+    node.start = start as u32;
+    node.end = (start + m) as u32;
+    let (agg, weight_max) = if m <= LEAF_SIZE {
+        let mut agg = Aggregate::empty();
+        let mut weight_max = [0.0f64; Criterion::COUNT];
+        for item in cell.iter() {
+            let body = ctx.index.body(item.body as usize);
+            agg.add(ctx, body);
+            for (m, w) in weight_max.iter_mut().zip(ctx.index.weights_of(body)) {
+                *m = m.max(*w);
+            }
+        }
+        (agg, weight_max)
+    } else {
+        let mid = m / 2;
+        if m <= ATTRIBUTE_SPLITS_BELOW {
+            // Small cells split by size instead of space, so that leaves hold bodies of similar
+            // size and their size-fit bound is tight; their boxes are still exact.
+            cell.select_nth_unstable_by(mid, |a, b| {
+                a.ln_population.total_cmp(&b.ln_population).then(a.body.cmp(&b.body))
+            });
+        } else {
+            let axis =
+                (0..3).max_by(|a, b| (hi[*a] - lo[*a]).total_cmp(&(hi[*b] - lo[*b]))).unwrap_or(0);
+            // Ties broken by index, so the tree (and the visiting order) is deterministic.
+            cell.select_nth_unstable_by(mid, |a, b| {
+                a.xyz[axis].total_cmp(&b.xyz[axis]).then(a.body.cmp(&b.body))
+            });
+        }
+        let left_nodes = subtree_nodes(mid) - 1;
+        let (children, rest) = descendants.split_at(2);
+        let (left, right) = children.split_at(1);
+        let (left_descendants, right_descendants) = rest.split_at(left_nodes);
+        let (left_cell, right_cell) = cell.split_at_mut(mid);
+        let right_first = first_free + 2 + left_nodes as u32;
+        let build_left = || fill(ctx, left, left_descendants, first_free + 2, left_cell, start);
+        let build_right =
+            || fill(ctx, right, right_descendants, right_first, right_cell, start + mid);
+        let ((mut agg, mut weight_max), (right_agg, right_weights)) = if m >= PARALLEL_FROM {
+            rayon::join(build_left, build_right)
+        } else {
+            (build_left(), build_right())
+        };
+        agg.merge(&right_agg);
+        for (m, w) in weight_max.iter_mut().zip(&right_weights) {
+            *m = m.max(*w);
+        }
+        slot.nodes[0].children = [first_free, first_free + 1];
+        (agg, weight_max)
+    };
+    let weights = if agg.weight_row == NONE {
+        &weight_max
+    } else {
+        &ctx.index.weight_table[agg.weight_row as usize]
+    };
+    slot.nodes[0].side = NodeSide::new(&agg, weights);
+    #[cfg(test)]
+    {
+        slot.aggregates[0] = agg;
+        slot.weights[0] = weight_max;
+    }
+    (agg, weight_max)
 }
 
 /// What bounds need of the subject, computed once per subject.
@@ -671,7 +797,57 @@ mod tests {
         assert_eq!(need_slot(u64::MAX), NEED_SLOTS - 1);
     }
 
+    /// The nodes of a cell, counted as the build makes them.
+    fn counted(m: usize) -> usize {
+        if m <= LEAF_SIZE { 1 } else { 1 + counted(m / 2) + counted(m - m / 2) }
+    }
+
+    #[test]
+    fn subtree_nodes_counts_a_cells_nodes() {
+        for m in (0..3000).chain([65_535, 65_536, 100_001, 1_000_000]) {
+            assert_eq!(subtree_nodes(m), counted(m), "{m} bodies");
+        }
+    }
+
     proptest! {
+        /// The tree (built in parallel from 8 bodies in tests) is well formed and the same on
+        /// every build: each body once, children's ranges splitting their parent's, ids as
+        /// counted, boxes holding their bodies, leaves of at most `LEAF_SIZE`.
+        #[test]
+        fn the_tree_is_well_formed_and_deterministic(seed in any::<u64>(), n in 1usize..300) {
+            let engine = random_engine(seed, n);
+            let ctx = context(&engine.index, 0, &RankSettings::default());
+            let tree = BoundTree::build(&ctx);
+            let again = BoundTree::build(&ctx);
+            prop_assert_eq!(&tree.order, &again.order);
+            let mut sorted = tree.order.clone();
+            sorted.sort_unstable();
+            prop_assert_eq!(sorted, (0..n as u32).collect::<Vec<_>>());
+            let roots: usize = tree.roots.iter().map(|&r| {
+                let node = &tree.nodes[r as usize];
+                counted((node.end - node.start) as usize)
+            }).sum();
+            prop_assert_eq!(roots, tree.nodes.len());
+            for (id, node) in tree.nodes.iter().enumerate() {
+                let twin = &again.nodes[id];
+                prop_assert_eq!((node.lo, node.hi, node.start, node.end, node.children),
+                    (twin.lo, twin.hi, twin.start, twin.end, twin.children));
+                for body in &tree.bodies[node.start as usize..node.end as usize] {
+                    for d in 0..3 {
+                        prop_assert!(f64::from(node.lo[d]) <= body.xyz[d]);
+                        prop_assert!(body.xyz[d] <= f64::from(node.hi[d]));
+                    }
+                }
+                if node.children[0] == NONE {
+                    prop_assert!((node.end - node.start) as usize <= LEAF_SIZE);
+                } else {
+                    let [l, r] = node.children.map(|c| &tree.nodes[c as usize]);
+                    prop_assert_eq!(node.children[1], node.children[0] + 1);
+                    prop_assert_eq!((l.start, l.end, r.end), (node.start, r.start, node.end));
+                }
+            }
+        }
+
         /// Merged supply groups are at most `SUPPLY_GROUPS`, each body's supply lies within
         /// one of them (which keeps the forward bound), and up to `SUPPLY_GROUPS` distinct
         /// supplies are kept apart.
