@@ -463,7 +463,10 @@ fn attach_edges(
     broken: &std::collections::HashSet<&OrganisationId>,
     edges: Vec<Edge>,
 ) -> Vec<Diagnostic> {
-    let index: HashMap<OrganisationId, usize> =
+    if edges.is_empty() {
+        return Vec::new();
+    }
+    let index: HashMap<OrganisationId, usize, foldhash::fast::RandomState> =
         rows.iter().enumerate().map(|(i, p)| (p.organisation.id.clone(), i)).collect();
     let mut orphans = Vec::new();
     for Edge { a, b } in edges {
