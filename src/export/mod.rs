@@ -174,7 +174,6 @@ mod unnamed {
     use std::fs::File;
     use std::io::{self, Write};
     use std::os::fd::AsRawFd;
-
     use std::path::Path;
 
     use rustix::fs::{AtFlags, CWD, Mode, OFlags};
@@ -282,7 +281,7 @@ mod tests {
         let asked =
             write_synced(&file, |w| (0..40_000).try_for_each(|i| w.write_all(line(i).as_bytes())))
                 .unwrap();
-        assert!(asked > 0, "360 kB in 64 kB steps asks for early syncs");
+        assert!(asked > 0, "360 kB, past the tests' 64 kB step, asks for an early sync");
         let mut back = String::new();
         io::Seek::rewind(&mut &file).unwrap();
         io::Read::read_to_string(&mut &file, &mut back).unwrap();
