@@ -6,7 +6,6 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::dataset::Dataset;
 use crate::engine::Engine;
-
 use crate::model::{
     Barrier, ControlType, CriteriaOrder, Criterion, Enumeration, Kind, LatLon, Organisation,
     OrganisationId, Partnership, Party, PoliticalControl, Reason, Sector, Service, ServiceSet,

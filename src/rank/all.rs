@@ -62,8 +62,6 @@ pub struct AllStats {
     pub nodes_bounded: u64,
     /// Wall time spent finding the top k (`run` only; zero elsewhere).
     pub search: Duration,
-    /// Wall time spent scoring the results again, rendering and emitting them (`run` only).
-    pub output: Duration,
 }
 
 impl AllStats {
@@ -73,7 +71,6 @@ impl AllStats {
         self.pairs_scored += other.pairs_scored;
         self.nodes_bounded += other.nodes_bounded;
         self.search += other.search;
-        self.output += other.output;
     }
 }
 
@@ -534,14 +531,12 @@ impl<'a> AllRanker<'a> {
                 self.in_groups(&subjects, brute_force, &ids, &|done| progress(start + done));
             stats.add(&s);
             stats.search += searching.elapsed();
-            let outputting = Instant::now();
             // A block's buffers, one per run of `RENDER_RUN` subjects, rendered in parallel.
             let render_block = |block: usize| -> Vec<B> {
                 let block_end = (block + EMIT_BLOCK).min(end);
                 (block..block_end)
-                    .step_by(RENDER_RUN)
-                    .collect::<Vec<_>>()
                     .into_par_iter()
+                    .step_by(RENDER_RUN)
                     .map(|run| {
                         let mut buffer = B::default();
                         for a in run..(run + RENDER_RUN).min(block_end) {
@@ -566,7 +561,6 @@ impl<'a> AllRanker<'a> {
                 })?;
                 rendered = following;
             }
-            stats.output += outputting.elapsed();
         }
         Ok(stats)
     }

@@ -373,11 +373,12 @@ impl BoundTree {
             let (mut start, mut first_free) = (0, sizes.len() as u32);
             let mut jobs = Vec::with_capacity(sizes.len());
             for &m in &sizes {
+                let below = subtree_nodes(m) - 1;
                 let (root, other_roots) = roots.split_at(1);
-                let (descendants, later) = rest.split_at(subtree_nodes(m) - 1);
+                let (descendants, later) = rest.split_at(below);
                 let (cell, other_cells) = std::mem::take(&mut cells).split_at_mut(m);
                 jobs.push((root, descendants, first_free, cell, start));
-                first_free += (subtree_nodes(m) - 1) as u32;
+                first_free += below as u32;
                 start += m;
                 (roots, rest, cells) = (other_roots, later, other_cells);
             }
