@@ -392,6 +392,12 @@ impl<'a> AllRanker<'a> {
                 }
                 lowest_bar = bars.iter().copied().fold(f32::INFINITY, f32::min);
             } else {
+                // The better child is most often expanded next: its children's records (and the
+                // other's) are asked for now, and arrive while these two are bounded, rather
+                // than from memory when they are bounded in turn.
+                for child in n.children {
+                    self.tree.prefetch_children(child);
+                }
                 let mut entries = n.children.map(|child| {
                     let (bounds, lanes, best) =
                         self.bound_lanes(&group, &bars, child, live, &mut stats.nodes_bounded);

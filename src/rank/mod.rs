@@ -6,6 +6,7 @@
 pub mod all;
 mod bounds;
 mod lanes;
+mod prefetch;
 mod topk;
 
 pub use all::{AllRanker, AllStats};
