@@ -235,3 +235,24 @@ fn line_numbers_stay_right_deep_into_large_files() {
     text.push_str("BAD,Bad,51,-0.1,polise\n");
     check(&text, &Mapping::default(), &["5002:5001:sector:unknown sector"]);
 }
+
+/// Rows and failures come out in file order across many batches (a few rows each in tests),
+/// however conversion and appending overlap with reading.
+#[test]
+fn rows_and_failures_keep_file_order_across_batches() {
+    let bad = [0, 3, 6, 7, 40, 41, 77, 99];
+    let mut text = String::from(HEADER);
+    text.push('\n');
+    for i in 0..100 {
+        let sector = if bad.contains(&i) { "polise" } else { "police" };
+        text.push_str(&format!("B{i:03},Body {i},51.0,-0.1,{sector}\n"));
+    }
+    let read = read_table_from(Path::new("t.csv"), text.as_bytes(), &Mapping::default()).unwrap();
+    assert_eq!(read.n_rows, 100);
+    let ids: Vec<String> = read.rows.iter().map(|r| r.organisation.id.to_string()).collect();
+    let kept: Vec<String> =
+        (0..100).filter(|i| !bad.contains(i)).map(|i| format!("B{i:03}")).collect();
+    assert_eq!(ids, kept);
+    let failed: Vec<Option<usize>> = read.failures.iter().map(|f| f.problems[0].row).collect();
+    assert_eq!(failed, bad.map(|i| Some(i + 1)));
+}
