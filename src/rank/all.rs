@@ -31,6 +31,12 @@ use crate::score::{Context, score_bodies, score_unrelated};
 pub const GROUP: usize = 16;
 const _: () = assert!(GROUP <= 32, "a group's lanes are the bits of a u32");
 
+/// Nodes of more than this many bodies are expanded two levels at a time: the children's
+/// children are bounded directly. Most children of such a node would pass their own bound (a
+/// child holds much the same as its parent), so their bounds and heap round trips mostly
+/// cost without pruning: at 100,000 bodies this bounds 9% fewer nodes for the same pairs.
+const TWO_LEVELS_ABOVE: usize = 8;
+
 /// Candidates held at once at most (64 MiB of ids, in per-subject lists of about twice that):
 /// a chunk's subjects' top-k lists are held until the chunk is emitted, so a large `--top`
 /// shrinks the chunk rather than the memory growing with it. At `--top 10` a chunk holds
@@ -392,24 +398,46 @@ impl<'a> AllRanker<'a> {
                 }
                 lowest_bar = bars.iter().copied().fold(f32::INFINITY, f32::min);
             } else {
-                // The better child is most often expanded next: its children's records (and the
-                // other's) are asked for now, and arrive while these two are bounded, rather
-                // than from memory when they are bounded in turn.
+                // The nodes to bound: the children, or, below a node of more than
+                // `TWO_LEVELS_ABOVE` bodies, each internal child's children instead (they
+                // cover the same bodies, so the walk stays exact).
+                let mut targets = [NONE; 4];
+                let mut count = 0;
+                let two_levels = (n.end - n.start) as usize > TWO_LEVELS_ABOVE;
                 for child in n.children {
-                    self.tree.prefetch_children(child);
+                    let grandchildren = self.tree.nodes[child as usize].children;
+                    if two_levels && grandchildren[0] != NONE {
+                        targets[count..count + 2].copy_from_slice(&grandchildren);
+                        count += 2;
+                    } else {
+                        targets[count] = child;
+                        count += 1;
+                    }
                 }
-                let mut entries = n.children.map(|child| {
-                    let (bounds, lanes, best) =
-                        self.bound_lanes(&group, &bars, child, live, &mut stats.nodes_bounded);
-                    (Frontier { bound: best, node: child, lanes, slot: 0 }, bounds)
-                });
-                if entries[1].0 > entries[0].0 {
-                    entries.swap(0, 1);
+                // The best target is most often expanded next: the targets' children's
+                // records are asked for now, and arrive while the targets are bounded, rather
+                // than from memory when they are bounded in turn.
+                for &target in &targets[..count] {
+                    self.tree.prefetch_children(target);
                 }
-                let [(first, first_bounds), (second, second_bounds)] = entries;
-                if second.lanes != 0 {
-                    frontier.push_entry(second, second_bounds);
+                let none = Frontier { bound: f32::NEG_INFINITY, node: NONE, lanes: 0, slot: 0 };
+                let mut entries = [(none, [0.0; GROUP]); 4];
+                let mut best = 0;
+                for (k, &target) in targets[..count].iter().enumerate() {
+                    let (bounds, lanes, highest) =
+                        self.bound_lanes(&group, &bars, target, live, &mut stats.nodes_bounded);
+                    entries[k] =
+                        (Frontier { bound: highest, node: target, lanes, slot: 0 }, bounds);
+                    if entries[k].0 > entries[best].0 {
+                        best = k;
+                    }
                 }
+                for (k, (entry, bounds)) in entries[..count].iter().enumerate() {
+                    if k != best && entry.lanes != 0 {
+                        frontier.push_entry(*entry, *bounds);
+                    }
+                }
+                let (first, first_bounds) = entries[best];
                 if first.lanes != 0 {
                     if frontier.leads(&first) {
                         next = Some((first, first_bounds));
