@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::bounds::{BoundTree, SubjectBounds, f32_down};
-use super::lanes::GroupBounds;
+use super::lanes::{GroupBounds, reaching};
 use super::{Eligibility, RankSettings, Ranked, TopK, context};
 use crate::index::{Body, Csr, NONE, ScoringIndex, distance_km};
 use crate::score::{Context, score_bodies, score_unrelated};
@@ -186,36 +186,6 @@ impl Lane<'_> {
     }
 }
 
-/// Whether a bound reaches a bar: not below it. A bound that is not a number reaches, so
-/// the walk errs on the side of scoring.
-#[inline(always)]
-#[allow(clippy::neg_cmp_op_on_partial_ord)]
-fn reaches(bound: f32, bar: f32) -> bool {
-    !(bound < bar)
-}
-
-/// The lanes whose bound reaches their bar, as a mask. Over every lane, without branches, so
-/// that it compiles to vector compares.
-#[inline(always)]
-fn reaching(bounds: &[f32; GROUP], bars: &[f32; GROUP]) -> u32 {
-    let mut mask = 0u32;
-    for (i, (bound, bar)) in bounds.iter().zip(bars).enumerate() {
-        mask |= u32::from(reaches(*bound, *bar)) << i;
-    }
-    mask
-}
-
-/// The highest bound of the lanes of `mask` (−∞ for none), without branches on the lanes.
-#[inline(always)]
-fn highest(bounds: &[f32; GROUP], mask: u32) -> f32 {
-    let mut best = f32::NEG_INFINITY;
-    for (i, bound) in bounds.iter().enumerate() {
-        let bound = if mask & (1 << i) != 0 { *bound } else { f32::NEG_INFINITY };
-        best = if bound > best { bound } else { best };
-    }
-    best
-}
-
 /// The lanes of a mask, lowest first.
 fn lanes_of(mut mask: u32) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
@@ -301,9 +271,7 @@ impl<'a> AllRanker<'a> {
         nodes_bounded: &mut u64,
     ) -> ([f32; GROUP], u32, f32) {
         *nodes_bounded += u64::from(mask.count_ones());
-        let (bounds, beyond) = group.bound(&self.tree, node, mask);
-        let alive = mask & reaching(&bounds, bars) & !beyond;
-        (bounds, alive, highest(&bounds, alive))
+        group.bound_alive(&self.tree, node, mask, bars)
     }
 
     /// The top k of up to `GROUP` subjects by one branch-and-bound walk (more are walked

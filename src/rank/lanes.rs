@@ -18,9 +18,118 @@ use crate::index::N_REASONS;
 use crate::model::{Criterion, EARTH_RADIUS_KM};
 use crate::score::{Mutual, NEUTRAL};
 
+/// Whether a bound reaches a bar: not below it. A bound that is not a number reaches, so
+/// the walk errs on the side of scoring.
+#[inline(always)]
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
+fn reaches(bound: f32, bar: f32) -> bool {
+    !(bound < bar)
+}
+
+/// The lanes whose bound reaches their bar, as a mask. Over every lane, without branches, so
+/// that it compiles to vector compares.
+#[inline(always)]
+pub fn reaching(bounds: &Lanes, bars: &Lanes) -> u32 {
+    let mut mask = 0u32;
+    for (i, (bound, bar)) in bounds.iter().zip(bars).enumerate() {
+        mask |= u32::from(reaches(*bound, *bar)) << i;
+    }
+    mask
+}
+
+/// The highest bound of the lanes of `mask` (−∞ for none), without branches on the lanes:
+/// halves folded onto each other, which vectorises (bounds are never NaN, so the order of
+/// the maxima does not matter).
+#[inline(always)]
+fn highest(bounds: &Lanes, mask: u32) -> f32 {
+    let mut t = [f32::NEG_INFINITY; GROUP];
+    for (i, (t, bound)) in t.iter_mut().zip(bounds).enumerate() {
+        *t = if mask & (1 << i) != 0 { *bound } else { f32::NEG_INFINITY };
+    }
+    let mut width = GROUP / 2;
+    while width > 0 {
+        for i in 0..width {
+            t[i] = max(t[i], t[i + width]);
+        }
+        width /= 2;
+    }
+    t[0]
+}
+
+/// A node's bounds, the lanes of `mask` they keep alive (reaching their bar, not beyond
+/// `within_km`) and the highest of those.
+#[inline(always)]
+fn alive(bounds: Lanes, beyond: u32, mask: u32, bars: &Lanes) -> (Lanes, u32, f32) {
+    let alive = mask & reaching(&bounds, bars) & !beyond;
+    (bounds, alive, highest(&bounds, alive))
+}
+
+/// Set (to anything) to keep `rank-all`'s bounds off their AVX-512 path, for comparison or
+/// to work around a processor that reports AVX-512 but runs it badly.
+pub const NO_AVX512_VAR: &str = "PARTNERMATCH_NO_AVX512";
+
+/// Whether `GroupBounds::bound_alive` takes its AVX-512 path: the processor has it and
+/// `NO_AVX512_VAR` is not set. Decided once a process.
+pub fn wide_available() -> bool {
+    static WIDE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WIDE.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        let wide = wide::available();
+        #[cfg(not(target_arch = "x86_64"))]
+        let wide = false;
+        wide && std::env::var_os(NO_AVX512_VAR).is_none()
+    })
+}
+
 /// One `f32` per lane.
 type Lanes = [f32; GROUP];
-const _: () = assert!(GROUP == 16, "GroupBounds::bound writes out four quads of lanes");
+const _: () = assert!(GROUP == 16, "GroupBounds::bound_quads writes out four quads of lanes");
+
+/// The wide path of `GroupBounds::bound_alive`: the same code compiled for AVX-512, whose
+/// registers hold all sixteen lanes, chosen at run time when the processor has it.
+#[cfg(target_arch = "x86_64")]
+mod wide {
+    use super::{BoundTree, GroupBounds, Lanes};
+
+    /// Whether this processor runs `bound_alive`: AVX-512 with its vector popcount (the service
+    /// sets' counts), byte and double-word forms and 128/256-bit encodings.
+    pub fn available() -> bool {
+        std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vpopcntdq")
+    }
+
+    /// `GroupBounds::bound_alive` compiled for AVX-512. Only called where `available()`
+    /// said so (`GroupBounds::wide`).
+    #[allow(unsafe_code)]
+    #[inline]
+    pub fn bound_alive(
+        group: &GroupBounds,
+        tree: &BoundTree,
+        id: u32,
+        mask: u32,
+        bars: &Lanes,
+    ) -> (Lanes, u32, f32) {
+        debug_assert!(group.wide && available());
+        // SAFETY: `group.wide` is set only where `available()` found every feature that
+        // `bound_alive_avx512` is compiled for, so its instructions exist on this processor.
+        unsafe { bound_alive_avx512(group, tree, id, mask, bars) }
+    }
+
+    #[target_feature(enable = "avx512f,avx512vl,avx512bw,avx512dq,avx512vpopcntdq")]
+    fn bound_alive_avx512(
+        group: &GroupBounds,
+        tree: &BoundTree,
+        id: u32,
+        mask: u32,
+        bars: &Lanes,
+    ) -> (Lanes, u32, f32) {
+        let (bounds, beyond) = group.bound_all(tree, id, mask);
+        super::alive(bounds, beyond, mask, bars)
+    }
+}
 
 /// Added to every lane's bound. The `f32` arithmetic below errs by less than 2e-5 (see
 /// `docs/scoring.md`), so the bound stays above `upper_bound`'s.
@@ -146,6 +255,8 @@ pub struct GroupBounds {
     /// 1 / `proximity_half_km`, rounded down.
     inv_half_km: f32,
     mutual: Mutual,
+    /// Whether `bound_alive` takes the AVX-512 path (`wide`): the processor has it.
+    wide: bool,
 }
 
 impl GroupBounds {
@@ -185,6 +296,7 @@ impl GroupBounds {
             within_km: within_km.map_or(f32::INFINITY, f32_down),
             inv_half_km: f32_down(1.0 / half_km),
             mutual,
+            wide: wide_available(),
         };
         for (i, (s, xyz)) in subjects.iter().enumerate().take(GROUP) {
             // Coordinates to nearest: `bound` allows for the difference.
@@ -249,35 +361,69 @@ impl GroupBounds {
     }
 
     /// The upper bound on the mutual score with any body of node `id` that is not a special
-    /// candidate, for each lane of `mask` (other lanes read −∞), and the lanes of `mask` a
-    /// `within_km` limit leaves out (bit i set). Lanes are taken four at a time, one vector
-    /// register each; a quad with no lane in `mask` is skipped.
+    /// candidate, for each lane of `mask` (other lanes hold no meaning: the walk reads only
+    /// the lanes it asked for); the lanes of `mask` whose
+    /// bound reaches their bar (`reaching`) and that a `within_km` limit does not leave
+    /// out; and the highest of their bounds (−∞ for none).
+    ///
+    /// On a processor with AVX-512 and its vector popcount the sixteen lanes are one vector
+    /// register (`wide`); elsewhere they are taken four at a time, and a quad with no lane
+    /// in `mask` is skipped. Both run the same operations in the same order on every lane,
+    /// so they give the same bits on the lanes of `mask` (checked in tests).
     #[inline]
-    pub fn bound(&self, tree: &BoundTree, id: u32, mask: u32) -> (Lanes, u32) {
+    pub fn bound_alive(
+        &self,
+        tree: &BoundTree,
+        id: u32,
+        mask: u32,
+        bars: &Lanes,
+    ) -> (Lanes, u32, f32) {
+        #[cfg(target_arch = "x86_64")]
+        if self.wide {
+            return wide::bound_alive(self, tree, id, mask, bars);
+        }
+        let (bounds, beyond) = self.bound_quads(tree, id, mask);
+        alive(bounds, beyond, mask, bars)
+    }
+
+    /// The bounds of the lanes of `mask` and the lanes of `mask` that `within_km` leaves
+    /// out, four lanes at a time (the lanes of a quad with none in `mask` read −∞).
+    #[inline]
+    fn bound_quads(&self, tree: &BoundTree, id: u32, mask: u32) -> (Lanes, u32) {
         let node = &tree.nodes[id as usize];
         let side = &node.side;
         let mut out = [f32::NEG_INFINITY; GROUP];
         let mut beyond = 0u32;
         // Written out so that each quad's lanes are constants and its loops vectorise.
         if mask & 0xF != 0 {
-            beyond |= self.quad(node, side, 0, &mut out);
+            beyond |= self.lanes(node, side, 0, 4, &mut out);
         }
         if mask & 0xF0 != 0 {
-            beyond |= self.quad(node, side, 4, &mut out);
+            beyond |= self.lanes(node, side, 4, 4, &mut out);
         }
         if mask & 0xF00 != 0 {
-            beyond |= self.quad(node, side, 8, &mut out);
+            beyond |= self.lanes(node, side, 8, 4, &mut out);
         }
         if mask & 0xF000 != 0 {
-            beyond |= self.quad(node, side, 12, &mut out);
+            beyond |= self.lanes(node, side, 12, 4, &mut out);
         }
         (out, beyond & mask)
     }
 
-    /// Bounds lanes `at..at + 4` into `out`; returns the `within_km` lanes left out.
+    /// `bound_quads` over all sixteen lanes at once.
     #[inline(always)]
-    fn quad(&self, node: &Node, side: &NodeSide, at: usize, out: &mut Lanes) -> u32 {
-        let lanes = at..at + 4;
+    fn bound_all(&self, tree: &BoundTree, id: u32, mask: u32) -> (Lanes, u32) {
+        let node = &tree.nodes[id as usize];
+        let mut out = [f32::NEG_INFINITY; GROUP];
+        let beyond = self.lanes(node, &node.side, 0, GROUP, &mut out);
+        (out, beyond & mask)
+    }
+
+    /// Bounds lanes `at..at + len` into `out`; returns the `within_km` lanes left out.
+    /// Always inlined with constant `at` and `len`, so that its loops vectorise.
+    #[inline(always)]
+    fn lanes(&self, node: &Node, side: &NodeSide, at: usize, len: usize, out: &mut Lanes) -> u32 {
+        let lanes = at..at + len;
 
         // Distance: a lower bound on the km to the box, allowing for the lanes' coordinates
         // being rounded to f32 and for the rounding of the sums (`docs/scoring.md`).
@@ -555,8 +701,73 @@ mod tests {
         }
     }
 
+    /// Settings for a random run: any mutual mode, sometimes a service focus or a distance
+    /// limit.
+    fn random_settings(seed: u64) -> RankSettings {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 3);
+        let mut settings =
+            RankSettings { mutual: MUTUALS[rng.random_range(0..4)], ..RankSettings::default() };
+        if rng.random_bool(0.3) {
+            settings.focus = [Service::all()[rng.random_range(0..12)]].into_iter().collect();
+        }
+        if rng.random_bool(0.3) {
+            settings.within_km = Some(rng.random_range(1.0..200.0));
+        }
+        settings
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// The AVX-512 path gives the bits of the four-lane path: the bound of every lane asked
+        /// for, the lanes kept alive and the highest bound, for any lanes and any bars.
+        /// Checked only on a processor with AVX-512 (elsewhere the wide path never runs).
+        #[test]
+        #[cfg(target_arch = "x86_64")]
+        fn wide_bounds_are_the_quads_bits(seed in any::<u64>(), n in 1usize..80) {
+            if !wide::available() {
+                eprintln!("no AVX-512 on this processor: the wide path is not checked");
+                return Ok(());
+            }
+            let engine = random_engine(seed, n);
+            let settings = random_settings(seed);
+            let index = &engine.index;
+            let tree = BoundTree::build(&context(index, 0, &settings));
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 5);
+            let subjects: Vec<usize> = (0..n).collect();
+            for members in subjects.chunks(GROUP) {
+                let sides: Vec<(SubjectBounds, [f64; 3])> = members
+                    .iter()
+                    .map(|&a| (SubjectBounds::new(&context(index, a, &settings), index.body(a)), index.body(a).xyz))
+                    .collect();
+                let mut group = GroupBounds::new(
+                    &sides,
+                    settings.within_km,
+                    settings.params.proximity_half_km,
+                    settings.mutual,
+                );
+                group.wide = true;
+                let every = ((1u64 << members.len()) - 1) as u32;
+                for id in 0..tree.nodes.len() as u32 {
+                    let mask = if rng.random_bool(0.5) { every } else { rng.random::<u32>() & every };
+                    let mut bars = [f32::INFINITY; GROUP];
+                    for bar in &mut bars[..members.len()] {
+                        *bar = match rng.random_range(0..3) {
+                            0 => f32::NEG_INFINITY,
+                            _ => rng.random_range(0.0..1.0),
+                        };
+                    }
+                    let (quads, beyond) = group.bound_quads(&tree, id, mask);
+                    let (q_bounds, q_alive, q_best) = alive(quads, beyond, mask, &bars);
+                    let (w_bounds, w_alive, w_best) = wide::bound_alive(&group, &tree, id, mask, &bars);
+                    for i in (0..GROUP).filter(|i| mask & (1 << i) != 0) {
+                        prop_assert_eq!(q_bounds[i].to_bits(), w_bounds[i].to_bits(), "node {} lane {}", id, i);
+                    }
+                    prop_assert_eq!(q_alive, w_alive, "node {}", id);
+                    prop_assert_eq!(q_best.to_bits(), w_best.to_bits(), "node {}", id);
+                }
+            }
+        }
 
         /// Each lane's bound is at least the f64 reference bound of its subject (so it keeps
         /// every node the proven bound keeps), and barely above it; a lane is only ever left
@@ -564,17 +775,7 @@ mod tests {
         #[test]
         fn lanes_bound_at_least_the_reference(seed in any::<u64>(), n in 1usize..80) {
             let engine = random_engine(seed, n);
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 3);
-            let mut settings = RankSettings {
-                mutual: MUTUALS[rng.random_range(0..4)],
-                ..RankSettings::default()
-            };
-            if rng.random_bool(0.3) {
-                settings.focus = [Service::all()[rng.random_range(0..12)]].into_iter().collect();
-            }
-            if rng.random_bool(0.3) {
-                settings.within_km = Some(rng.random_range(1.0..200.0));
-            }
+            let settings = random_settings(seed);
             let index = &engine.index;
             let tree = BoundTree::build(&context(index, 0, &settings));
             let subjects: Vec<usize> = (0..n).collect();
@@ -592,7 +793,9 @@ mod tests {
                     settings.mutual,
                 );
                 for id in 0..tree.nodes.len() as u32 {
-                    let (bounds, beyond) = group.bound(&tree, id, u32::MAX);
+                    // With bars at −∞ every lane reaches: the lanes left out are those beyond.
+                    let (bounds, alive, _) = group.bound_alive(&tree, id, u32::MAX, &[f32::NEG_INFINITY; GROUP]);
+                    let beyond = !alive;
                     for (i, (side, xyz)) in sides.iter().enumerate() {
                         let min_km = tree.min_distance_km(&tree.nodes[id as usize], xyz);
                         let reference = upper_bound(&ctxs[i], side, &tree, id, min_km, settings.mutual);
