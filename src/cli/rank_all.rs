@@ -29,7 +29,9 @@ pub enum AllFormat {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 The pruned path is exact: it gives the same output as --brute-force, which scores every
-pair. Output is streamed; with --out the file appears whole or not at all.
+pair. Output is streamed; with --out the file appears whole or not at all. On a processor
+with AVX-512 the bounds use it (same output to the bit); set PARTNERMATCH_NO_AVX512=1 to
+turn that off.
 
 Examples:
   partnermatch rank-all --top 10 --out all.csv
