@@ -256,6 +256,7 @@ pub struct GroupBounds {
     inv_half_km: f32,
     mutual: Mutual,
     /// Whether `bound_alive` takes the AVX-512 path (`wide`): the processor has it.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     wide: bool,
 }
 
