@@ -1,7 +1,6 @@
-//! A cache prefetch hint, one of the crate's two audited uses of `unsafe` (the other is the call
-//! of `rank::lanes`'s AVX-512 path): `std::hint::prefetch_read` does
-//! the same as a safe function but is not yet stable, and the SSE intrinsic behind it is an
-//! `unsafe fn`. The walk in `all` asks for the tree nodes it will bound next, which at
+//! A cache prefetch hint, one of the crate's two audited uses of `unsafe` (the other is the
+//! call of `rank::lanes`'s AVX-512 path): `std::hint::prefetch_read` does the same as a safe
+//! function but is not yet stable, and the SSE intrinsic behind it is an `unsafe fn`. The walk in `all` asks for the tree nodes it will bound next, which at
 //! national scale (a tree of tens of megabytes) would otherwise arrive from memory only when
 //! read (`BENCHMARKS.md`). A hint changes no result. No I/O.
 
