@@ -66,11 +66,11 @@ fn alive(bounds: Lanes, beyond: u32, mask: u32, bars: &Lanes) -> (Lanes, u32, f3
 
 /// Set (to anything) to keep `rank-all`'s bounds off their AVX-512 path, for comparison or
 /// to work around a processor that reports AVX-512 but runs it badly.
-pub const NO_AVX512_VAR: &str = "PARTNERMATCH_NO_AVX512";
+const NO_AVX512_VAR: &str = "PARTNERMATCH_NO_AVX512";
 
 /// Whether `GroupBounds::bound_alive` takes its AVX-512 path: the processor has it and
 /// `NO_AVX512_VAR` is not set. Decided once a process.
-pub fn wide_available() -> bool {
+fn wide_available() -> bool {
     static WIDE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *WIDE.get_or_init(|| {
         #[cfg(target_arch = "x86_64")]
