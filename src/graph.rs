@@ -26,6 +26,10 @@ pub enum Relation {
     Partnership(ServiceSet),
     /// The first endpoint's area lies within the second's (a district in its county).
     Parent,
+    /// The first endpoint's area lies within the second's, which is not its parent: a council
+    /// in its police force area, fire and rescue authority, health body or combined
+    /// authority, or one such area within another (`Organisation::within`).
+    Within,
 }
 
 impl Relation {
@@ -35,6 +39,24 @@ impl Relation {
             Relation::Neighbour => "neighbour",
             Relation::Partnership(_) => "partnership",
             Relation::Parent => "parent",
+            Relation::Within => "within",
+        }
+    }
+
+    /// The name of a `Within` edge by the kind of its larger area (the second endpoint):
+    /// `police_force_area`, `fire_authority`, `health_body`, `combined_authority`, or
+    /// `within` for any other area; other relations by `name`.
+    pub fn name_in(self, dataset: &Dataset, container: usize) -> &'static str {
+        use crate::model::Kind;
+        match self {
+            Relation::Within => match dataset.organisations().get(container).and_then(|o| o.kind) {
+                Some(Kind::PoliceForce | Kind::PoliceAndCrimeCommissioner) => "police_force_area",
+                Some(Kind::FireAndRescueAuthority) => "fire_authority",
+                Some(Kind::IntegratedCareBoard | Kind::HealthBoard) => "health_body",
+                Some(Kind::CombinedAuthority) => "combined_authority",
+                _ => "within",
+            },
+            other => other.name(),
         }
     }
 }
@@ -64,6 +86,9 @@ impl PartnerGraph {
                     Relation::Neighbour => 0,
                     Relation::Partnership(_) => 1,
                     Relation::Parent => 2,
+                    // Two areas may each lie within the other (the same councils): one edge
+                    // each way, so the key keeps the direction.
+                    Relation::Within => 3 + u8::from(a > b),
                 };
                 let key = (a.min(b) as u32, a.max(b) as u32, kind);
                 match (seen.get(&key), relation) {
@@ -104,7 +129,12 @@ impl PartnerGraph {
                         .as_ref()
                         .and_then(|p| dataset.index_of(p))
                         .map(|b| (a, b, Relation::Parent));
-                    neighbours.chain(partners).chain(parent)
+                    let within = o
+                        .within
+                        .iter()
+                        .filter_map(|w| dataset.index_of(w))
+                        .map(move |b| (a, b, Relation::Within));
+                    neighbours.chain(partners).chain(parent).chain(within)
                 })
                 .collect();
             for (a, b, relation) in resolved {
@@ -182,32 +212,53 @@ impl PartnerGraph {
                         relations.parent = Some(parent.index());
                     }
                 }
+                Relation::Within => {
+                    if let Some((member, area)) = self.graph.edge_endpoints(e.id()) {
+                        if member.index() == a {
+                            relations.within.push(area.index() as u32);
+                        } else {
+                            relations.members.push(member.index() as u32);
+                        }
+                    }
+                }
             }
         }
-        for list in [&mut relations.neighbours, &mut relations.partners] {
+        for list in [
+            &mut relations.neighbours,
+            &mut relations.partners,
+            &mut relations.within,
+            &mut relations.members,
+        ] {
             list.sort_unstable();
             list.dedup();
         }
         relations
     }
 
-    /// The number of edges of each kind: (neighbour, partnership, parent).
-    pub fn edge_counts(&self) -> (usize, usize, usize) {
-        let mut counts = (0, 0, 0);
+    /// The number of edges of each kind: (neighbour, partnership, parent, within).
+    pub fn edge_counts(&self) -> (usize, usize, usize, usize) {
+        let mut counts = (0, 0, 0, 0);
         for e in self.graph.edge_weights() {
             match e {
                 Relation::Neighbour => counts.0 += 1,
                 Relation::Partnership(_) => counts.1 += 1,
                 Relation::Parent => counts.2 += 1,
+                Relation::Within => counts.3 += 1,
             }
         }
         counts
     }
 
+    /// The areas `a` lies within besides its parent (`Relation::Within`, `a` the smaller),
+    /// sorted.
+    pub fn within(&self, a: usize) -> Vec<usize> {
+        self.relations(a).within.into_iter().map(|i| i as usize).collect()
+    }
+
     /// The graph in Graphviz DOT: nodes labelled with the bodies' short names and ids, edges
     /// styled by relation (neighbours grey, partnerships bold blue with their services, parent
     /// links dashed, pointing from the body to its parent). `keep` selects relations.
-    pub fn to_dot(&self, dataset: &Dataset, keep: &dyn Fn(&Relation) -> bool) -> String {
+    pub fn to_dot(&self, dataset: &Dataset, keep: &dyn Fn(&Relation, usize) -> bool) -> String {
         let mut out =
             String::from("graph partners {\n    node [shape=box, fontname=\"Helvetica\"];\n");
         for (i, o) in dataset.organisations().iter().enumerate() {
@@ -215,7 +266,7 @@ impl PartnerGraph {
             let label = format!("{}\n{} ({})", o.display_name(), kind, o.id);
             let _ = writeln!(out, "    {i} [label={}];", dot_string(&label));
         }
-        for e in self.graph.edge_references().filter(|e| keep(e.weight())) {
+        for e in self.graph.edge_references().filter(|e| keep(e.weight(), e.target().index())) {
             let (a, b) = (e.source().index(), e.target().index());
             let style = match e.weight() {
                 Relation::Neighbour => "color=grey".to_owned(),
@@ -224,11 +275,12 @@ impl PartnerGraph {
                     format!("color=blue, penwidth=2, label={}", dot_string(&names.join(", ")))
                 }
                 Relation::Parent => "style=dashed, dir=forward".to_owned(),
+                Relation::Within => "style=dotted, dir=forward".to_owned(),
             };
             let _ = writeln!(
                 out,
                 "    {a} -- {b} [{style}, relation={}];",
-                dot_string(e.weight().name())
+                dot_string(e.weight().name_in(dataset, b))
             );
         }
         out.push_str("}\n");
@@ -245,6 +297,10 @@ pub struct Relations {
     pub partners: Vec<u32>,
     /// The parent, if any.
     pub parent: Option<usize>,
+    /// The other areas the body lies within (`Relation::Within`), sorted, each once.
+    pub within: Vec<u32>,
+    /// The bodies that lie within this one by `Relation::Within`, sorted, each once.
+    pub members: Vec<u32>,
 }
 
 /// A DOT quoted string: backslashes, quotes and newlines escaped.
@@ -292,8 +348,8 @@ mod tests {
         assert!(services.contains(Service::RevenuesAndBenefits));
         assert_eq!(g.parent(evd), Some(ncc));
         assert_eq!(g.parent(ncc), None);
-        let (n, p, c) = g.edge_counts();
-        assert_eq!((n, p, c), (2, 2, 3));
+        let (n, p, c, w) = g.edge_counts();
+        assert_eq!((n, p, c, w), (2, 2, 3, 0));
     }
 
     #[test]
@@ -306,6 +362,8 @@ mod tests {
                 neighbours: as_u32(g.neighbours(a)),
                 partners: as_u32(g.partners(a)),
                 parent: g.parent(a),
+                within: g.relations(a).within,
+                members: g.relations(a).members,
             };
             assert_eq!(g.relations(a), expected, "body {a}");
         }
@@ -314,7 +372,7 @@ mod tests {
     #[test]
     fn dot_output_escapes_and_styles() {
         let d = fixture();
-        let dot = PartnerGraph::build(&d).to_dot(&d, &|_| true);
+        let dot = PartnerGraph::build(&d).to_dot(&d, &|_, _| true);
         assert!(dot.starts_with("graph partners {"));
         assert!(dot.contains("label=\"Eastvale\\ndistrict council (T-EVD)\""));
         assert!(dot.contains("relation=\"partnership\""));

@@ -116,10 +116,16 @@ pub struct Body {
     /// The body's weight on each reason (its own ranking, weighted by the survey's method);
     /// all zero when not known.
     pub reason_weights: [f64; N_REASONS],
-    /// Services sought, as bits over `Service::all()`.
+    /// Services the body would share in, as bits over `Service::all()`: those it states it
+    /// seeks, or where it states nothing, those it delivers by statute (`Kind::delivers`).
     pub sought: u64,
-    /// Services offered, as bits.
+    /// Services the body could share, as bits: those it states it offers and those it
+    /// delivers by statute.
     pub offered: u64,
+    /// The areas containing the body (its parent and `Organisation::within`), as a 64-bit
+    /// hashed set (`area_bit`): a quick test that two bodies share no area, and what the
+    /// bounds of `rank::all` aggregate.
+    pub areas: u64,
     /// The body's index in the dataset.
     pub idx: u32,
     /// Interned region (`NONE` when not known).
@@ -142,7 +148,8 @@ pub struct Body {
     pub party: Option<Party>,
     /// Control type, if known.
     pub control: Option<ControlType>,
-    /// Bit 0: services sought known; bit 1: services offered known.
+    /// Bit 0: services sought known (stated, or delivered by statute); bit 1: services offered
+    /// known (likewise).
     pub services_known: u8,
     /// Bit `b` set when barrier `b` is listed.
     pub barrier_listed: u8,
@@ -204,6 +211,10 @@ pub struct ScoringIndex {
     pub neighbours: Csr<u32>,
     /// Partners.
     pub partners: Csr<u32>,
+    /// The areas containing each body: its parent and the areas it lies `within`, sorted.
+    pub containers: Csr<u32>,
+    /// The bodies each body contains: its children and the bodies that lie within it, sorted.
+    pub members: Csr<u32>,
     /// ICT systems: (service, interned product), sorted by service.
     pub ict: Csr<(u8, u32)>,
     /// Distinct criterion weight vectors.
@@ -262,6 +273,7 @@ struct Compiled {
     criteria: CriterionWeights,
     neighbours: Vec<u32>,
     partners: Vec<u32>,
+    containers: Vec<u32>,
 }
 
 impl ScoringIndex {
@@ -294,6 +306,7 @@ impl ScoringIndex {
         let mut ict_lists = Vec::with_capacity(n);
         let mut neighbour_lists = Vec::with_capacity(n);
         let mut partner_lists = Vec::with_capacity(n);
+        let mut container_lists = Vec::with_capacity(n);
         // A block at a time: the compiled records of a whole national dataset would add
         // hundreds of megabytes to the peak, next to the profiles and the graph.
         let compiled = orgs.chunks(COMPILE_BLOCK).enumerate().flat_map(|(k, block)| {
@@ -306,7 +319,7 @@ impl ScoringIndex {
             block.iter().zip(compiled)
         });
         for (o, c) in compiled {
-            let Compiled { mut body, severity, criteria, neighbours, partners } = c;
+            let Compiled { mut body, severity, criteria, neighbours, partners, containers } = c;
             let mut intern =
                 |s: &'a Option<String>| s.as_deref().map_or(NONE, |s| places.intern(s));
             body.region = intern(&o.region);
@@ -331,13 +344,21 @@ impl ScoringIndex {
             ict_lists.push(ict);
             neighbour_lists.push(neighbours);
             partner_lists.push(partners);
+            container_lists.push(containers);
         }
+        let containers = Csr::from_lists(container_lists);
+        let members = Csr::from_pairs(
+            n,
+            (0..n).flat_map(|b| containers.of(b).iter().map(move |&c| (c as usize, b as u32))),
+        );
         Self {
             bodies,
             barrier_severity,
             budget,
             neighbours: Csr::from_lists(neighbour_lists),
             partners: Csr::from_lists(partner_lists),
+            containers,
+            members,
             ict: Csr::from_lists(ict_lists),
             weight_table,
             barrier_weights: weights.barriers,
@@ -392,15 +413,14 @@ impl ScoringIndex {
         self.partners.of(a).binary_search(&(b as u32)).is_ok()
     }
 
-    /// The bodies related to `a` other than its children: its land neighbours, its parent,
-    /// its partners and its partners' partners, sorted, each once, without `a`. With its
-    /// children, these are the only bodies that can score 1 on proximity (touching, or one
+    /// The bodies related to `a`: its land neighbours, the areas containing it and the
+    /// bodies it contains, its partners and its partners' partners, sorted, each once,
+    /// without `a`. These are the only bodies that can score 1 on proximity (touching, or one
     /// inside the other) or above 0 on trust (a partnership or a partner in common).
     pub fn related(&self, a: usize) -> Vec<u32> {
         let mut out: Vec<u32> = self.neighbours.of(a).to_vec();
-        if self.bodies[a].parent != NONE {
-            out.push(self.bodies[a].parent);
-        }
+        out.extend_from_slice(self.containers.of(a));
+        out.extend_from_slice(self.members.of(a));
         for &p in self.partners.of(a) {
             out.push(p);
             out.extend_from_slice(self.partners.of(p as usize));
@@ -429,10 +449,32 @@ impl ScoringIndex {
         n
     }
 
-    /// Whether one body's area contains the other's (parent links).
+    /// Whether one body's area contains the other's (parent links and `within`).
     #[inline]
     pub fn contains_either(&self, a: usize, b: usize) -> bool {
-        self.bodies[a].parent == b as u32 || self.bodies[b].parent == a as u32
+        self.bodies[a].parent == b as u32
+            || self.bodies[b].parent == a as u32
+            || self.containers.of(a).binary_search(&(b as u32)).is_ok()
+            || self.containers.of(b).binary_search(&(a as u32)).is_ok()
+    }
+
+    /// An area containing both bodies (a county, police force area, fire and rescue
+    /// authority, health body or combined authority), the first in index order; `None` when
+    /// they share none. O(1) when their hashed sets are disjoint, as most pairs' are.
+    #[inline]
+    pub fn common_area(&self, a: usize, b: usize) -> Option<u32> {
+        if self.bodies[a].areas & self.bodies[b].areas == 0 {
+            return None;
+        }
+        let (mut x, mut y) = (self.containers.of(a), self.containers.of(b));
+        while let (Some(&p), Some(&q)) = (x.first(), y.first()) {
+            match p.cmp(&q) {
+                std::cmp::Ordering::Less => x = &x[1..],
+                std::cmp::Ordering::Greater => y = &y[1..],
+                std::cmp::Ordering::Equal => return Some(p),
+            }
+        }
+        None
     }
 }
 
@@ -472,6 +514,18 @@ fn compile_body(
     let (barrier_base, barrier_growth) =
         if total > 0.0 { (base / total, growth / total) } else { (0.0, 0.0) };
     let relations = graph.relations(i);
+    let mut containers = relations.within.clone();
+    if let Some(p) = relations.parent {
+        containers.push(p as u32);
+    }
+    containers.sort_unstable();
+    containers.dedup();
+    containers.retain(|&c| c as usize != i);
+    let areas = containers.iter().fold(0u64, |m, &c| m | area_bit(c));
+    // What a body delivers by statute is what it could share when it states nothing else.
+    let delivers = o.delivers().bits();
+    let sought = o.services_sought.map_or(delivers, |s| s.bits());
+    let offered = o.services_offered.map_or(0, |s| s.bits()) | delivers;
     // A partnership edge, listed on either side, is a partner.
     let has_partner_edge = !relations.partners.is_empty();
     let mut flags = 0u8;
@@ -495,8 +549,9 @@ fn compile_body(
         barrier_base,
         barrier_growth,
         reason_weights,
-        sought: o.services_sought.map_or(0, |s| s.bits()),
-        offered: o.services_offered.map_or(0, |s| s.bits()),
+        sought,
+        offered,
+        areas,
         idx: i as u32,
         region: NONE,
         nation: NONE,
@@ -508,8 +563,8 @@ fn compile_body(
         kind: o.kind,
         party: o.political_control.as_ref().and_then(|c| c.lead_party),
         control: o.political_control.as_ref().map(|c| c.control),
-        services_known: u8::from(o.services_sought.is_some())
-            | (u8::from(o.services_offered.is_some()) << 1),
+        services_known: u8::from(o.services_sought.is_some() || delivers != 0)
+            | (u8::from(o.services_offered.is_some() || delivers != 0) << 1),
         barrier_listed: listed,
         flags,
     };
@@ -519,7 +574,15 @@ fn compile_body(
         criteria: criteria(o),
         neighbours: relations.neighbours,
         partners: relations.partners,
+        containers,
     }
+}
+
+/// A body index as one bit of a 64-bit hashed set (Fibonacci hashing; `NONE` is no bit).
+/// Two bodies whose sets (`Body::areas`) are disjoint share no area.
+#[inline]
+pub fn area_bit(id: u32) -> u64 {
+    if id == NONE { 0 } else { 1u64 << (id.wrapping_mul(0x9E37_79B9) >> 26) }
 }
 
 /// Great-circle distance in km between two bodies' centres (see `ScoringIndex::distance_km`).

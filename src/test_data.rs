@@ -97,6 +97,8 @@ pub fn random_organisations(seed: u64, n: usize) -> Vec<Organisation> {
                         services: pick(&mut rng),
                         since: None,
                         name: None,
+                        kind: None,
+                        source: None,
                     })
                     .collect(),
             );

@@ -1,5 +1,6 @@
-//! `partnermatch graph`: the partner graph (land neighbours, partnerships, parent areas) as
-//! Graphviz DOT or JSON.
+//! `partnermatch graph`: the partner graph (land neighbours, partnerships, parent areas, and
+//! the police, fire, health and combined-authority areas bodies lie within) as Graphviz DOT or
+//! JSON.
 
 use std::io::Write;
 
@@ -27,6 +28,32 @@ pub enum RelationArg {
     Partnership,
     /// Parent areas (a district in its county).
     Parent,
+    /// The police force area a body lies within.
+    PoliceForceArea,
+    /// The fire and rescue authority a body lies within.
+    FireAuthority,
+    /// The health body (integrated care board or health board) a body lies within.
+    HealthBody,
+    /// The combined authority a body belongs to.
+    CombinedAuthority,
+    /// Any other area a body lies within.
+    Within,
+}
+
+impl RelationArg {
+    /// The relation's name in outputs (`Relation::name_in`).
+    fn name(self) -> &'static str {
+        match self {
+            RelationArg::Neighbour => "neighbour",
+            RelationArg::Partnership => "partnership",
+            RelationArg::Parent => "parent",
+            RelationArg::PoliceForceArea => "police_force_area",
+            RelationArg::FireAuthority => "fire_authority",
+            RelationArg::HealthBody => "health_body",
+            RelationArg::CombinedAuthority => "combined_authority",
+            RelationArg::Within => "within",
+        }
+    }
 }
 
 /// Arguments of `graph`.
@@ -68,16 +95,9 @@ struct Document<'a> {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let dataset = super::load_dataset(global)?;
     let graph = PartnerGraph::build(&dataset);
-    let keep = |r: &Relation| {
+    let keep = |r: &Relation, area: usize| {
         args.relations.is_empty()
-            || args.relations.iter().any(|k| {
-                matches!(
-                    (k, r),
-                    (RelationArg::Neighbour, Relation::Neighbour)
-                        | (RelationArg::Partnership, Relation::Partnership(_))
-                        | (RelationArg::Parent, Relation::Parent)
-                )
-            })
+            || args.relations.iter().any(|k| k.name() == r.name_in(&dataset, area))
     };
     let mut out = output::stdout();
     match args.format {
@@ -89,11 +109,11 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
                 edges: graph
                     .inner()
                     .edge_references()
-                    .filter(|e| keep(e.weight()))
+                    .filter(|e| keep(e.weight(), e.target().index()))
                     .map(|e| Edge {
                         a: orgs[e.source().index()].id.as_str(),
                         b: orgs[e.target().index()].id.as_str(),
-                        relation: e.weight().name(),
+                        relation: e.weight().name_in(&dataset, e.target().index()),
                         services: match e.weight() {
                             Relation::Partnership(s) => {
                                 s.iter().map(partnermatch::model::Enumeration::name).collect()

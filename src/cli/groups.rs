@@ -363,7 +363,7 @@ fn write_table(
         writeln!(out)?;
         writeln!(
             out,
-            "no data in any group (neutral value {}): {}",
+            "no data for any group (counted as {}: missing data never counts in a body's favour): {}",
             partnermatch::score::NEUTRAL,
             neutral.join(", ")
         )?;

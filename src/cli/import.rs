@@ -22,7 +22,7 @@ Examples:
   partnermatch import councils.csv --out profiles/councils.toml
   partnermatch import export.csv --column id=\"Org code\" --default sector=police --out police.toml
   partnermatch import data/uk/uk_councils.csv --mapping data/uk/import.toml \\
-      --neighbours data/uk/uk_council_adjacency.csv --out profiles/uk/councils.toml --force")]
+      --neighbours data/uk/uk_council_adjacency.csv --out councils.toml")]
 pub struct Args {
     /// The table to import (CSV; a .tsv file is read as tab-separated).
     #[arg(value_name = "TABLE")]

@@ -1,6 +1,7 @@
 //! The command line: clap arguments, turned into validated settings, one file per subcommand.
 //! This is the only module that knows clap; it calls the library and prints what it returns.
 
+mod build_uk;
 mod explain;
 mod generate;
 mod graph;
@@ -97,6 +98,8 @@ enum Command {
     Show(show::Args),
     /// Turn a table of bodies (CSV) into TOML profiles.
     Import(import::Args),
+    /// Rebuild the embedded UK dataset from the real tables of data/uk (for maintainers).
+    BuildUk(build_uk::Args),
     /// Export the partner graph (neighbours, partnerships, parent areas) as DOT or JSON.
     Graph(graph::Args),
     /// Generate a synthetic national dataset (fictional bodies, real structure) as CSV or TOML.
@@ -147,6 +150,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(args) => list::run(&args, &cli.global),
         Command::Show(args) => show::run(&args, &cli.global),
         Command::Import(args) => import::run(&args),
+        Command::BuildUk(args) => build_uk::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Weights(args) => weights::run(&args, &cli.global),
         Command::Scenario(args) => scenario::run(&args, &cli.global),

@@ -376,7 +376,7 @@ pub fn write_neutral_note(w: &mut dyn Write, explanations: &[Explanation]) -> st
         writeln!(w)?;
         writeln!(
             w,
-            "no data for any pair (neutral value {}): {}",
+            "no data for any pair (counted as {}: missing data never counts in a body's favour): {}",
             partnermatch::score::NEUTRAL,
             always.join(", ")
         )?;

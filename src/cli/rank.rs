@@ -230,7 +230,7 @@ fn write_neutral_note(out: &mut impl Write, explained: &ExplainedRanking) -> std
         writeln!(out)?;
         writeln!(
             out,
-            "no data for any candidate (neutral value {}): {}",
+            "no data for any candidate (counted as {}: missing data never counts in a body's favour): {}",
             partnermatch::score::NEUTRAL,
             always.join(", ")
         )?;

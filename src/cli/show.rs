@@ -3,7 +3,7 @@
 
 use std::io::Write as _;
 
-use partnermatch::model::{Enumeration, Organisation};
+use partnermatch::model::{Enumeration, Kind, Organisation};
 use partnermatch::profiles::to_toml;
 
 use super::GlobalArgs;
@@ -70,7 +70,55 @@ fn write_text(
     if let Some(parent) = &o.parent {
         writeln!(out, "  within      {}", name_of(parent))?;
     }
-    writeln!(out, "  population  {}", o.population.map_or_else(|| unknown.to_owned(), thousands))?;
+    // The areas the body lies within, by the kind of area.
+    for (label, kinds) in [
+        ("police", &[Kind::PoliceForce, Kind::PoliceAndCrimeCommissioner][..]),
+        ("fire", &[Kind::FireAndRescueAuthority][..]),
+        ("health", &[Kind::IntegratedCareBoard, Kind::HealthBoard][..]),
+        ("combined", &[Kind::CombinedAuthority][..]),
+    ] {
+        let areas: Vec<String> = o
+            .within
+            .iter()
+            .filter(|id| dataset.get(id).and_then(|b| b.kind).is_some_and(|k| kinds.contains(&k)))
+            .map(|id| match o.within_shares.get(id) {
+                Some(share) => format!("{} (share {:.0}%)", name_of(id), share * 100.0),
+                None => name_of(id),
+            })
+            .collect();
+        if !areas.is_empty() {
+            writeln!(out, "  {label:<11} {}", areas.join(", "))?;
+        }
+    }
+    let other: Vec<String> = o
+        .within
+        .iter()
+        .filter(|id| {
+            !dataset.get(id).and_then(|b| b.kind).is_some_and(|k| {
+                matches!(
+                    k,
+                    Kind::PoliceForce
+                        | Kind::PoliceAndCrimeCommissioner
+                        | Kind::FireAndRescueAuthority
+                        | Kind::IntegratedCareBoard
+                        | Kind::HealthBoard
+                        | Kind::CombinedAuthority
+                )
+            })
+        })
+        .map(name_of)
+        .collect();
+    if !other.is_empty() {
+        writeln!(out, "  also within {}", other.join(", "))?;
+    }
+    if let Some(csp) = &o.community_safety_partnership {
+        writeln!(out, "  safety      {csp} community safety partnership")?;
+    }
+    writeln!(
+        out,
+        "  population  {}",
+        o.population.map_or_else(|| "unknown (not in the sources)".to_owned(), thousands)
+    )?;
     let control = o.political_control.as_ref().map_or_else(
         || unknown.to_owned(),
         |c| {
@@ -107,6 +155,24 @@ fn write_text(
         "  offers      {}",
         list(o.services_offered.map(|s| s.iter().map(|x| x.label()).collect()))
     )?;
+    let delivers = o.delivers();
+    writeln!(
+        out,
+        "  delivers    {}",
+        if delivers.is_empty() {
+            "unknown (no statutory table for its kind)".to_owned()
+        } else {
+            format!(
+                "{} (by statute, from its kind; docs/scoring.md)",
+                delivers.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ")
+            )
+        }
+    )?;
+    if let Some(ict) = &o.ict {
+        let systems: Vec<String> =
+            ict.iter().map(|(s, product)| format!("{}: {product}", s.label())).collect();
+        writeln!(out, "  systems     {}", systems.join(", "))?;
+    }
     let barriers = o.barriers.as_ref().map_or_else(
         || unknown.to_owned(),
         |b| {
@@ -117,17 +183,33 @@ fn write_text(
         },
     );
     writeln!(out, "  barriers    {barriers}")?;
-    let partners = o.partnerships.as_ref().map_or_else(
-        || unknown.to_owned(),
-        |p| {
-            if p.is_empty() {
-                "none".to_owned()
-            } else {
-                p.iter().map(|x| name_of(&x.partner)).collect::<Vec<_>>().join(", ")
+    match o.partnerships.as_deref() {
+        None => writeln!(out, "  partners    {unknown}")?,
+        Some([]) => writeln!(out, "  partners    none")?,
+        Some(list) => {
+            writeln!(out, "  partners")?;
+            for p in list {
+                let mut line = format!("    {}", name_of(&p.partner));
+                if let Some(name) = &p.name {
+                    line.push_str(&format!(": {name}"));
+                }
+                if let Some(kind) = &p.kind {
+                    line.push_str(&format!(" [{kind}]"));
+                }
+                if !p.services.is_empty() {
+                    let s: Vec<&str> = p.services.iter().map(|x| x.label()).collect();
+                    line.push_str(&format!("; shares {}", s.join(", ")));
+                }
+                if let Some(since) = p.since {
+                    line.push_str(&format!("; since {since}"));
+                }
+                writeln!(out, "{line}")?;
+                if let Some(source) = &p.source {
+                    writeln!(out, "      source: {source}")?;
+                }
             }
-        },
-    );
-    writeln!(out, "  partners    {partners}")?;
+        }
+    }
     if let Some(notes) = &o.notes {
         writeln!(out, "  notes       {notes}")?;
     }

@@ -27,6 +27,8 @@ pub enum Reference {
     Neighbour(usize),
     /// `partnership[i]`.
     Partner(usize),
+    /// `within[i]`.
+    Within(usize),
 }
 
 /// What is wrong.
@@ -135,6 +137,7 @@ pub fn cross_check(
                 Reference::Parent => "give the id of the body whose area contains this one",
                 Reference::Neighbour(_) => "remove the body's own id from its neighbours",
                 Reference::Partner(_) => "remove this partnership, or give the other body's id",
+                Reference::Within(_) => "remove the body's own id from `within`",
             };
             faults.push(Fault {
                 index,
@@ -187,6 +190,9 @@ fn bad_references<'a>(
     let partners = o.partnerships.iter().flatten().zip(origin.partners.iter());
     for (j, (partnership, at)) in partners.enumerate() {
         check(Reference::Partner(j), &partnership.partner, at, "partner");
+    }
+    for (j, (area, at)) in o.within.iter().zip(origin.within.iter()).enumerate() {
+        check(Reference::Within(j), area, at, "area");
     }
     bad
 }

@@ -74,6 +74,20 @@ fn shorten(query: &str) -> String {
     }
 }
 
+/// Words that say what kind of council a body is rather than which: left out when names are
+/// compared a second time (`Dataset::find`).
+const COUNCIL_WORDS: &[&str] =
+    &["council", "borough", "district", "city", "county", "royal", "london", "of", "the"];
+
+/// A normalised name without `COUNCIL_WORDS`: "westminster city council" → "westminster".
+fn council_core(normalised: &str) -> String {
+    normalised
+        .split(' ')
+        .filter(|w| !w.is_empty() && !COUNCIL_WORDS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn names(o: &Organisation) -> impl Iterator<Item = &str> {
     std::iter::once(o.name.as_str())
         .chain(o.short_name.as_deref())
@@ -101,6 +115,26 @@ impl Dataset {
         let describe = |i: &usize| {
             let o = &self.organisations[*i];
             (o.id.to_string(), o.name.clone())
+        };
+        // No name as typed: compare the names without the words that only say what kind of
+        // council a body is ("Westminster City Council" is the "City of Westminster"), when
+        // that picks exactly one body.
+        let matches = if matches.is_empty() {
+            let core = council_core(&wanted);
+            if core.is_empty() {
+                matches
+            } else {
+                let found: Vec<usize> = self
+                    .organisations
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| names(o).any(|n| council_core(&normalise(n)) == core))
+                    .map(|(i, _)| i)
+                    .collect();
+                if found.len() == 1 { found } else { matches }
+            }
+        } else {
+            matches
         };
         match matches.as_slice() {
             [one] => Ok(*one),
@@ -222,18 +256,27 @@ mod tests {
         };
         assert_eq!(names("adur", 5), ["Adur District Council"]);
         assert_eq!(names("E07000223", 5), ["Adur District Council"]);
-        let sussex = names("sussex", 10);
-        assert_eq!(
-            sussex,
-            [
-                "East Sussex County Council",
-                "Mid Sussex District Council",
-                "West Sussex County Council"
-            ]
-        );
+        // Names (or short names) that start with the query come before names that only have a
+        // word starting with it.
+        let sussex = names("sussex", 40);
+        let first_later = |x: &str| sussex.iter().position(|n| n == x).unwrap();
+        assert!(first_later("Sussex police force") < first_later("East Sussex County Council"));
+        for council in [
+            "East Sussex County Council",
+            "Mid Sussex District Council",
+            "West Sussex County Council",
+        ] {
+            assert!(sussex.iter().any(|n| n == council), "{council} missing: {sussex:?}");
+        }
         let north = names("north", 3);
         assert_eq!(north.len(), 3);
-        assert!(north.iter().all(|n| n.starts_with("North")), "{north:?}");
+        // A short name that starts with the query counts as a prefix match ("North Central
+        // London ICB").
+        let short = |n: &String| {
+            let o = dataset.organisations().iter().find(|o| &o.name == n).unwrap();
+            o.display_name().starts_with("North") || o.name.starts_with("North")
+        };
+        assert!(north.iter().all(short), "{north:?}");
         assert!(names("   ", 5).is_empty());
         assert!(names("<script>", 5).is_empty());
         assert!(names("adur", 0).is_empty());

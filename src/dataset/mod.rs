@@ -76,6 +76,9 @@ impl Dataset {
                             .map(|i| place(&o, format!("partnership[{i}].partner")))
                             .collect(),
                     ),
+                    within: crate::profiles::Places::each(
+                        (0..o.within.len()).map(|i| place(&o, format!("within[{i}]"))).collect(),
+                    ),
                 };
                 crate::profiles::ParsedOrganisation { organisation: o, origin }
             })

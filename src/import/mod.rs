@@ -9,6 +9,7 @@
 
 pub mod mapping;
 mod row;
+pub mod uk;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -611,7 +612,7 @@ fn drop_references(rows: &mut [ParsedOrganisation], mut refs: Vec<(usize, Refere
     refs.sort_by_key(|(i, r)| {
         let j = match r {
             Reference::Parent => 0,
-            Reference::Neighbour(j) | Reference::Partner(j) => *j,
+            Reference::Neighbour(j) | Reference::Partner(j) | Reference::Within(j) => *j,
         };
         (*i, std::cmp::Reverse(j))
     });
@@ -631,6 +632,11 @@ fn drop_references(rows: &mut [ParsedOrganisation], mut refs: Vec<(usize, Refere
                     list.remove(j);
                     p.origin.partners.remove(j);
                 }
+            }
+            Reference::Within(j) => {
+                let id = p.organisation.within.remove(j);
+                p.organisation.within_shares.remove(&id);
+                p.origin.within.remove(j);
             }
         }
     }

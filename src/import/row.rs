@@ -364,7 +364,14 @@ impl<'a> RowReader<'a> {
                 );
                 continue;
             }
-            out.push(Partnership { partner, services: set, since: None, name: None });
+            out.push(Partnership {
+                partner,
+                services: set,
+                since: None,
+                name: None,
+                kind: None,
+                source: None,
+            });
         }
         Some(out)
     }
@@ -516,6 +523,7 @@ impl<'a> RowReader<'a> {
             parent: o.parent.as_ref().map(|_| self.place(Field::Parent)),
             neighbours: Places::repeated(self.place(Field::Neighbours), o.neighbours.len()),
             partners: Places::repeated(self.place(Field::Partners), n_partners),
+            within: Places::default(),
         };
         Ok(ParsedOrganisation { organisation: o, origin })
     }

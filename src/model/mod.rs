@@ -4,6 +4,7 @@
 //! Owns no I/O and no parsing of files.
 
 mod enums;
+mod statutory;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -229,6 +230,11 @@ pub struct Partnership {
     pub since: Option<i32>,
     /// The partnership's name, if it has one.
     pub name: Option<String>,
+    /// What kind of arrangement it is (`shared_management`, `shared_waste_service`,
+    /// `community_safety_partnership`, ...), as the source names it; free text.
+    pub kind: Option<String>,
+    /// Where the partnership is documented (a URL or a repository path), for explanations.
+    pub source: Option<String>,
 }
 
 /// A criteria order: positions highest first, each holding one criterion or several tied ones.
@@ -297,6 +303,16 @@ pub struct Organisation {
     pub police_force_area: Option<String>,
     /// Combined authority the body belongs to, as a name.
     pub combined_authority: Option<String>,
+    /// The bodies whose areas contain this body's area besides its parent: the police force,
+    /// fire and rescue authority, health bodies and combined authority of a council, or the
+    /// larger areas an area body lies within. Each is a body of the dataset.
+    pub within: Vec<OrganisationId>,
+    /// The share of this body's area that lies in each body of `within`, where it is split
+    /// between several (a council split between two integrated care boards); a body of
+    /// `within` not listed here holds the whole area.
+    pub within_shares: BTreeMap<OrganisationId, f64>,
+    /// Community safety partnership(s) the body belongs to, as names.
+    pub community_safety_partnership: Option<String>,
     /// Centre of the body's area.
     pub location: LatLon,
     /// Population served.
@@ -348,6 +364,9 @@ impl Organisation {
             parent: None,
             police_force_area: None,
             combined_authority: None,
+            within: Vec::new(),
+            within_shares: BTreeMap::new(),
+            community_safety_partnership: None,
             location,
             population: None,
             budget_gbp: None,
@@ -365,6 +384,12 @@ impl Organisation {
             criteria_order: None,
             notes: None,
         }
+    }
+
+    /// The services the body delivers by statute, from its kind (`Kind::delivers`); empty when
+    /// its kind is not known or the table has nothing for it.
+    pub fn delivers(&self) -> ServiceSet {
+        self.kind.map_or(ServiceSet::EMPTY, Kind::delivers)
     }
 
     /// The name to show in tables: the short name when there is one.

@@ -27,6 +27,9 @@ pub const FIELDS: &[&str] = &[
     "parent",
     "police_force_area",
     "combined_authority",
+    "within",
+    "within_shares",
+    "community_safety_partnership",
     "location",
     "population",
     "budget_gbp",
@@ -50,7 +53,7 @@ const LOCATION_FIELDS: &[&str] = &["lat", "lon"];
 /// The fields of `political_control`.
 const CONTROL_FIELDS: &[&str] = &["lead_party", "control", "label", "as_of"];
 /// The fields of each `partnership`.
-const PARTNERSHIP_FIELDS: &[&str] = &["partner", "services", "since", "name"];
+const PARTNERSHIP_FIELDS: &[&str] = &["partner", "services", "since", "name", "kind", "source"];
 
 /// Where the parts of a profile that refer to other bodies were written, for the dataset's
 /// cross-checks.
@@ -66,6 +69,8 @@ pub struct Origin {
     pub neighbours: Places,
     /// Each partnership's partner, parallel to `Organisation::partnerships`.
     pub partners: Places,
+    /// Each area the body lies within, parallel to `Organisation::within`.
+    pub within: Places,
 }
 
 /// Where each item of a list was written: a place per item (a TOML array), or one place
@@ -192,6 +197,9 @@ pub fn read_organisation(
     let parent = read_id(t, "parent");
     let police_force_area = t.text("police_force_area").map(Sp::into_inner);
     let combined_authority = t.text("combined_authority").map(Sp::into_inner);
+    let within = read_ids(t, "within");
+    let within_shares = read_shares(t, "within_shares");
+    let community_safety_partnership = t.text("community_safety_partnership").map(Sp::into_inner);
     let population = read_positive_integer(t, "population");
     let budget_gbp = read_positive_number(t, "budget_gbp");
     let area_km2 = read_positive_number(t, "area_km2");
@@ -225,6 +233,7 @@ pub fn read_organisation(
     organisation.region = region;
     organisation.police_force_area = police_force_area;
     organisation.combined_authority = combined_authority;
+    organisation.community_safety_partnership = community_safety_partnership;
     organisation.population = population;
     organisation.budget_gbp = budget_gbp;
     organisation.area_km2 = area_km2;
@@ -244,6 +253,21 @@ pub fn read_organisation(
     let neighbour_places =
         neighbours.iter().map(|(i, n)| place(n.span(), &format!("neighbours[{i}]"))).collect();
     organisation.neighbours = neighbours.into_iter().map(|(_, n)| n.into_inner()).collect();
+    let within_places =
+        within.iter().map(|(i, n)| place(n.span(), &format!("within[{i}]"))).collect();
+    organisation.within = within.into_iter().map(|(_, n)| n.into_inner()).collect();
+    for (id, share, span) in within_shares {
+        if organisation.within.contains(&id) {
+            organisation.within_shares.insert(id, share);
+        } else {
+            t.error(
+                span,
+                &format!("within_shares.{id}"),
+                format!("\"{id}\" is not listed in `within`"),
+            )
+            .help("list the area in `within` too, or remove its share");
+        }
+    }
     let (partnerships, partner_places) = match partnerships {
         Some(list) => {
             let places = list.iter().map(|(_, at)| at.clone()).collect();
@@ -260,6 +284,7 @@ pub fn read_organisation(
             parent: parent_place,
             neighbours: Places::each(neighbour_places),
             partners: Places::each(partner_places),
+            within: Places::each(within_places),
         },
         organisation,
     })
@@ -462,6 +487,8 @@ fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Place)>> {
             }
         });
         let name = table.text("name").map(Sp::into_inner);
+        let kind = table.text("kind").map(Sp::into_inner);
+        let source = table.text("source").map(Sp::into_inner);
         let Some(partner) = partner else { continue };
         if out.iter().any(|(p, _)| p.partner == *partner.get_ref()) {
             table
@@ -474,9 +501,40 @@ fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Place)>> {
             continue;
         }
         let at = Place::new(t.source().location(partner.span().start), table.field_path("partner"));
-        out.push((Partnership { partner: partner.into_inner(), services, since, name }, at));
+        out.push((
+            Partnership { partner: partner.into_inner(), services, since, name, kind, source },
+            at,
+        ));
     }
     Some(out)
+}
+
+/// A table of shares in (0, 1] keyed by body id (`within_shares`), with each entry's span.
+fn read_shares(t: &Table<'_, '_>, key: &str) -> Vec<(OrganisationId, f64, std::ops::Range<usize>)> {
+    let Some(table) = t.table(key) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let keys: Vec<(&str, std::ops::Range<usize>)> = table.keys().collect();
+    for (name, span) in keys {
+        let id = match OrganisationId::new(name) {
+            Ok(id) => id,
+            Err(message) => {
+                table.error(span, name, message).help("use the area body's id as the key");
+                continue;
+            }
+        };
+        let Some(share) = table.number(name) else { continue };
+        let value = *share.get_ref();
+        if value.is_finite() && value > 0.0 && value <= 1.0 {
+            out.push((id, value, share.span()));
+        } else {
+            table
+                .error(share.span(), name, format!("share {value} is outside (0, 1]"))
+                .help("give the share of the body's area inside that area, such as 0.6");
+        }
+    }
+    out
 }
 
 fn read_ict(t: &Table<'_, '_>) -> Option<BTreeMap<Service, String>> {

@@ -50,6 +50,14 @@ fn fields(o: &Organisation) -> Vec<(&'static str, Value)> {
     push("parent", o.parent.as_ref().map(|p| string(p.as_str())));
     push("police_force_area", o.police_force_area.as_deref().map(string));
     push("combined_authority", o.combined_authority.as_deref().map(string));
+    push("within", (!o.within.is_empty()).then(|| strings(o.within.iter().map(|n| n.as_str()))));
+    push(
+        "within_shares",
+        (!o.within_shares.is_empty()).then(|| {
+            inline(o.within_shares.iter().map(|(k, v)| (k.as_str(), Value::Float(*v))).collect())
+        }),
+    );
+    push("community_safety_partnership", o.community_safety_partnership.as_deref().map(string));
     push(
         "location",
         Some(inline(vec![
@@ -146,6 +154,12 @@ pub fn to_toml(organisations: &[Organisation], header: &str) -> String {
             }
             if let Some(name) = &p.name {
                 let _ = writeln!(out, "name = {}", string(name));
+            }
+            if let Some(kind) = &p.kind {
+                let _ = writeln!(out, "kind = {}", string(kind));
+            }
+            if let Some(source) = &p.source {
+                let _ = writeln!(out, "source = {}", string(source));
             }
         }
         // Known-empty partnerships must survive a round trip as "known: none".

@@ -25,16 +25,14 @@ pub const ATTRIBUTE_SPLITS_BELOW: usize = 32;
 /// One bit of a 64-bit hashed set of small ids (areas); `NONE` has no bit.
 #[inline]
 fn bit(id: u32) -> u64 {
-    if id == NONE { 0 } else { 1u64 << (id.wrapping_mul(0x9E37_79B9) >> 26) }
+    crate::index::area_bit(id)
 }
 
 /// Which area types (bit 0 region, 1 nation, 2 parent) a body does not know. Shared geography
 /// is neutral for a pair exactly when no type is known on both sides.
 #[inline]
 fn unknown_areas(b: &Body) -> u8 {
-    u8::from(b.region == NONE)
-        | (u8::from(b.nation == NONE) << 1)
-        | (u8::from(b.parent == NONE) << 2)
+    u8::from(b.region == NONE) | (u8::from(b.nation == NONE) << 1) | (u8::from(b.areas == 0) << 2)
 }
 
 /// `x` rounded up to an `f32`: never below `x`, so a maximum stays a bound.
@@ -218,7 +216,8 @@ impl Aggregate {
         if !b.partnerships_known() {
             other.flags |= PARTNERSHIPS_UNKNOWN;
         }
-        other.parents = bit(b.parent);
+        // Every area containing the body: a common one makes geography 1.
+        other.parents = b.areas;
         other.combined = bit(b.combined_authority);
         other.police = bit(b.police_force_area);
         other.regions = bit(b.region);
@@ -648,7 +647,7 @@ impl SubjectBounds {
             party: a.party.map(|p| p as u32),
             ict_known: a.ict_known(),
             partnerships_known: a.partnerships_known(),
-            parent_bit: bit(a.parent),
+            parent_bit: a.areas,
             combined_bit: bit(a.combined_authority),
             police_bit: bit(a.police_force_area),
             region_bit: bit(a.region),
@@ -719,21 +718,24 @@ pub fn upper_bound(
             if unknown(REASONS_UNKNOWN) { overlap.max(NEUTRAL) } else { overlap }
         }
     };
-    let geography =
+    let known_geography: f64 =
         if (s.parent_bit & g.parents) | (s.combined_bit & g.combined) | (s.police_bit & g.police)
             != 0
         {
             1.0
         } else if s.region_bit & g.regions != 0 {
             0.5
-        } else if s.known_areas & !g.unknown_areas == 0 {
-            // Some body may share no known area type with the subject: the neutral value.
-            NEUTRAL
         } else if s.nation_bit & g.nations != 0 {
             0.25
         } else {
             0.0
         };
+    // Some body may share no known area type with the subject: the neutral value too.
+    let geography = if s.known_areas & !g.unknown_areas == 0 {
+        known_geography.max(NEUTRAL)
+    } else {
+        known_geography
+    };
     let ict = if s.ict_known && unknown(ICT_KNOWN) { 1.0 } else { NEUTRAL };
     let political = match s.party {
         None => NEUTRAL,

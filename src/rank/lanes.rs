@@ -485,9 +485,10 @@ impl GroupBounds {
         for i in lanes.clone() {
             priorities[i] = max(min(priorities[i], 1.0), reasons_floor[i]);
         }
-        // Geography: 1 for a parent, combined authority or police force area in common, else
-        // 0.5 for a region, else neutral where no area type is known on both sides, else 0.25
-        // for a nation, else 0; as masks, so that every lane takes the same path.
+        // Geography: 1 for an area (parent, police, fire, health, combined authority) in
+        // common, else 0.5 for a region, else 0.25 for a nation, else 0, raised to the neutral
+        // value where no area type is known on both sides; as masks, so that every lane takes
+        // the same path.
         let mut geography = [0.0f32; GROUP];
         for i in lanes.clone() {
             let near = (self.near[0][i] & side.parents)
@@ -496,17 +497,16 @@ impl GroupBounds {
             let region = self.region[i] & side.regions;
             let nation = self.nation[i] & side.nations;
             let unknown_pair = self.known_areas[i] & side.known_areas;
-            geography[i] = if near != 0 {
+            let known = if near != 0 {
                 1.0
             } else if region != 0 {
                 0.5
-            } else if unknown_pair == 0 {
-                N
             } else if nation != 0 {
                 0.25
             } else {
                 0.0
             };
+            geography[i] = if unknown_pair == 0 { max(known, N) } else { known };
         }
         let ict = if side.ict_known { &self.ict_if_known } else { &NEUTRALS };
         let party_floor = if side.party_unknown { &NEUTRALS } else { &self.party_floor };

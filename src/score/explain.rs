@@ -149,31 +149,62 @@ fn reason(
     let (a, b): (&Organisation, &Organisation) = (&orgs[from], &orgs[to]);
     match criterion {
         Criterion::Proximity => {
+            let inside = |x: usize, y: usize| {
+                ix.body(x).parent == y as u32
+                    || ix.containers.of(x).binary_search(&(y as u32)).is_ok()
+            };
             if facts.adjacent {
                 "shares a boundary".to_owned()
-            } else if ba.parent == to as u32 {
+            } else if inside(from, to) && inside(to, from) {
+                format!("same area as {}", b.display_name())
+            } else if inside(from, to) {
                 format!("lies within {}", b.display_name())
-            } else if bb.parent == from as u32 {
+            } else if inside(to, from) {
                 format!("contains {}", b.display_name())
             } else {
                 format!("{:.0} km apart, no shared boundary", facts.distance_km)
             }
         }
         Criterion::ServiceFit => {
-            if v.neutral {
-                return "services sought or offered not known".to_owned();
+            let need = ctx.need(ba);
+            let supply = ctx.supply(bb);
+            if need.is_none() {
+                return format!("services {} would share not known", a.display_name());
             }
-            let need = ctx.need(ba).unwrap_or(0);
+            if supply.is_none() {
+                return format!("{}'s services not known", b.display_name());
+            }
+            let (need, supply) = (need.unwrap_or(0), supply.unwrap_or(0));
             if need == 0 {
                 return format!("{} seeks no services", a.display_name());
             }
-            let supply = ctx.supply(bb).unwrap_or(0);
-            let matched: Vec<&str> = services_of(need & supply).map(|s| s.label()).collect();
-            if matched.is_empty() {
-                let wanted: Vec<&str> = services_of(need).map(|s| s.label()).collect();
-                format!("{} neither seeks nor offers {}", b.display_name(), list(wanted))
+            // A body that states what it seeks is matched on that; one that states nothing on
+            // what it delivers by statute.
+            let stated = ctx.focus != 0 && from == ctx.subject || a.services_sought.is_some();
+            let matched = (need & supply).count_ones();
+            let total = need.count_ones();
+            if !stated {
+                return format!(
+                    "{} delivers {matched} of the {total} services {} delivers",
+                    b.display_name(),
+                    a.display_name()
+                );
+            }
+            let delivered = b.delivers().bits() & need;
+            let names = |bits: u64| -> String {
+                let labels: Vec<&str> = services_of(bits).map(|s| s.label()).collect();
+                if labels.len() > 4 {
+                    format!("{} and {} more", labels[..3].join(", "), labels.len() - 3)
+                } else {
+                    list(labels)
+                }
+            };
+            if matched == 0 {
+                format!("{} neither seeks, offers nor delivers {}", b.display_name(), names(need))
+            } else if delivered == need & supply {
+                format!("{} delivers {}", b.display_name(), names(need & supply))
             } else {
-                format!("{} seeks or offers {}", b.display_name(), list(matched))
+                format!("{} seeks, offers or delivers {}", b.display_name(), names(need & supply))
             }
         }
         Criterion::KindFit => match (a.kind, b.kind) {
@@ -206,10 +237,32 @@ fn reason(
                 let services: Vec<&str> = dataset_partnership(a, b)
                     .map(|s| services_of(s).map(|x| x.label()).collect())
                     .unwrap_or_default();
-                if services.is_empty() {
+                let what = if services.is_empty() {
                     "existing partnership".to_owned()
                 } else {
                     format!("existing partnership ({})", list(services))
+                };
+                let listed = a
+                    .partnerships
+                    .iter()
+                    .flatten()
+                    .find(|p| p.partner == b.id)
+                    .or_else(|| b.partnerships.iter().flatten().find(|p| p.partner == a.id));
+                match listed {
+                    Some(p) => {
+                        let mut out = what;
+                        if let Some(name) = &p.name {
+                            out.push_str(&format!(": {name}"));
+                        }
+                        if let Some(since) = p.since {
+                            out.push_str(&format!(", since {since}"));
+                        }
+                        if let Some(source) = &p.source {
+                            out.push_str(&format!(" (source: {source})"));
+                        }
+                        out
+                    }
+                    None => what,
                 }
             } else if v.neutral {
                 "partnerships not known".to_owned()
@@ -283,6 +336,8 @@ fn reason(
             let same = |x: u32, y: u32| x != NONE && x == y;
             if same(ba.parent, bb.parent) {
                 format!("both within {}", name(dataset, ba.parent as usize))
+            } else if let Some(area) = ix.common_area(from, to) {
+                format!("both within {}", name(dataset, area as usize))
             } else if same(ba.combined_authority, bb.combined_authority) {
                 format!(
                     "both in {}",

@@ -13,9 +13,12 @@ pub use kind_fit::{kind_fit, sector_fit};
 use crate::index::{Body, NONE, ScoringIndex, distance_km};
 use crate::model::{ControlType, Criterion};
 
-/// The value given to a criterion that has no data to work on. Halfway, so that missing data
-/// neither recommends nor rules out a partner; it is flagged as `neutral` in every output.
-pub const NEUTRAL: f64 = 0.5;
+/// The value given to a criterion that has no data to work on: the lowest a criterion gives,
+/// so that missing data never counts in a body's favour. Stating a fact (a barrier, a reason,
+/// an ICT system, a partnership) can then only keep or raise a body's value on that criterion
+/// compared with leaving it unknown, and a body that says nothing never outranks one that
+/// honestly states a concern. It is flagged as `neutral` ("no data") in every output.
+pub const NEUTRAL: f64 = 0.0;
 
 /// Tunable constants of the criteria, with their documented defaults.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -149,7 +152,7 @@ impl PairFacts {
         Self {
             distance_km: distance_km(a, b),
             adjacent: index.adjacent(ai, bi),
-            contains: a.parent == b.idx || b.parent == a.idx,
+            contains: index.contains_either(ai, bi),
             partnered,
             common_partners: if partnered { 0 } else { index.common_partners(ai, bi) },
         }
@@ -340,25 +343,31 @@ impl Context<'_> {
         Value::known(overlap.clamp(0.0, 1.0))
     }
 
-    /// Shared geography: 1 within the same county (same parent, or one inside the other),
-    /// combined authority or police force area; 0.5 in the same region; 0.25 in the same
-    /// nation; else 0 (LGA/Localis 2011: partnerships across county boundaries broke up).
-    /// Neutral when no area is known for both.
+    /// Shared geography: 1 when one contains the other or an area contains both (the same
+    /// county, police force area, fire and rescue authority, health body or combined
+    /// authority, as bodies of the dataset), or the same combined authority or police force
+    /// area by name; 0.5 in the same region; 0.25 in the same nation; else 0 (LGA/Localis 2011:
+    /// partnerships across county boundaries broke up; Policing and Crime Act 2017 and Health
+    /// and Care Act 2022: bodies of one area have a duty to collaborate). Neutral when no area
+    /// is known for both.
     #[inline]
     pub fn shared_geography(&self, a: &Body, b: &Body, facts: &PairFacts) -> Value {
         let same = |x: u32, y: u32| x != NONE && x == y;
         let both = |x: u32, y: u32| x != NONE && y != NONE;
         if facts.contains
-            || same(a.parent, b.parent)
             || same(a.combined_authority, b.combined_authority)
             || same(a.police_force_area, b.police_force_area)
+            || self.index.common_area(a.index(), b.index()).is_some()
         {
             Value::known(1.0)
         } else if same(a.region, b.region) {
             Value::known(0.5)
         } else if same(a.nation, b.nation) {
             Value::known(0.25)
-        } else if both(a.region, b.region) || both(a.nation, b.nation) || both(a.parent, b.parent) {
+        } else if both(a.region, b.region)
+            || both(a.nation, b.nation)
+            || (a.areas != 0 && b.areas != 0)
+        {
             Value::known(0.0)
         } else {
             Value::NEUTRAL

@@ -120,7 +120,7 @@ fn unknown_pages_are_404_json_and_no_path_reaches_a_file() {
 #[test]
 fn meta_lists_the_vocabularies() {
     let meta = get("/api/meta").json();
-    assert_eq!(meta["n_bodies"], 384);
+    assert_eq!(meta["n_bodies"], 768);
     assert_eq!(meta["criteria"].as_array().unwrap().len(), 10);
     assert_eq!(meta["order"][0][0], "proximity");
     assert_eq!(meta["method"], "rank_order_centroid");

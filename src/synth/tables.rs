@@ -129,7 +129,7 @@ const UK_REGIONS: [(&str, &str, f64, f64, f64, f64, f64); 12] = [
 
 const ENGLAND: [f64; 12] = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0];
 
-/// Principal councils by region: counted from the embedded dataset (`profiles/uk/councils.toml`,
+/// Principal councils by region: counted from the embedded dataset (`profiles/uk/bodies.toml`,
 /// mySociety and ONS, current councils only).
 const UK_COUNTY: [f64; 12] = [0., 1., 0., 4., 3., 5., 0., 6., 2., 0., 0., 0.];
 const UK_DISTRICT: [f64; 12] = [0., 12., 0., 29., 19., 39., 0., 51., 14., 0., 0., 0.];

@@ -148,6 +148,8 @@ impl Synthetic {
                 services: ServiceSet::from_bits(services),
                 since: None,
                 name: None,
+                kind: None,
+                source: None,
             });
         }
         o.partnerships = Some(partnerships);
@@ -186,6 +188,7 @@ impl Synthetic {
                     place("partners"),
                     organisation.partnerships.as_ref().map_or(0, Vec::len),
                 ),
+                within: Places::default(),
             };
             parsed.organisations.push(ParsedOrganisation { organisation, origin });
         }

@@ -103,20 +103,20 @@ fn a_csv_can_be_the_data_directly() {
 #[test]
 fn the_committed_profiles_equal_a_fresh_rebuild() {
     let dir = tempfile::tempdir().unwrap();
-    let out_path = dir.path().join("councils.toml");
+    let out_path = dir.path().join("bodies.toml");
     let output = Command::new(env!("CARGO_BIN_EXE_partnermatch"))
         .current_dir(repo())
-        .args(["import", "data/uk/uk_councils.csv", "--mapping", "data/uk/import.toml"])
-        .args(["--neighbours", "data/uk/uk_council_adjacency.csv", "--out"])
+        .args(["build-uk", "data/uk", "--out"])
         .arg(&out_path)
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let fresh = std::fs::read_to_string(&out_path).unwrap();
-    let committed = std::fs::read_to_string(repo().join("profiles/uk/councils.toml")).unwrap();
+    let committed = std::fs::read_to_string(repo().join("profiles/uk/bodies.toml")).unwrap();
     assert!(
         fresh == committed,
-        "profiles/uk/councils.toml is stale: rebuild it (see data/uk/import.toml)"
+        "profiles/uk/bodies.toml is stale: rebuild it with \
+         `partnermatch build-uk data/uk --out profiles/uk/bodies.toml --force`"
     );
 }
 
