@@ -251,7 +251,20 @@ fn reason(
                 match listed {
                     Some(p) => {
                         let mut out = what;
-                        if let Some(name) = &p.name {
+                        // Merged arrangements list their names and kinds in the same order:
+                        // "shared website: adur-worthing.gov.uk; ...".
+                        let names: Vec<&str> =
+                            p.name.as_deref().map(|n| n.split("; ").collect()).unwrap_or_default();
+                        let kinds: Vec<&str> =
+                            p.kind.as_deref().map(|k| k.split("; ").collect()).unwrap_or_default();
+                        if !names.is_empty() && names.len() == kinds.len() {
+                            let items: Vec<String> = kinds
+                                .iter()
+                                .zip(&names)
+                                .map(|(k, n)| format!("{}: {n}", k.replace('_', " ")))
+                                .collect();
+                            out.push_str(&format!("; {}", items.join("; ")));
+                        } else if let Some(name) = &p.name {
                             out.push_str(&format!(": {name}"));
                         }
                         if let Some(since) = p.since {
@@ -331,7 +344,7 @@ fn reason(
         Criterion::SharedGeography => {
             if facts.contains {
                 // Proximity already names which contains which.
-                return "same county area".to_owned();
+                return "one's area contains the other's".to_owned();
             }
             let same = |x: u32, y: u32| x != NONE && x == y;
             if same(ba.parent, bb.parent) {
