@@ -103,6 +103,19 @@ pub fn random_organisations(seed: u64, n: usize) -> Vec<Organisation> {
                     .collect(),
             );
         }
+        // Areas containing the body (a police force area, a health body): sometimes one,
+        // sometimes two, with a share when split.
+        if i > 0 && rng.random_bool(0.25) {
+            for _ in 0..rng.random_range(1..3) {
+                let area = OrganisationId::new(&format!("R{:03}", rng.random_range(0..i))).unwrap();
+                if !o.within.contains(&area) && o.parent.as_ref() != Some(&area) {
+                    if rng.random_bool(0.3) {
+                        o.within_shares.insert(area.clone(), rng.random_range(0.1..1.0));
+                    }
+                    o.within.push(area);
+                }
+            }
+        }
         if i > 0 {
             o.neighbours = (0..i)
                 .filter(|_| rng.random_bool(0.15))

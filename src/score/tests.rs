@@ -104,6 +104,44 @@ proptest! {
         }
     }
 
+    /// Missing data never counts in a body's favour: stating barriers (however severe),
+    /// reasons or ICT systems where they were unknown never lowers any pair's mutual score
+    /// with that body.
+    #[test]
+    fn stating_a_fact_never_ranks_a_body_below_leaving_it_unknown(
+        seed in any::<u64>(),
+        n in 2usize..25,
+    ) {
+        let mut organisations = random_organisations(seed, n);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 7);
+        let body = rng.random_range(0..n);
+        let stated = organisations[body].clone();
+        organisations[body].barriers = None;
+        organisations[body].reasons = None;
+        organisations[body].ict = None;
+        let silent = engine(organisations.clone());
+        organisations[body] = stated;
+        let speaking = engine(organisations);
+        for subject in 0..n {
+            if subject == body {
+                continue;
+            }
+            for mutual in MUTUALS {
+                let score = |e: &Engine| {
+                    let ctx = Context {
+                        index: &e.index,
+                        params: ScoringParams::default(),
+                        subject,
+                        focus: 0,
+                    };
+                    score_pair(&ctx, subject, body, mutual).0.mutual
+                };
+                let (before, after) = (score(&silent), score(&speaking));
+                prop_assert!(after >= before, "{after} < {before} for subject {subject}");
+            }
+        }
+    }
+
     #[test]
     fn results_do_not_depend_on_input_order(seed in any::<u64>(), n in 2usize..30) {
         let organisations = random_organisations(seed, n);
