@@ -1,6 +1,7 @@
 //! The command line: clap arguments, turned into validated settings, one file per subcommand.
 //! This is the only module that knows clap; it calls the library and prints what it returns.
 
+mod evaluate;
 mod explain;
 mod generate;
 mod graph;
@@ -89,6 +90,9 @@ enum Command {
     Pairs(pairs::Args),
     /// Form partner groups of two to M bodies for a service.
     Groups(groups::Args),
+    /// Check the engine against real partnerships: each real partner's rank, hit@k and mean
+    /// reciprocal rank, beside two baselines.
+    Evaluate(evaluate::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
     /// List the bodies of the dataset, filtered.
@@ -143,6 +147,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pairs(args) => pairs::run(&args, &cli.global),
         Command::Groups(args) => groups::run(&args, &cli.global),
         Command::Graph(args) => graph::run(&args, &cli.global),
+        Command::Evaluate(args) => evaluate::run(&args, &cli.global),
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),
         Command::Show(args) => show::run(&args, &cli.global),

@@ -167,7 +167,7 @@ pub fn parse_arrangements(
 fn unresolved(location: Location, row: usize, id: &str, name: &str, err: &FindError) -> Diagnostic {
     let (message, help) = match err {
         FindError::Unknown { closest, .. } => {
-            let help = match closest.first() {
+            let help = match closest.first().filter(|(_, cname)| shares_a_distinctive_word(name, cname)) {
                 Some((cid, cname)) => format!("did you mean \"{cname}\" ({cid})? Give a body's id or a name `partnermatch show` finds"),
                 None => "the dataset has no such body (it may have been abolished, or be of a sector the data does not hold yet); \
                          give an id or name `partnermatch list` shows, or remove it"
@@ -184,6 +184,39 @@ fn unresolved(location: Location, row: usize, id: &str, name: &str, err: &FindEr
         }
     };
     Diagnostic::new(location, message).row(row).field("members").help(help)
+}
+
+/// Words that name a kind of body rather than a place, so that "Wandsworth Borough Council"
+/// is not offered "Ashford Borough Council".
+const GENERIC_WORDS: [&str; 14] = [
+    "council",
+    "borough",
+    "district",
+    "county",
+    "city",
+    "of",
+    "the",
+    "and",
+    "royal",
+    "london",
+    "metropolitan",
+    "authority",
+    "combined",
+    "service",
+];
+
+/// Whether two names share a word that is not generic (`GENERIC_WORDS`): the test for offering
+/// a body as "did you mean", on top of `Dataset::find`'s closeness.
+fn shares_a_distinctive_word(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .filter(|w| !GENERIC_WORDS.contains(&w.as_str()))
+            .collect()
+    };
+    let theirs = words(b);
+    words(a).iter().any(|w| theirs.contains(w))
 }
 
 #[cfg(test)]
@@ -214,6 +247,19 @@ mod tests {
         let text: Vec<String> = file.problems.iter().map(ToString::to_string).collect();
         assert!(text[0].starts_with("p.csv:3: row 2, column `members`: arrangement \"x\": unknown member \"Cabinet Office\""), "{text:?}");
         assert!(text[1].contains("has 1 member the dataset knows (of 2 listed)"), "{text:?}");
+    }
+
+    #[test]
+    fn did_you_mean_needs_a_shared_place_name() {
+        assert!(shares_a_distinctive_word("Westminster City Council", "City of Westminster"));
+        assert!(!shares_a_distinctive_word(
+            "Wandsworth Borough Council",
+            "Ashford Borough Council"
+        ));
+        assert!(!shares_a_distinctive_word(
+            "Northamptonshire Police",
+            "North East Lincolnshire Council"
+        ));
     }
 
     #[test]
