@@ -138,39 +138,7 @@ struct Document<'a> {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let engine = engine(global, &args.weighting)?;
     let path = &args.partnerships;
-    let file = evaluate::read_arrangements(path, &engine.dataset)
-        .with_context(|| format!("invalid partnerships file {}", path.display()))?;
-    if args.strict && !file.problems.is_empty() {
-        let mut problems: Diagnostics = file.problems.iter().cloned().collect();
-        problems.sort();
-        return Err(anyhow::Error::new(problems).context(format!(
-            "members the data does not know in {} (--strict; without it they are warnings and the run goes on)",
-            path.display()
-        )));
-    }
-    let mut stderr = std::io::stderr().lock();
-    for problem in &file.problems {
-        writeln!(stderr, "warning: {problem}")?;
-    }
-    if !file.problems.is_empty() {
-        writeln!(
-            stderr,
-            "warning: {} member{} not found, {} arrangement{} skipped; going on with the rest \
-             (--strict makes this an error)",
-            file.unresolved_members,
-            plural(file.unresolved_members),
-            file.skipped_arrangements,
-            plural(file.skipped_arrangements)
-        )?;
-    }
-    drop(stderr);
-    if file.arrangements.is_empty() {
-        return Err(UsageError(format!(
-            "no arrangement in {} has two members the data knows: nothing to evaluate",
-            path.display()
-        ))
-        .into());
-    }
+    let file = read_partnerships(path, &engine, args.strict)?;
     let rank = args.scoring.settings(&engine, engine.dataset.len())?;
     let settings = EvaluateSettings { rank, keep_known: args.keep_known };
     let evaluation = evaluate::evaluate(&engine, &file.arrangements, &settings)?;
@@ -289,7 +257,52 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn plural(n: usize) -> &'static str {
+/// Reads a partnerships file against the engine's data: malformed files are errors; unknown
+/// members are warnings on standard error, or with `strict` an error. Errors when no
+/// arrangement is left. Shared with `weights --fit`.
+pub fn read_partnerships(
+    path: &std::path::Path,
+    engine: &Engine,
+    strict: bool,
+) -> anyhow::Result<evaluate::ArrangementFile> {
+    let file = evaluate::read_arrangements(path, &engine.dataset)
+        .with_context(|| format!("invalid partnerships file {}", path.display()))?;
+    if strict && !file.problems.is_empty() {
+        let mut problems: Diagnostics = file.problems.iter().cloned().collect();
+        problems.sort();
+        return Err(anyhow::Error::new(problems).context(format!(
+            "members the data does not know in {} (--strict; without it they are warnings and the run goes on)",
+            path.display()
+        )));
+    }
+    let mut stderr = std::io::stderr().lock();
+    for problem in &file.problems {
+        writeln!(stderr, "warning: {problem}")?;
+    }
+    if !file.problems.is_empty() {
+        writeln!(
+            stderr,
+            "warning: {} member{} not found, {} arrangement{} skipped; going on with the rest \
+             (--strict makes this an error)",
+            file.unresolved_members,
+            plural(file.unresolved_members),
+            file.skipped_arrangements,
+            plural(file.skipped_arrangements)
+        )?;
+    }
+    drop(stderr);
+    if file.arrangements.is_empty() {
+        return Err(UsageError(format!(
+            "no arrangement in {} has two members the data knows: nothing to evaluate",
+            path.display()
+        ))
+        .into());
+    }
+    Ok(file)
+}
+
+/// "s" unless one.
+pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 

@@ -20,6 +20,7 @@ mod show;
 mod validate;
 mod weight_args;
 mod weights;
+mod weights_fit;
 
 use std::io;
 use std::path::PathBuf;
