@@ -94,7 +94,9 @@ pub struct Fit {
     pub stated_order: Vec<Vec<Criterion>>,
     /// The fitted order, highest first.
     pub fitted_order: Vec<Criterion>,
-    /// The fitted weights (the fitted order's under the method, or the free weights).
+    /// The fitted weights (the fitted order's under the method, or the free weights); the
+    /// command line writes them as a map by criterion.
+    #[serde(skip)]
     pub fitted_weights: [f64; C],
     /// Every criterion's move, in fitted order.
     pub moves: Vec<Move>,
@@ -232,7 +234,7 @@ impl Scorer<'_> {
                             continue;
                         }
                         w.iter_mut().for_each(|x| *x /= total);
-                        if w == current {
+                        if w.map(f64::to_bits) == current.map(f64::to_bits) {
                             continue;
                         }
                         let next = Point { order: point.order, weights: Some(w) };

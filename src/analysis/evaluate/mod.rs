@@ -201,6 +201,9 @@ pub fn evaluate(
     })
 }
 
+/// An eligible candidate for the baselines: index, distance (km), shares a boundary.
+type Eligible = (usize, f64, bool);
+
 /// Ranks every pair of one arrangement: each body's whole ranking once, by the engine.
 fn rank_pairs(arrangement: usize, view: &View<'_>, rank: &RankSettings) -> Vec<PairRank> {
     let engine = &*view.engine;
@@ -215,7 +218,7 @@ fn rank_pairs(arrangement: usize, view: &View<'_>, rank: &RankSettings) -> Vec<P
         let a = index.body(body);
         // The baselines rank the same eligible candidates, by (distance, id) and by (no shared
         // boundary, distance, id).
-        let candidates: Vec<(usize, f64, bool)> = (0..index.len())
+        let candidates: Vec<Eligible> = (0..index.len())
             .filter_map(|c| {
                 let b = index.body(c);
                 let d = distance_km(a, b);
@@ -228,7 +231,7 @@ fn rank_pairs(arrangement: usize, view: &View<'_>, rank: &RankSettings) -> Vec<P
             let engine_rank =
                 ranking.candidates.iter().position(|r| r.candidate == partner).map(|p| p + 1);
             let own = candidates.iter().find(|c| c.0 == partner).copied();
-            let before = |key: &dyn Fn(&(usize, f64, bool)) -> (bool, f64)| {
+            let before = |key: fn(&Eligible) -> (bool, f64)| {
                 own.map(|p| {
                     let kp = key(&p);
                     1 + candidates
@@ -246,8 +249,8 @@ fn rank_pairs(arrangement: usize, view: &View<'_>, rank: &RankSettings) -> Vec<P
                 partner,
                 candidates: ranking.n_eligible,
                 engine: engine_rank,
-                nearest: before(&|c| (false, c.1)),
-                boundary: before(&|c| (!c.2, c.1)),
+                nearest: before(|c| (false, c.1)),
+                boundary: before(|c| (!c.2, c.1)),
             });
             i += 1;
         }

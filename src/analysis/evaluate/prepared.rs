@@ -47,7 +47,7 @@ impl BodyWeights {
                     return 0;
                 }
                 let own = *survey.weights_for(o, settings).as_array();
-                match rows.iter().position(|r| *r == own) {
+                match rows.iter().position(|r| r.map(f64::to_bits) == own.map(f64::to_bits)) {
                     Some(i) => i as u32,
                     None => {
                         rows.push(own);
