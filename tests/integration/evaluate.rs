@@ -15,8 +15,8 @@ adur-worthing,Adur District Council;Worthing Borough Council,joint teams,2008,sh
 cheshire-east-west,Cheshire East Council;Cheshire West and Chester Council,,2009,service,,confirmed
 ";
 
-/// Six fictional bodies along a line, A and D recorded as partners; `linked` says whether the
-/// partnership is in the file.
+/// Six fictional bodies along a line, A and D recorded as partners when `linked`, else no
+/// partnership recorded at all.
 fn bodies(linked: bool) -> String {
     let mut out = String::new();
     for (i, letter) in ["A", "B", "C", "D", "E", "F"].iter().enumerate() {
@@ -26,12 +26,8 @@ fn bodies(linked: bool) -> String {
             -1.0 + 0.1 * i as f64,
             100_000 + 20_000 * i
         ));
-        if *letter == "A" {
-            out.push_str(if linked {
-                "[[organisation.partnership]]\npartner = \"TEST-D\"\n"
-            } else {
-                "partnership = []\n"
-            });
+        if *letter == "A" && linked {
+            out.push_str("[[organisation.partnership]]\npartner = \"TEST-D\"\n");
         }
         out.push('\n');
     }

@@ -149,7 +149,10 @@ fn view<'a>(
 
 /// The dataset without any partnership between two of `members` (from either side's list),
 /// and the number of member pairs that had one; `None` when there is nothing to hide. Nothing
-/// else changes: a body whose list empties keeps an empty (known) list.
+/// else changes, except that a body whose list the hiding empties goes back to "partnerships not
+/// known", as in data that never recorded its partnership: left "known: none", the hidden
+/// partner alone would score trust 0 where bodies of unknown partnerships score the neutral
+/// value, and the test would be biased against the very pair it hides.
 pub fn hide_links(
     dataset: &Dataset,
     members: &[usize],
@@ -171,8 +174,13 @@ pub fn hide_links(
     linked.dedup();
     let mut organisations = orgs.to_vec();
     for &m in members {
-        if let Some(list) = organisations[m].partnerships.as_mut() {
+        let o = &mut organisations[m];
+        if let Some(list) = o.partnerships.as_mut() {
+            let before = list.len();
             list.retain(|p| !ids.contains(&p.partner));
+            if list.is_empty() && before > 0 {
+                o.partnerships = None;
+            }
         }
     }
     let hidden = Dataset::from_organisations(organisations, dataset.description())?;
