@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use partnermatch::analysis::evaluate::{Metrics, Prepared};
 use partnermatch::model::{Criterion, Enumeration};
-use partnermatch::weights::fit::{self, DEFAULT_RESTARTS, FitSettings};
+use partnermatch::weights::fit::{self, DEFAULT_RESTARTS, FitSettings, MAX_RESTARTS};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -134,6 +134,13 @@ pub fn run(
     format: Format,
     global: &GlobalArgs,
 ) -> anyhow::Result<()> {
+    if args.restarts.is_some_and(|r| r > MAX_RESTARTS) {
+        return Err(UsageError(format!(
+            "--restarts must be at most {MAX_RESTARTS}: each restart is a local search per \
+             arrangement left out"
+        ))
+        .into());
+    }
     let engine = super::rank::engine(global, weighting)?;
     let file = read_partnerships(path, &engine, args.strict)?;
     let rank = args.scoring.settings(&engine, engine.dataset.len())?;

@@ -36,6 +36,9 @@ const C: usize = Criterion::COUNT;
 /// The rounds of the free-weight search, at most.
 pub const MAX_WEIGHT_ROUNDS: usize = 40;
 
+/// The most restarts a fit accepts: each costs a full local search per fold.
+pub const MAX_RESTARTS: usize = 1_000;
+
 /// The restarts from random orders by default.
 pub const DEFAULT_RESTARTS: usize = 8;
 

@@ -238,7 +238,31 @@ fn weights_fit_prints_both_orders_and_repeats_byte_for_byte() {
 }
 
 #[test]
-fn fit_options_without_fit_are_a_usage_error() {
+fn fit_options_without_fit_or_out_of_range_are_usage_errors() {
     let out = Test::new().args(["weights", "--seed", "3"]).run();
     out.code(2).stderr_has("--seed applies only with --fit FILE");
+    let out = Test::new()
+        .file("p.csv", COUNCILS)
+        .args(["weights", "--fit", "p.csv", "--restarts", "1001"])
+        .run();
+    out.code(2).stderr_has("--restarts must be at most 1000");
+}
+
+#[test]
+fn an_ambiguous_member_lists_the_bodies_it_matches() {
+    let data = format!(
+        "{}\n[[organisation]]\nid = \"TEST-G\"\nname = \"Test body G\"\nshort_name = \"Twin\"\nsector = \"local_government\"\nlocation = {{ lat = 52.5, lon = -1.0 }}\n\n[[organisation]]\nid = \"TEST-H\"\nname = \"Test body H\"\nshort_name = \"Twin\"\nsector = \"local_government\"\nlocation = {{ lat = 52.6, lon = -1.0 }}\n",
+        bodies(false)
+    );
+    let out = Test::new()
+        .file("bodies.toml", data)
+        .file("p.csv", "id,members\nab,TEST-A;TEST-B\ntw,TEST-A;Twin\n")
+        .data("bodies.toml")
+        .args(["evaluate", "--partnerships", "p.csv", "--strict"])
+        .run();
+    out.code(2).no_panic();
+    out.stderr_has(
+        "p.csv:3: row 2, column `members`: arrangement \"tw\": member \"Twin\" matches 2 bodies",
+    )
+    .stderr_has("give the id instead: Test body G (TEST-G), Test body H (TEST-H)");
 }
