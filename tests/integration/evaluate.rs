@@ -211,6 +211,12 @@ fn weights_fit_prints_both_orders_and_repeats_byte_for_byte() {
     };
     let first = run("5");
     assert_eq!(first, run("5"));
+    // On one thread too.
+    let one = Test::new()
+        .file("p.csv", COUNCILS)
+        .args(["--threads", "1", "weights", "--fit", "p.csv", "--restarts", "2", "--seed", "5"])
+        .run();
+    assert_eq!(one.code(0).stdout(), first);
     assert!(first.contains("Kendall's tau-b between the stated and fitted orders: "), "{first}");
     for fragment in [
         "stated (the survey file)",
