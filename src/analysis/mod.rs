@@ -4,6 +4,7 @@
 //! return plain results; no I/O. Documented in `docs/robustness.md` and `docs/analysis.md`.
 
 pub mod candidates;
+pub mod evaluate;
 pub mod groups;
 pub mod matching;
 pub mod pairs;

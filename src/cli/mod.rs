@@ -2,6 +2,7 @@
 //! This is the only module that knows clap; it calls the library and prints what it returns.
 
 mod build_uk;
+mod evaluate;
 mod explain;
 mod generate;
 mod graph;
@@ -20,6 +21,7 @@ mod show;
 mod validate;
 mod weight_args;
 mod weights;
+mod weights_fit;
 
 use std::io;
 use std::path::PathBuf;
@@ -90,6 +92,9 @@ enum Command {
     Pairs(pairs::Args),
     /// Form partner groups of two to M bodies for a service.
     Groups(groups::Args),
+    /// Check the engine against real partnerships: each real partner's rank, hit@k and mean
+    /// reciprocal rank, beside two baselines.
+    Evaluate(evaluate::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
     /// List the bodies of the dataset, filtered.
@@ -146,6 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pairs(args) => pairs::run(&args, &cli.global),
         Command::Groups(args) => groups::run(&args, &cli.global),
         Command::Graph(args) => graph::run(&args, &cli.global),
+        Command::Evaluate(args) => evaluate::run(&args, &cli.global),
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),
         Command::Show(args) => show::run(&args, &cli.global),

@@ -46,6 +46,9 @@ pub struct Args {
     #[arg(long = "for", value_name = "BODY")]
     organisation: Option<String>,
 
+    #[command(flatten)]
+    fit: super::weights_fit::FitArgs,
+
     // Last: its help heading applies to the options after it.
     #[command(flatten)]
     weighting: WeightArgs,
@@ -65,6 +68,10 @@ struct Row {
 
 /// Runs `weights`.
 pub fn run(args: &Args, global: &super::GlobalArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.fit.fit {
+        return super::weights_fit::run(&args.fit, path, &args.weighting, args.format, global);
+    }
+    args.fit.check_unused()?;
     let survey = super::load_survey(global)?;
     let settings = args.weighting.settings()?;
     let (key, heading, rows) = if args.barriers || args.reasons {

@@ -21,6 +21,7 @@
 //! ```
 
 mod criteria;
+pub mod fit;
 mod methods;
 mod survey;
 

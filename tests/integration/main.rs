@@ -8,6 +8,7 @@
 mod analysis;
 mod browser;
 mod data;
+mod evaluate;
 mod generate;
 #[allow(dead_code)]
 mod harness;
