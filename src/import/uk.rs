@@ -226,10 +226,11 @@ pub fn build_uk(dir: &Path) -> Result<UkBuild, Diagnostics> {
             continue;
         }
         for (other, theirs) in &area_members {
-            if other != x.id.as_str() && mine.is_subset(theirs) {
-                if let Ok(id) = OrganisationId::new(other) {
-                    x.within.push(id);
-                }
+            if other != x.id.as_str()
+                && mine.is_subset(theirs)
+                && let Ok(id) = OrganisationId::new(other)
+            {
+                x.within.push(id);
             }
         }
     }
@@ -639,23 +640,23 @@ fn trust_body(
     );
     let share = cell(row, "main_icb22_share").parse::<f64>().ok();
     let icb = icb_by_name.get(&simple(cell(row, "main_icb22_name")));
-    if let (Some(icb), Some(share)) = (icb, share) {
-        if share >= 0.5 {
-            let icb_id = OrganisationId::new(icb)?;
-            if let Some(area) = areas.iter().find(|a| a.id == icb_id) {
-                o.nation = area.nation.clone();
-                o.region = area.region.clone();
-            }
-            if share < 1.0 {
-                o.within_shares.insert(icb_id.clone(), share);
-            }
-            o.within.push(icb_id);
-            notes.push_str(&format!(
-                " Within {} by its main catchment ({:.0}% of admissions, OHID 2022).",
-                cell(row, "main_icb22_name"),
-                share * 100.0
-            ));
+    if let (Some(icb), Some(share)) = (icb, share)
+        && share >= 0.5
+    {
+        let icb_id = OrganisationId::new(icb)?;
+        if let Some(area) = areas.iter().find(|a| a.id == icb_id) {
+            o.nation = area.nation.clone();
+            o.region = area.region.clone();
         }
+        if share < 1.0 {
+            o.within_shares.insert(icb_id.clone(), share);
+        }
+        o.within.push(icb_id);
+        notes.push_str(&format!(
+            " Within {} by its main catchment ({:.0}% of admissions, OHID 2022).",
+            cell(row, "main_icb22_name"),
+            share * 100.0
+        ));
     }
     o.notes = Some(notes);
     Ok(o)
@@ -670,7 +671,7 @@ mod tests {
         let s = services_in_text(
             "3C Shared Services: ICT (lead Huntingdonshire), legal, building control",
         );
-        let names: Vec<&str> = s.iter().map(|x| crate::model::Enumeration::name(x)).collect();
+        let names: Vec<&str> = s.iter().map(crate::model::Enumeration::name).collect();
         assert_eq!(names, ["legal", "building_control", "ict"]);
         assert!(services_in_text("Shared headquarters at Nettleham").contains(Service::Estates));
         assert!(services_in_text("shared chief executive").contains(Service::ManagementTeam));
