@@ -19,12 +19,20 @@ fn list_json_from_outside_the_repo_matches_the_uk_csv() {
     let out = Test::new().args(["list", "--format", "json"]).run();
     out.code(0).no_panic();
     let bodies: Vec<serde_json::Value> = serde_json::from_str(&out.stdout()).unwrap();
-    assert_eq!(bodies.len(), 384);
+    // The 384 councils of the CSV, then the police, fire, health and combined-authority bodies
+    // and the NHS trusts that build-uk adds from the other tables of data/uk.
+    assert_eq!(bodies.len(), 768);
+    for body in &bodies {
+        assert!(body["kind"].is_string(), "{}", body["id"]);
+    }
     let rows = uk_rows();
+    let councils: Vec<&serde_json::Value> =
+        bodies.iter().filter(|b| rows.contains_key(b["id"].as_str().unwrap())).collect();
+    assert_eq!(councils.len(), 384, "every council of the CSV");
     let mut reader = csv::Reader::from_path(repo().join("data/uk/uk_councils.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    for body in &bodies {
+    for body in councils {
         let id = body["id"].as_str().unwrap();
         let row = &rows[id];
         assert_eq!(body["name"], row[col("official_name")], "{id}");
@@ -44,8 +52,9 @@ fn the_default_dataset_validates() {
         .args(["validate"])
         .run()
         .code(0)
-        .stdout_has("ok: 384 organisations in the embedded UK councils")
-        .stdout_has("district council");
+        .stdout_has("ok: 768 organisations in the embedded UK public bodies")
+        .stdout_has("district council")
+        .stdout_has("police force");
 }
 
 #[test]

@@ -108,21 +108,28 @@ fn explain_gives_the_same_numbers_as_rank() {
     Test::new().args(["explain", "adur", "adur"]).run().code(2).stderr_has("its own partner");
 }
 
-/// The fixture's expected order for Eastvale District Council, argued:
-/// 1. Westvale: shares a boundary, same kind, an existing partnership, seeks legal and offers
-///    building control (two of the three services Eastvale wants), same party;
-/// 2. Southmoor: shares a boundary, same kind, seeks legal; but half Eastvale's size, no known
-///    barriers or reasons (neutral), no overall control;
-/// 3. Northshire County Council: contains Eastvale (proximity 1), offers legal, but a county
-///    (kind fit 0.6) six times Eastvale's size;
-/// 4. and 5. the police force and the fire authority: not adjacent, other sectors, much
-///    larger.
+/// The fixture's expected order for Eastvale District Council, argued (service fit from what
+/// each body seeks, offers or delivers by statute; missing data counts as 0):
+/// 1. Westvale (0.92): shares a boundary, same kind, an existing partnership, same party, and
+///    as a district delivers all three services Eastvale seeks (revenues and benefits, legal,
+///    building control);
+/// 2. Southmoor (0.75): shares a boundary, same kind, delivers the same three services; but
+///    half Eastvale's size, no partnership, and it states no barriers, reasons or party, which
+///    count 0;
+/// 3. Northshire County Council (0.61): contains Eastvale (proximity 1), but a county delivers
+///    legal only of the three (service fit 1/3), kind fit 0.6, six times Eastvale's size;
+/// 4. and 5. the fire authority (0.396) just ahead of the police force (0.393): not adjacent,
+///    other sectors, much larger, each delivers legal only of Eastvale's three. The police
+///    force is closer (15 km against 20) and shares more of Eastvale's reasons, but it states
+///    no barriers (0 on its side), and of the services it seeks Eastvale delivers estates
+///    only (1 of 3), against estates and training for the fire authority (2 of 4).
 #[test]
 fn the_fixture_ranks_in_the_argued_order() {
     let doc = rank_fixture(&["T-EVD"]);
-    assert_eq!(ids(&doc), ["T-WVD", "T-SMD", "T-NCC", "T-NPOL", "T-NFRS"]);
+    assert_eq!(ids(&doc), ["T-WVD", "T-SMD", "T-NCC", "T-NFRS", "T-NPOL"]);
     // The police force's best partner is the fire authority: the blue-light pair (kind fit 0.9),
-    // 5 km apart, seeking the same control room, estates and fleet.
+    // 5 km apart, an existing partnership, the fire authority delivers the control room,
+    // estates and fleet the police force seeks.
     assert_eq!(ids(&rank_fixture(&["Northshire Police"]))[0], "T-NFRS");
 }
 
@@ -131,9 +138,10 @@ fn filters_and_service_focus_select_candidates() {
     assert_eq!(ids(&rank_fixture(&["T-EVD", "--kind", "district"])), ["T-WVD", "T-SMD"]);
     assert_eq!(
         ids(&rank_fixture(&["T-EVD", "--sector", "police", "--sector", "fire"])),
-        ["T-NPOL", "T-NFRS"]
+        ["T-NFRS", "T-NPOL"]
     );
-    // Within 21 km of Eastvale: Southmoor (22 km) and Westvale (26 km) are too far.
+    // Within 21 km of Eastvale: Southmoor (22 km) and Westvale (26 km) are too far; the fire
+    // authority stays just ahead of the police force, as in the full ranking.
     let near = rank_fixture(&["T-EVD", "--within-km", "21"]);
     assert!(
         near["candidates"]
@@ -142,13 +150,15 @@ fn filters_and_service_focus_select_candidates() {
             .iter()
             .all(|c| c["distance_km"].as_f64().unwrap() <= 21.0)
     );
-    assert_eq!(ids(&near), ["T-NCC", "T-NPOL", "T-NFRS"]);
+    assert_eq!(ids(&near), ["T-NCC", "T-NFRS", "T-NPOL"]);
     // Westvale is Eastvale's partner already.
     assert!(!ids(&rank_fixture(&["T-EVD", "--exclude-partners"])).contains(&"T-WVD".to_owned()));
-    // Legal: the police and fire bodies neither seek nor offer it, so they drop out; service
-    // fit is computed on legal alone, so every remaining candidate scores 1 on it forward.
+    // Legal: every public body runs its own legal service by statute, the police and fire
+    // bodies included, so all five stay; service fit is computed on legal alone, so every
+    // candidate scores 1 on it forward, and the police force, closer and sharing more reasons,
+    // now passes the fire authority.
     let legal = rank_fixture(&["T-EVD", "--service", "legal"]);
-    assert_eq!(ids(&legal), ["T-WVD", "T-SMD", "T-NCC"]);
+    assert_eq!(ids(&legal), ["T-WVD", "T-SMD", "T-NCC", "T-NPOL", "T-NFRS"]);
     for c in legal["candidates"].as_array().unwrap() {
         assert_eq!(c["forward"]["criteria"][1]["value"], 1.0);
     }
@@ -231,6 +241,6 @@ fn the_graph_exports_as_dot() {
     let uk = Test::new().args(["graph", "--format", "json", "--relation", "neighbour"]).run();
     uk.code(0);
     let doc = json(&uk);
-    assert_eq!(doc["nodes"].as_array().unwrap().len(), 384);
+    assert_eq!(doc["nodes"].as_array().unwrap().len(), 768, "every body of the embedded data");
     assert!(doc["edges"].as_array().unwrap().len() > 1000);
 }

@@ -12,7 +12,14 @@ fn run(args: &[&str]) -> Value {
 
 #[test]
 fn a_default_data_council_gets_acceptabilities_that_sum_and_repeat() {
-    let doc = run(&["Adur District Council", "--samples", "4000", "--seed", "7", "--top", "5"]);
+    // Among councils: the police force, fire authority and ICB containing Adur now also score
+    // 1 on proximity, so under the weighting that counts proximity alone eight bodies would tie
+    // at the top and nothing could be proven in the top 5 under every weighting.
+    let seeded = |seed: &str| {
+        let council = ["Adur District Council", "--sector", "local_government"];
+        run(&[&council[..], &["--samples", "4000", "--seed", seed, "--top", "5"]].concat())
+    };
+    let doc = seeded("7");
     let candidates = doc["candidates"].as_array().unwrap();
     assert!(!candidates.is_empty());
     for r in 0..5 {
@@ -29,15 +36,9 @@ fn a_default_data_council_gets_acceptabilities_that_sum_and_repeat() {
     // Worthing shares a boundary, a kind and a county with Adur: first under every weighting.
     assert_eq!(candidates[0]["id"], "E07000229");
     assert_eq!(candidates[0]["always_in_top_k"], true);
-    assert_eq!(doc["n_eligible"].as_u64().unwrap(), 383);
-    assert_eq!(
-        doc,
-        run(&["Adur District Council", "--samples", "4000", "--seed", "7", "--top", "5"])
-    );
-    assert_ne!(
-        doc,
-        run(&["Adur District Council", "--samples", "4000", "--seed", "8", "--top", "5"])
-    );
+    assert_eq!(doc["n_eligible"].as_u64().unwrap(), 383 + 10, "other councils and the CAs");
+    assert_eq!(doc, seeded("7"));
+    assert_ne!(doc, seeded("8"));
 }
 
 #[test]

@@ -260,9 +260,10 @@ fn every_kind_of_broken_scenario_exits_2_and_writes_nothing() {
     );
     broken(
         "kind_not_in_data",
-        "name = \"x\"\n[subjects]\nkinds = [\"police_force\"]\n",
+        // Police forces are in the embedded data now; parish councils are not.
+        "name = \"x\"\n[subjects]\nkinds = [\"parish_council\"]\n",
         &[
-            "kind_not_in_data.toml:3:10: field `subjects.kinds[0]`: no body in the data is of kind \"police_force\"",
+            "kind_not_in_data.toml:3:10: field `subjects.kinds[0]`: no body in the data is of kind \"parish_council\"",
             "kinds in the data:",
         ],
     );

@@ -12,7 +12,7 @@ fn the_server_prints_its_url_and_answers_the_api() {
     assert!(page.text().contains("<script src=\"/app.js\" defer></script>"));
     assert!(page.header("content-security-policy").unwrap().contains("script-src 'self'"));
     let meta = server.get("/api/meta").json();
-    assert_eq!(meta["n_bodies"], 384);
+    assert_eq!(meta["n_bodies"], 768, "the councils and the bodies around them");
     let found = server.get("/api/bodies?q=adur").json();
     assert_eq!(found["bodies"][0]["id"], "E07000223");
     // A name with spaces, percent-encoded.
