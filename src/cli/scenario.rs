@@ -110,7 +110,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
 
 fn run_scenarios(args: &RunArgs) -> anyhow::Result<()> {
     let what = if args.files.len() == 1 { "invalid scenario" } else { "invalid scenarios" };
-    let results = scenario::run_files(&args.files).context(what)?;
+    let scenarios = scenario::load_all(&args.files).context(what)?;
+    print_warnings(&scenarios);
+    let plans = scenario::plan(&scenarios).context(what)?;
+    let results = scenario::execute(&plans).context(what)?;
     let folders =
         scenario::write_runs(&results, &args.out, args.force).map_err(|err| match err {
             WriteError::Exists { .. } | WriteError::NotAFolder { .. } => {
@@ -134,6 +137,13 @@ fn run_scenarios(args: &RunArgs) -> anyhow::Result<()> {
     output::print_table(&mut out, &table)?;
     out.flush()?;
     Ok(())
+}
+
+/// Prints each scenario's warnings (valid settings that may surprise) to standard error.
+fn print_warnings(scenarios: &[scenario::Scenario]) {
+    for warning in scenarios.iter().flat_map(|s| &s.warnings) {
+        eprintln!("warning: {warning}");
+    }
 }
 
 fn compare(args: &CompareArgs) -> anyhow::Result<()> {

@@ -49,8 +49,9 @@ pub use parse::{
 pub use plan::{RunPlan, plan};
 pub use run::{
     BodyWeights, CandidateResult, CriterionResult, CriterionSide, DatasetInfo, EngineInfo, FORMAT,
-    Manifest, MitigationInfo, NamedWeights, OutputFile, OutputInfo, OverrideInfo, Rankings,
-    RunResult, ScenarioInfo, SubjectRanking, SubjectsInfo, SurveyInfo, WeightsInfo, execute,
+    Manifest, MitigationInfo, MovedCriterion, NamedWeights, OutputFile, OutputInfo, OverrideInfo,
+    PinnedWeight, Rankings, RunResult, ScenarioInfo, SubjectRanking, SubjectsInfo, SurveyInfo,
+    WeightsInfo, execute,
 };
 pub use sweep::{Assignment, Parameter, RunSpec, SweepAxis, SweepValue};
 pub use tau::top_k_tau_b;

@@ -223,6 +223,42 @@ pub struct WeightsInfo {
     pub reason_lists: Method,
     /// Bodies whose own criteria order gives them other weights.
     pub own_orders: Vec<BodyWeights>,
+    /// The criterion a `position.CRITERION` sweep moved, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved: Option<MovedCriterion>,
+    /// The criterion whose weight a `weight.CRITERION` sweep set, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<PinnedWeight>,
+}
+
+/// A criterion moved in the criteria order by a `position.CRITERION` sweep: the other criteria
+/// keep their order (and ties) around it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MovedCriterion {
+    /// The criterion's name.
+    pub criterion: &'static str,
+    /// Its 1-based position in the run's order.
+    pub position: usize,
+    /// The order before the move, in the one-line form.
+    pub base_order: String,
+}
+
+/// A criterion's weight set by a `weight.CRITERION` sweep. The other criteria keep their
+/// weights' ratios: each is multiplied by `others_scaled_by` = (1 − weight) / (1 − base
+/// weight), so that all ten sum to 1. The weights are then explicit, with the order they
+/// imply (`WeightsInfo::order`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PinnedWeight {
+    /// The criterion's name.
+    pub criterion: &'static str,
+    /// Its weight in this run.
+    pub weight: f64,
+    /// The weighting the sweep started from (the run's method and order before the sweep).
+    pub base_method: Method,
+    /// The criterion's weight under `base_method`.
+    pub base_weight: f64,
+    /// The factor every other criterion's weight was multiplied by.
+    pub others_scaled_by: f64,
 }
 
 /// One body's own weights.
@@ -579,6 +615,8 @@ fn manifest(
                 other => other.clone(),
             },
             own_orders,
+            moved: plan.moved.clone(),
+            pinned: plan.pinned.clone(),
         },
         settings: plan.rank.clone(),
         subjects: SubjectsInfo {
