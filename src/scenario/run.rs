@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::parse::{OutputOptions, ProfileChanges, sha256_hex};
 use super::plan::RunPlan;
 use super::sweep::Assignment;
+use super::tidy::{RESULTS_CSV, results_csv};
 use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::engine::Engine;
@@ -453,10 +454,12 @@ fn execute_one(plan: &RunPlan) -> Result<RunResult, Diagnostic> {
         subjects,
     };
 
-    let mut files = Vec::with_capacity(3);
+    let mut files = Vec::with_capacity(4);
     files.push(OutputFile { name: "rankings.json", bytes: json_bytes(&rankings) });
     if plan.output.csv {
         files.push(OutputFile { name: "rankings.csv", bytes: csv_bytes(&rankings, explain) });
+        let results = results_csv(&rankings, &plan.assignments, explain);
+        files.push(OutputFile { name: RESULTS_CSV, bytes: results });
     }
     let outputs = files
         .iter()
