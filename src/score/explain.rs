@@ -167,13 +167,25 @@ fn reason(
             if need == 0 {
                 return format!("{} seeks no services", a.display_name());
             }
-            let supply = ctx.supply(bb).unwrap_or(0);
-            let matched: Vec<&str> = services_of(need & supply).map(|s| s.label()).collect();
-            if matched.is_empty() {
+            let matched = need & ctx.supply(bb).unwrap_or(0);
+            if matched == 0 {
                 let wanted: Vec<&str> = services_of(need).map(|s| s.label()).collect();
-                format!("{} neither seeks nor offers {}", b.display_name(), list(wanted))
-            } else {
-                format!("{} seeks or offers {}", b.display_name(), list(matched))
+                return format!("{} neither seeks nor offers {}", b.display_name(), list(wanted));
+            }
+            // The value does not tell a supplier from a body that wants the same service (see
+            // docs/scoring.md); the reason does: "offers" can supply it, "also seeks" would
+            // share it as a joint service.
+            let offers: Vec<&str> = services_of(matched & bb.offered).map(|s| s.label()).collect();
+            let seeks: Vec<&str> = services_of(matched & !bb.offered).map(|s| s.label()).collect();
+            match (offers.is_empty(), seeks.is_empty()) {
+                (false, true) => format!("{} offers {}", b.display_name(), list(offers)),
+                (true, _) => format!("{} also seeks {}", b.display_name(), list(seeks)),
+                (false, false) => format!(
+                    "{} offers {} and also seeks {}",
+                    b.display_name(),
+                    list(offers),
+                    list(seeks)
+                ),
             }
         }
         Criterion::KindFit => match (a.kind, b.kind) {
@@ -379,5 +391,58 @@ mod tests {
             let p = plural(k.label());
             assert!(!p.ends_with("ys") && p.len() > k.label().len(), "{p}");
         }
+    }
+
+    /// Service fit's reason tells a candidate that offers a service (a supplier) from one that
+    /// also seeks it (a joint service), though the value is the same.
+    #[test]
+    fn service_fit_reasons_tell_supply_from_shared_need() {
+        use crate::model::{Criterion, Service, ServiceSet};
+        let mut orgs = crate::test_data::random_organisations(7, 4);
+        let set = |s: &[Service]| Some(s.iter().copied().collect::<ServiceSet>());
+        let (legal, waste) = (Service::Legal, Service::Waste);
+        let services = [
+            (set(&[legal, waste]), set(&[])),
+            (set(&[]), set(&[legal])),
+            (set(&[legal]), set(&[])),
+            (set(&[waste]), set(&[legal])),
+        ];
+        for (o, (sought, offered)) in orgs.iter_mut().zip(services) {
+            o.services_sought = sought;
+            o.services_offered = offered;
+        }
+        let dataset = crate::dataset::Dataset::from_organisations(orgs, "test").unwrap();
+        let names: Vec<String> =
+            dataset.organisations().iter().map(|o| o.display_name().to_owned()).collect();
+        let subject = dataset
+            .organisations()
+            .iter()
+            .position(|o| o.services_sought == set(&[legal, waste]))
+            .unwrap();
+        let of = |sought: Option<ServiceSet>, offered: Option<ServiceSet>| {
+            dataset
+                .organisations()
+                .iter()
+                .position(|o| o.services_sought == sought && o.services_offered == offered)
+                .unwrap()
+        };
+        let engine = crate::engine::Engine::new(
+            dataset.clone(),
+            crate::weights::Survey::embedded().unwrap(),
+            crate::weights::WeightSettings::default(),
+        )
+        .unwrap();
+        let reason = |b: usize| {
+            let e = engine.explain(subject, b, &crate::rank::RankSettings::default());
+            let c = &e.forward.criteria[Criterion::ServiceFit.index()];
+            assert_eq!(c.criterion, Criterion::ServiceFit);
+            c.reason.clone()
+        };
+        let supplier = of(set(&[]), set(&[legal]));
+        let seeker = of(set(&[legal]), set(&[]));
+        let both = of(set(&[waste]), set(&[legal]));
+        assert_eq!(reason(supplier), format!("{} offers legal", names[supplier]));
+        assert_eq!(reason(seeker), format!("{} also seeks legal", names[seeker]));
+        assert_eq!(reason(both), format!("{} offers legal and also seeks waste", names[both]));
     }
 }
