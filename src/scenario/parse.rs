@@ -566,7 +566,7 @@ fn rescale_warning(set: &At<WeightSet>) -> Option<Diagnostic> {
             .diagnostic(format!(
                 "the explicit weights sum to {}, not 1: each is divided by {0}, so the weights \
                  used are {}",
-                super::sweep::number_label(total),
+                super::sweep::number_label((total * 1e9).round() / 1e9),
                 used.join(", ")
             ))
             .help(
