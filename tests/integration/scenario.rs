@@ -719,3 +719,139 @@ fn stack_concatenates_runs_with_the_union_of_their_columns() {
         Test::new().args(["scenario", "stack", &runs, "--out", &file.display().to_string()]).run();
     again.code(2).no_panic();
 }
+
+/// The worked example of `examples/README.md`: every numbered point there is checked here.
+#[test]
+fn the_consultants_worked_example_shows_what_examples_readme_describes() {
+    let out = Test::new()
+        .args(["scenario", "run", &example("gloucestershire-legal.toml"), "--out", "runs"])
+        .run();
+    out.code(0).no_panic().stdout_has("wrote 4 runs");
+    let runs = out.dir().join("runs");
+    let names = ["0.05", "0.1", "0.15", "0.2"]
+        .map(|v| format!("gloucestershire-legal__weight.proximity={v}"));
+    // 1. Four runs of six districts' top 5, the weights as swept, summing to 1; the pledge.
+    for (name, w) in names.iter().zip([0.05, 0.10, 0.15, 0.20]) {
+        let m = manifest_of(&runs.join(name));
+        let criteria = m["weights"]["criteria"].as_object().unwrap();
+        let sum: f64 = criteria.values().map(|x| x.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-12, "{name}: {sum}");
+        assert!((criteria["proximity"].as_f64().unwrap() - w).abs() < 1e-12);
+        let base = m["weights"]["pinned"]["base_weight"].as_f64().unwrap();
+        assert!((base - 0.293).abs() < 5e-4, "{base}");
+        let scale = m["weights"]["pinned"]["others_scaled_by"].as_f64().unwrap();
+        assert!((scale - (1.0 - w) / (1.0 - base)).abs() < 1e-12);
+        if w == 0.05 {
+            assert!((scale - 1.344).abs() < 5e-4, "{scale}");
+        }
+        assert_eq!(m["subjects"]["n"], 6);
+        assert_eq!(m["settings"]["top"], 5);
+        assert_eq!(m["mitigations"][0]["n_bodies_changed"], 6);
+        assert_eq!(m["overrides"].as_array().unwrap().len(), 2);
+    }
+    // 2. The first choices, at every weight; no county in any top 5.
+    let first_choices = [
+        ("Cheltenham Borough Council", "Tewkesbury Borough Council"),
+        ("Cotswold District Council", "Tewkesbury Borough Council"),
+        ("Forest of Dean District Council", "Tewkesbury Borough Council"),
+        ("Gloucester City Council", "Stroud District Council"),
+        ("Stroud District Council", "Gloucester City Council"),
+        ("Tewkesbury Borough Council", "Cotswold District Council"),
+    ];
+    let lists = |name: &str, body: &str| -> Vec<String> {
+        csv_rows(&runs.join(name).join("results.csv"))
+            .1
+            .into_iter()
+            .filter(|r| r["subject_name"] == body)
+            .map(|r| r["candidate_name"].clone())
+            .collect()
+    };
+    for name in &names {
+        let (_, rows) = csv_rows(&runs.join(name).join("results.csv"));
+        assert_eq!(rows.len(), 30, "{name}");
+        assert!(rows.iter().all(|r| !r["candidate_name"].contains("County")), "{name}");
+        for (body, first) in first_choices {
+            assert_eq!(lists(name, body)[0], first, "{name}: {body}");
+        }
+        // 6. Service fit's reason: every candidate here also seeks legal services.
+        for r in &rows {
+            assert!(r["reasons"].contains("also seeks legal"), "{}", r["reasons"]);
+            assert!(!r["reasons"].contains("offers legal"), "{}", r["reasons"]);
+        }
+    }
+    // 3. Only Forest of Dean's and Gloucester's lower places move.
+    let forest = "Forest of Dean District Council";
+    assert_eq!(
+        lists(&names[0], forest),
+        [
+            "Tewkesbury Borough Council",
+            "Stroud District Council",
+            "Cotswold District Council",
+            "Gloucester City Council",
+            "Cheltenham Borough Council"
+        ]
+    );
+    assert_eq!(
+        lists(&names[3], forest),
+        [
+            "Tewkesbury Borough Council",
+            "Stroud District Council",
+            "Gloucester City Council",
+            "Cheltenham Borough Council",
+            "Cotswold District Council"
+        ]
+    );
+    let paths: Vec<String> = names.iter().map(|n| runs.join(n).display().to_string()).collect();
+    let json =
+        Test::new().args(["scenario", "compare"]).args(&paths).args(["--format", "json"]).run();
+    json.code(0);
+    let doc: Value = serde_json::from_str(&json.stdout()).unwrap();
+    assert_eq!(doc["baseline"]["run"], names[0].as_str());
+    let comparisons = doc["comparisons"].as_array().unwrap();
+    assert_eq!(comparisons.len(), 3);
+    let expected_tau = [(0.8, 1.0), (0.6, 0.8), (0.6, 0.8)];
+    for (c, (forest_tau, gloucester_tau)) in comparisons.iter().zip(expected_tau) {
+        let s = &c["summary"];
+        assert_eq!(s["n_bodies"], 6);
+        assert_eq!(s["n_top1_changed"], 0);
+        assert_eq!(s["n_entered"], 0);
+        assert_eq!(s["n_left"], 0);
+        for b in c["bodies"].as_array().unwrap() {
+            let tau = b["tau"].as_f64().unwrap();
+            let expected = match b["name"].as_str().unwrap() {
+                "Forest of Dean District Council" => forest_tau,
+                "Gloucester City Council" => gloucester_tau,
+                _ => 1.0,
+            };
+            assert!((tau - expected).abs() < 1e-12, "{}: {} {tau}", c["b"]["run"], b["name"]);
+        }
+    }
+    let last = &comparisons[2]["summary"];
+    assert_eq!(last["n_changed"], 6);
+    assert_eq!(last["n_moved"], 5);
+    assert!((last["mean_tau"].as_f64().unwrap() - 0.9).abs() < 1e-12);
+    assert!((last["min_tau"].as_f64().unwrap() - 0.6).abs() < 1e-12);
+    // 4. The movements as CSV: 90 rows, at 0.20 three up and two down.
+    let csv =
+        Test::new().args(["scenario", "compare"]).args(&paths).args(["--format", "csv"]).run();
+    csv.code(0);
+    let moves = csv_text_rows(&csv.stdout());
+    assert_eq!(moves.len(), 3 * 6 * 5);
+    assert!(moves.iter().all(|r| ["same", "up", "down"].contains(&r["movement"].as_str())));
+    let count =
+        |m: &str| moves.iter().filter(|r| r["run"] == names[3] && r["movement"] == m).count();
+    assert_eq!((count("up"), count("down")), (3, 2));
+    // 5. Stacked: 120 rows with the swept weight as a column.
+    let table = out.dir().join("legal.csv");
+    let stack = Test::new()
+        .args(["scenario", "stack", &runs.display().to_string(), "--out"])
+        .args([table.display().to_string()])
+        .run();
+    stack.code(0);
+    let (header, rows) = csv_rows(&table);
+    assert_eq!(header[2], "weight.proximity");
+    assert_eq!(rows.len(), 120);
+    let mut weights: Vec<&str> = rows.iter().map(|r| r["weight.proximity"].as_str()).collect();
+    weights.dedup();
+    assert_eq!(weights, ["0.05", "0.1", "0.15", "0.2"]);
+}
