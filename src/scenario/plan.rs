@@ -445,7 +445,7 @@ fn weight_settings(
 /// The order with `criterion` taken out of its position (a tie keeps its other members; an
 /// emptied position closes up) and put alone at 1-based `position`. Errors with the number of
 /// positions available when `position` is past the end.
-fn move_criterion(
+pub(super) fn move_criterion(
     order: &CriteriaOrder,
     criterion: Criterion,
     position: usize,
@@ -468,7 +468,7 @@ fn move_criterion(
 /// factor, (1 − weight) / (sum of the others), so that they keep their ratios and all sum to 1.
 /// Returns the explicit weights and the factor. Errors when the others all weigh 0 and so cannot
 /// take up the rest.
-fn pin_weight(
+pub(super) fn pin_weight(
     weights: &Weights,
     criterion: Criterion,
     weight: f64,
@@ -491,7 +491,7 @@ fn pin_weight(
 
 /// The order explicit weights imply: heaviest first, equal weights tied (then by criterion, so
 /// that the order is the same every time).
-fn implied_order(explicit: &ExplicitWeights) -> Result<CriteriaOrder, String> {
+pub(super) fn implied_order(explicit: &ExplicitWeights) -> Result<CriteriaOrder, String> {
     let values = explicit.values();
     let weight = |c: &Criterion| values.get(c.index()).copied().unwrap_or(0.0);
     let mut sorted: Vec<Criterion> = Criterion::all().to_vec();

@@ -170,8 +170,10 @@ struct Table {
 
 fn read_table(file: &Path) -> Result<Table, Diagnostic> {
     let source = read_text(file)?;
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).from_reader(source.text().as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(source.text().as_bytes());
     let mut records = reader.records();
     let broken = |err: csv::Error| {
         let line = err.position().map(|p| p.line() as usize);
