@@ -1,6 +1,7 @@
 //! `partnermatch scenario run FILE... [--out DIR] [--force]`, `partnermatch scenario compare
-//! RUN... [--format table|json|csv]` and `partnermatch scenario stack DIR... [--out FILE]`: the command line over the library's `scenario` module. Checks
-//! options, calls the library, prints a summary or the comparison.
+//! RUN... [--format table|json|csv]` and `partnermatch scenario stack DIR... [--out FILE]`: the
+//! command line over the library's `scenario` module. Checks options, calls the library,
+//! prints a summary, the comparison or the stacked table.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,8 +25,8 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
-    /// Run scenario files: write each run's rankings (JSON, CSV) and a manifest that records
-    /// everything needed to repeat it.
+    /// Run scenario files: write each run's rankings (JSON, CSV, long-format results.csv) and a
+    /// manifest that records everything needed to repeat it.
     Run(RunArgs),
     /// Compare runs with a baseline (run folders or scenario files): who entered or left each
     /// body's top k, rank moves, score changes and Kendall's tau-b.
@@ -65,13 +66,18 @@ pub struct StackArgs {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Each run is written to DIR/RUN/ (RUN is the scenario's name, plus parameter=value for each
-swept value): manifest.json, rankings.json and rankings.csv. The same files give byte-identical
-output. Every scenario and body is checked before anything is written; a failed run leaves DIR as
+swept value): manifest.json, rankings.json, rankings.csv and results.csv (long format: the run
+and its swept values as columns). The same files give byte-identical output. Explicit weights
+that do not sum to 1 are rescaled, with a warning that lists the weights used. Every scenario and body is checked before anything is written; a failed run leaves DIR as
 it was. A run folder that already holds files is refused unless --force is given.
 
 Examples:
   partnermatch scenario run examples/scenarios/legal-south-east.toml
   partnermatch scenario run examples/scenarios/*.toml --out runs --force
+
+Sweep one criterion's weight (the others rescaled in proportion) in a scenario file:
+  [sweep]
+  weight.proximity = [0.05, 0.10, 0.15, 0.20]
 
 Format: docs/scenarios.md")]
 pub struct RunArgs {

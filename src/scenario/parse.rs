@@ -524,13 +524,8 @@ fn read_scenario(root: &Table<'_, '_>) -> Option<Scenario> {
     if root.error_count() > errors_before {
         return None;
     }
-    let warnings = settings
-        .weights
-        .explicit
-        .iter()
-        .chain(&weight_sets)
-        .filter_map(|set| rescale_warning(set))
-        .collect();
+    let warnings =
+        settings.weights.explicit.iter().chain(&weight_sets).filter_map(rescale_warning).collect();
     Some(Scenario {
         warnings,
         name,

@@ -497,9 +497,12 @@ pub(super) fn implied_order(explicit: &ExplicitWeights) -> Result<CriteriaOrder,
     let mut sorted: Vec<Criterion> = Criterion::all().to_vec();
     sorted.sort_by(|a, b| weight(b).total_cmp(&weight(a)).then(a.index().cmp(&b.index())));
     let mut positions: Vec<Vec<Criterion>> = Vec::new();
+    // Tied only when exactly equal: criteria rescaled by the same factor from equal weights
+    // stay exactly equal, and nearly equal weights are still ordered (never increasing).
+    let same = |a: &Criterion, b: &Criterion| weight(a).to_bits() == weight(b).to_bits();
     for c in sorted {
         match positions.last_mut() {
-            Some(last) if last.first().is_some_and(|f| weight(f) == weight(&c)) => last.push(c),
+            Some(last) if last.first().is_some_and(|f| same(f, &c)) => last.push(c),
             _ => positions.push(vec![c]),
         }
     }

@@ -762,7 +762,8 @@ fn the_long_comparison_lists_every_candidate_movement() {
     let all = compare_many(&base, &[other, disjoint]);
     assert!(!all.comparisons[0].shares_no_bodies());
     assert!(all.comparisons[1].shares_no_bodies());
-    let rows: Vec<(String, String, Movement, Option<usize>, Option<usize>)> = all
+    type Row = (String, String, Movement, Option<usize>, Option<usize>);
+    let rows: Vec<Row> = all
         .movements()
         .into_iter()
         .map(|r| (r.subject_id, r.candidate_id, r.movement, r.rank_baseline, r.rank_run))
@@ -787,7 +788,7 @@ fn stacking_reports_a_broken_results_table_with_its_line() {
     let run = dir.path().join("r");
     std::fs::create_dir(&run).unwrap();
     std::fs::write(run.join(RESULTS_CSV), "scenario,run,subject_id\ns,r,A\ns,r\n").unwrap();
-    let err = stack(&[run.clone()]).unwrap_err().to_string();
+    let err = stack(std::slice::from_ref(&run)).unwrap_err().to_string();
     assert!(err.contains("results.csv:3: the row has 2 fields, the header 3"), "{err}");
     std::fs::write(run.join(RESULTS_CSV), "a,b\n1,2\n").unwrap();
     let err = stack(&[run]).unwrap_err().to_string();
