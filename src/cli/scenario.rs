@@ -234,9 +234,17 @@ fn print_warnings(scenarios: &[scenario::Scenario]) {
 fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     let mut runs = Vec::new();
     for path in &args.runs {
-        let found = scenario::runs_at(path)
-            .with_context(|| format!("cannot read run {}", path.display()))?;
-        runs.extend(found);
+        let found = if path.is_dir() {
+            scenario::runs_at(path)
+        } else {
+            // A scenario file: run in memory, its warnings printed as by `scenario run`.
+            scenario::load_all(std::slice::from_ref(path)).and_then(|scenarios| {
+                print_warnings(&scenarios);
+                let results = scenario::execute(&scenario::plan(&scenarios)?)?;
+                Ok(results.into_iter().map(|r| r.rankings).collect())
+            })
+        };
+        runs.extend(found.with_context(|| format!("cannot read run {}", path.display()))?);
     }
     if runs.len() < 2 {
         let what = match runs.first() {
