@@ -258,9 +258,20 @@ pub(super) fn read_sweep(
                 let names = Parameter::all_names();
                 // `mitgation.job_losses = [...]` arrives as a table named `mitgation`.
                 let heads = names.iter().map(String::as_str).chain(DOTTED.iter().copied());
+                // The families in short, so that the list stays readable.
+                let mut listed: Vec<&str> = SIMPLE.iter().map(|(n, _)| *n).collect();
+                listed.extend(["mitigation.BARRIER", "weight.CRITERION", "position.CRITERION"]);
+                let listed = listed.join(", ");
                 let help = match closest(key, heads) {
-                    Some(s) => format!("did you mean `{s}`? parameters: {}", names.join(", ")),
-                    None => format!("parameters that can be swept: {}", names.join(", ")),
+                    _ if Criterion::parse_name(key).is_ok() => format!(
+                        "did you mean `weight.{key}` (its weight) or `position.{key}` (its place \
+                         in the order)? parameters: {listed}"
+                    ),
+                    _ if Barrier::parse_name(key).is_ok() => {
+                        format!("did you mean `mitigation.{key}`? parameters: {listed}")
+                    }
+                    Some(s) => format!("did you mean `{s}`? parameters: {listed}"),
+                    None => format!("parameters that can be swept: {listed}"),
                 };
                 t.error(span, key, format!("unknown sweep parameter `{key}`")).help(help);
             }

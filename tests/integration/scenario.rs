@@ -471,6 +471,11 @@ fn broken_weight_and_position_sweeps_exit_2_and_write_nothing() {
         &["weight_typo.toml:3:8", "did you mean \"proximity\"?"],
     );
     broken(
+        "criterion_alone",
+        "name = \"x\"\n[sweep]\nproximity = [0.1]\n",
+        &["unknown sweep parameter `proximity`", "did you mean `weight.proximity` (its weight)"],
+    );
+    broken(
         "weight_bare",
         "name = \"x\"\n[sweep]\nweight = [0.1]\n",
         &["`weight` needs a criterion", "weight.proximity = [0.05, 0.1, 0.15, 0.2]"],
