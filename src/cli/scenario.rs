@@ -1,11 +1,13 @@
-//! `partnermatch scenario run FILE... [--out DIR] [--force]` and `partnermatch scenario compare
-//! A B [--format table|json]`: the command line over the library's `scenario` module. Checks
-//! options, calls the library, prints a summary or the comparison.
+//! `partnermatch scenario run FILE... [--out DIR] [--force]`, `partnermatch scenario compare
+//! RUN... [--format table|json|csv]` and `partnermatch scenario stack DIR... [--out FILE]`: the
+//! command line over the library's `scenario` module. Checks options, calls the library,
+//! prints a summary, the comparison or the stacked table.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use partnermatch::export::write_atomic;
 use partnermatch::scenario::{self, Comparison, WriteError};
 
 use super::output;
@@ -23,25 +25,59 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
-    /// Run scenario files: write each run's rankings (JSON, CSV) and a manifest that records
-    /// everything needed to repeat it.
+    /// Run scenario files: write each run's rankings (JSON, CSV, long-format results.csv) and a
+    /// manifest that records everything needed to repeat it.
     Run(RunArgs),
-    /// Compare two runs (run folders or scenario files): who entered or left each body's top k,
-    /// rank moves, score changes and Kendall's tau-b.
+    /// Compare runs with a baseline (run folders or scenario files): who entered or left each
+    /// body's top k, rank moves, score changes and Kendall's tau-b.
     Compare(CompareArgs),
+    /// Stack the long-format results.csv of many runs into one table (the union of their
+    /// columns), for a notebook or a pivot table.
+    Stack(StackArgs),
+}
+
+/// Arguments of `scenario stack`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Each DIR is a run folder (written by `scenario run`) or a folder of run folders, such as
+scenario-runs/, whose runs are taken in name order. The table has the columns scenario, run, every
+swept parameter of any run (empty where a run did not sweep it), then the ranking columns. One
+row per run, ranked body and candidate: pandas.read_csv or csv.DictReader reads it in one call.
+A run found twice is refused.
+
+Examples:
+  partnermatch scenario stack scenario-runs --out all.csv
+  partnermatch scenario stack scenario-runs/prox__* scenario-runs/legal-south-east__* > all.csv")]
+pub struct StackArgs {
+    /// Run folders, or folders of run folders.
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+
+    /// The CSV file to write, or - for standard output.
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    out: PathBuf,
+
+    /// Replace the --out file if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Arguments of `scenario run`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Each run is written to DIR/RUN/ (RUN is the scenario's name, plus parameter=value for each
-swept value): manifest.json, rankings.json and rankings.csv. The same files give byte-identical
-output. Every scenario and body is checked before anything is written; a failed run leaves DIR as
+swept value): manifest.json, rankings.json, rankings.csv and results.csv (long format: the run
+and its swept values as columns). The same files give byte-identical output. Explicit weights
+that do not sum to 1 are rescaled, with a warning that lists the weights used. Every scenario and body is checked before anything is written; a failed run leaves DIR as
 it was. A run folder that already holds files is refused unless --force is given.
 
 Examples:
   partnermatch scenario run examples/scenarios/legal-south-east.toml
   partnermatch scenario run examples/scenarios/*.toml --out runs --force
+
+Sweep one criterion's weight (the others rescaled in proportion) in a scenario file:
+  [sweep]
+  weight.proximity = [0.05, 0.10, 0.15, 0.20]
 
 Format: docs/scenarios.md")]
 pub struct RunArgs {
@@ -63,29 +99,52 @@ pub struct RunArgs {
 pub enum CompareFormat {
     /// A summary and one line per changed body, for people.
     Table,
-    /// Every body in full, for scripts.
+    /// Every body of every run in full, for scripts.
     Json,
+    /// One row per run, body and candidate movement (long format), for notebooks.
+    Csv,
 }
+
+/// The columns of `scenario compare --format csv` (the fields of `MovementRow`).
+const MOVEMENT_COLUMNS: [&str; 14] = [
+    "baseline",
+    "run",
+    "subject_id",
+    "subject_name",
+    "tau",
+    "candidate_id",
+    "candidate_name",
+    "movement",
+    "rank_baseline",
+    "rank_run",
+    "rank_change",
+    "score_baseline",
+    "score_run",
+    "score_change",
+];
 
 /// Arguments of `scenario compare`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-A and B are run folders (written by `scenario run`) or scenario files, which are run in memory
-and must expand to one run each. Tau is Kendall's tau-b over the union of the two top-k lists,
-with candidates missing from a list tied below it (docs/scenarios.md).
+Each RUN is a run folder (written by `scenario run`) or a scenario file, which is run in memory
+and gives all its runs in sweep order. The first run is the baseline; every other run is compared
+with it. Tau is Kendall's tau-b over the union of the two top-k lists, with candidates missing
+from a list tied below it (docs/scenarios.md). Runs that rank no body in common with the baseline
+are reported as such.
+
+CSV columns: baseline, run, subject_id, subject_name, tau, candidate_id, candidate_name,
+movement (entered, left, up, down, same; none for a body with no candidates), rank_baseline,
+rank_run, rank_change, score_baseline, score_run, score_change.
 
 Examples:
   partnermatch scenario compare scenario-runs/political-control__weights=survey \\
       scenario-runs/political-control__weights=no-political-control
-  partnermatch scenario compare a.toml b.toml --format json")]
+  partnermatch scenario compare scenario-runs/prox__weight.proximity=* --format csv > moves.csv
+  partnermatch scenario compare sweep.toml --format json")]
 pub struct CompareArgs {
-    /// The first run: a run folder or a scenario file.
-    #[arg(value_name = "A")]
-    a: PathBuf,
-
-    /// The second run: a run folder or a scenario file.
-    #[arg(value_name = "B")]
-    b: PathBuf,
+    /// Runs: run folders or scenario files; the first run is the baseline.
+    #[arg(required = true, value_name = "RUN")]
+    runs: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
@@ -105,12 +164,16 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     match &args.command {
         Command::Run(a) => run_scenarios(a),
         Command::Compare(a) => compare(a),
+        Command::Stack(a) => stack(a),
     }
 }
 
 fn run_scenarios(args: &RunArgs) -> anyhow::Result<()> {
     let what = if args.files.len() == 1 { "invalid scenario" } else { "invalid scenarios" };
-    let results = scenario::run_files(&args.files).context(what)?;
+    let scenarios = scenario::load_all(&args.files).context(what)?;
+    print_warnings(&scenarios);
+    let plans = scenario::plan(&scenarios).context(what)?;
+    let results = scenario::execute(&plans).context(what)?;
     let folders =
         scenario::write_runs(&results, &args.out, args.force).map_err(|err| match err {
             WriteError::Exists { .. } | WriteError::NotAFolder { .. } => {
@@ -136,19 +199,162 @@ fn run_scenarios(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn stack(args: &StackArgs) -> anyhow::Result<()> {
+    let to_stdout = args.out.as_os_str() == "-";
+    if !to_stdout {
+        output::check_out_file(&args.out, args.force, " ending in .csv")?;
+    }
+    let stacked = scenario::stack(&args.dirs).context("cannot stack the runs")?;
+    let bytes = stacked.to_csv();
+    if to_stdout {
+        let mut out = output::stdout();
+        out.write_all(&bytes)?;
+        out.flush()?;
+    } else {
+        write_atomic(&args.out, |w| w.write_all(&bytes))
+            .with_context(|| format!("cannot write {}", args.out.display()))?;
+        let n_runs = stacked.files.len();
+        eprintln!(
+            "wrote {} rows of {n_runs} {} to {}",
+            stacked.rows.len(),
+            if n_runs == 1 { "run" } else { "runs" },
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Prints each scenario's warnings (valid settings that may surprise) to standard error.
+fn print_warnings(scenarios: &[scenario::Scenario]) {
+    for warning in scenarios.iter().flat_map(|s| &s.warnings) {
+        eprintln!("warning: {warning}");
+    }
+}
+
 fn compare(args: &CompareArgs) -> anyhow::Result<()> {
-    let a = scenario::rankings_at(&args.a)
-        .with_context(|| format!("cannot read run {}", args.a.display()))?;
-    let b = scenario::rankings_at(&args.b)
-        .with_context(|| format!("cannot read run {}", args.b.display()))?;
-    let comparison = scenario::compare(&a, &b);
+    let mut runs = Vec::new();
+    for path in &args.runs {
+        let found = if path.is_dir() {
+            scenario::runs_at(path)
+        } else {
+            // A scenario file: run in memory, its warnings printed as by `scenario run`.
+            scenario::load_all(std::slice::from_ref(path)).and_then(|scenarios| {
+                print_warnings(&scenarios);
+                let results = scenario::execute(&scenario::plan(&scenarios)?)?;
+                Ok(results.into_iter().map(|r| r.rankings).collect())
+            })
+        };
+        runs.extend(found.with_context(|| format!("cannot read run {}", path.display()))?);
+    }
+    if runs.len() < 2 {
+        let what = match runs.first() {
+            Some(run) => format!("only one run ({})", run.run),
+            None => "no run".to_owned(),
+        };
+        return Err(UsageError(format!(
+            "compare needs at least two runs, a baseline and one to compare with it, but got \
+             {what}: give another run folder or scenario file"
+        ))
+        .into());
+    }
+    let baseline = runs.remove(0);
+    let comparisons = scenario::compare_many(&baseline, &runs);
     let mut out = output::stdout();
     match args.format {
-        CompareFormat::Json => output::write_json(&mut out, &comparison)?,
-        CompareFormat::Table => write_table(&mut out, &comparison, a.top.max(b.top))?,
+        CompareFormat::Json => output::write_json(&mut out, &comparisons)?,
+        CompareFormat::Csv => {
+            for c in comparisons.comparisons.iter().filter(|c| c.shares_no_bodies()) {
+                eprintln!(
+                    "warning: run {} ranks no body that the baseline {} ranks: it has no rows",
+                    c.b.run, c.a.run
+                );
+            }
+            let rows = comparisons.movements();
+            if rows.is_empty() {
+                // No row to take the header from: write it alone, so that a reader sees the
+                // columns and no rows.
+                writeln!(out, "{}", MOVEMENT_COLUMNS.join(","))?;
+            } else {
+                output::write_csv(&mut out, &rows)?;
+            }
+        }
+        CompareFormat::Table => {
+            let top = runs.iter().map(|r| r.top).fold(baseline.top, usize::max);
+            write_tables(&mut out, &comparisons, top)?;
+        }
     }
     out.flush()?;
     Ok(())
+}
+
+/// The table output: for one run, its comparison; for several, an overview line per run and
+/// then each comparison.
+fn write_tables(
+    out: &mut impl Write,
+    all: &scenario::Comparisons,
+    top: usize,
+) -> anyhow::Result<()> {
+    if let [only] = all.comparisons.as_slice() {
+        return write_table(out, only, top);
+    }
+    writeln!(out, "baseline: {}", all.baseline.run)?;
+    writeln!(
+        out,
+        "tau: Kendall's tau-b over both top-k lists, candidates missing from a list tied below it"
+    )?;
+    writeln!(out)?;
+    let mut table = output::plain_table(
+        &[
+            "run",
+            "bodies",
+            "changed",
+            "mean tau",
+            "min tau",
+            "top 1 changed",
+            "entered",
+            "left",
+            "moved",
+        ],
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    );
+    for c in &all.comparisons {
+        let s = &c.summary;
+        if c.shares_no_bodies() {
+            table.add_row([
+                c.b.run.clone(),
+                "0 shared".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+            ]);
+            continue;
+        }
+        table.add_row([
+            c.b.run.clone(),
+            s.n_bodies.to_string(),
+            s.n_changed.to_string(),
+            number(s.mean_tau, 3),
+            number(s.min_tau, 3),
+            s.n_top1_changed.to_string(),
+            s.n_entered.to_string(),
+            s.n_left.to_string(),
+            s.n_moved.to_string(),
+        ]);
+    }
+    output::print_table(out, &table)?;
+    for c in &all.comparisons {
+        writeln!(out, "\n== {} against the baseline ==\n", c.b.run)?;
+        write_table(out, c, top)?;
+    }
+    Ok(())
+}
+
+fn bodies_word(n: usize) -> &'static str {
+    if n == 1 { "body" } else { "bodies" }
 }
 
 fn number(x: Option<f64>, digits: usize) -> String {
@@ -164,7 +370,17 @@ fn write_table(out: &mut impl Write, c: &Comparison, top: usize) -> anyhow::Resu
         "tau: Kendall's tau-b over both top-k lists, candidates missing from a list tied below it"
     )?;
     writeln!(out)?;
-    if s.n_changed == 0 {
+    if c.shares_no_bodies() {
+        writeln!(
+            out,
+            "A and B share no ranked body, so there is nothing to compare: A ranks {} {}, B \
+             ranks {} {}",
+            c.only_in_a.len(),
+            bodies_word(c.only_in_a.len()),
+            c.only_in_b.len(),
+            bodies_word(c.only_in_b.len()),
+        )?;
+    } else if s.n_changed == 0 {
         writeln!(
             out,
             "no change: all {} bodies have the same top {top}, in the same order, with the same \

@@ -226,3 +226,148 @@ pub fn compare(a: &Rankings, b: &Rankings) -> Comparison {
         only_in_b,
     }
 }
+
+/// Several runs compared with a baseline: one `Comparison` per run, the baseline as A.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparisons {
+    /// The baseline run (the first given).
+    pub baseline: RunLabel,
+    /// How tau is defined.
+    pub tau_definition: &'static str,
+    /// Each other run against the baseline, in the order given.
+    pub comparisons: Vec<Comparison>,
+}
+
+/// Compares each run with the baseline. O(Σ k²) over the bodies of each run.
+pub fn compare_many(baseline: &Rankings, runs: &[Rankings]) -> Comparisons {
+    Comparisons {
+        baseline: RunLabel { scenario: baseline.scenario.clone(), run: baseline.run.clone() },
+        tau_definition: TAU_DEFINITION,
+        comparisons: runs.iter().map(|run| compare(baseline, run)).collect(),
+    }
+}
+
+impl Comparison {
+    /// Whether the two runs rank no body in common, so that there is nothing to compare (not
+    /// "no change").
+    pub fn shares_no_bodies(&self) -> bool {
+        self.bodies.is_empty()
+    }
+}
+
+/// How a candidate moved between the baseline and a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Movement {
+    /// In the run's top k, not the baseline's.
+    Entered,
+    /// In the baseline's top k, not the run's.
+    Left,
+    /// In both, ranked higher in the run.
+    Up,
+    /// In both, ranked lower in the run.
+    Down,
+    /// In both, at the same rank.
+    Same,
+    /// The body has no candidate in either run (a row that keeps the body and its tau).
+    None,
+}
+
+/// One row of the long (tidy) comparison table: one body, one run, one candidate's movement.
+/// Fields a movement does not have are empty in CSV.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MovementRow {
+    /// The baseline run's name.
+    pub baseline: String,
+    /// The run compared with it.
+    pub run: String,
+    /// The ranked body's id.
+    pub subject_id: String,
+    /// Its name.
+    pub subject_name: String,
+    /// Kendall's tau-b of the body's two lists (repeated on each of its rows).
+    pub tau: Option<f64>,
+    /// The candidate's id (empty for `none`).
+    pub candidate_id: String,
+    /// Its name.
+    pub candidate_name: String,
+    /// `entered`, `left`, `up`, `down`, `same` or `none`.
+    pub movement: Movement,
+    /// Its rank in the baseline.
+    pub rank_baseline: Option<usize>,
+    /// Its rank in the run.
+    pub rank_run: Option<usize>,
+    /// rank_baseline − rank_run: positive when it moved up.
+    pub rank_change: Option<i64>,
+    /// Its score in the baseline.
+    pub score_baseline: Option<f64>,
+    /// Its score in the run.
+    pub score_run: Option<f64>,
+    /// score_run − score_baseline.
+    pub score_change: Option<f64>,
+}
+
+impl Comparisons {
+    /// The long table: for each run (in order), each body ranked in both (baseline order), its
+    /// candidates in the baseline's order (those in both, then those that left) and then those
+    /// that entered, in the run's order. A body with no candidate in either run gets one `none`
+    /// row. Runs that share no body with the baseline have no rows.
+    pub fn movements(&self) -> Vec<MovementRow> {
+        let mut rows = Vec::new();
+        for c in &self.comparisons {
+            for body in &c.bodies {
+                let row = |id: &str, name: &str, movement: Movement| MovementRow {
+                    baseline: c.a.run.clone(),
+                    run: c.b.run.clone(),
+                    subject_id: body.id.clone(),
+                    subject_name: body.name.clone(),
+                    tau: body.tau,
+                    candidate_id: id.to_owned(),
+                    candidate_name: name.to_owned(),
+                    movement,
+                    rank_baseline: None,
+                    rank_run: None,
+                    rank_change: None,
+                    score_baseline: None,
+                    score_run: None,
+                    score_change: None,
+                };
+                let mut in_baseline: Vec<(usize, MovementRow)> = Vec::new();
+                for x in &body.common {
+                    let movement = match x.rank_change.signum() {
+                        1 => Movement::Up,
+                        -1 => Movement::Down,
+                        _ => Movement::Same,
+                    };
+                    let mut r = row(&x.id, &x.name, movement);
+                    r.rank_baseline = Some(x.rank_a);
+                    r.rank_run = Some(x.rank_b);
+                    r.rank_change = Some(x.rank_change);
+                    r.score_baseline = Some(x.score_a);
+                    r.score_run = Some(x.score_b);
+                    r.score_change = Some(x.score_change);
+                    in_baseline.push((x.rank_a, r));
+                }
+                for x in &body.left {
+                    let mut r = row(&x.id, &x.name, Movement::Left);
+                    r.rank_baseline = Some(x.rank);
+                    r.score_baseline = Some(x.score);
+                    in_baseline.push((x.rank, r));
+                }
+                in_baseline.sort_by_key(|(rank, _)| *rank);
+                let n_before = rows.len();
+                rows.extend(in_baseline.into_iter().map(|(_, r)| r));
+                for x in &body.entered {
+                    let mut r = row(&x.id, &x.name, Movement::Entered);
+                    r.rank_run = Some(x.rank);
+                    r.score_run = Some(x.score);
+                    rows.push(r);
+                }
+                if rows.len() == n_before {
+                    rows.push(row("", "", Movement::None));
+                }
+            }
+        }
+        rows
+    }
+}

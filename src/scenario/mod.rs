@@ -2,10 +2,10 @@
 //! `docs/scenarios.md`) names a dataset, weights, filters, barrier mitigation, profile overrides,
 //! the bodies to rank and parameters to sweep; this module parses it with located diagnostics
 //! (`parse`), expands its sweeps into named runs (`sweep`), resolves each run against its data
-//! (`plan`), ranks (`run`), writes results and a manifest atomically (`write`) and compares two
-//! runs (`compare`, with Kendall's tau in `tau`). The ranking itself is the engine's; this module
-//! only changes its inputs. Only `Scenario::load`, `plan`, `read_run` and `write_runs` touch
-//! files, and nothing is written until every scenario and body has been checked and every run
+//! (`plan`), ranks (`run`), writes results and a manifest atomically (`write`), compares runs
+//! with a baseline (`compare`, with Kendall's tau in `tau`) and writes and stacks long-format
+//! tables (`tidy`). The ranking itself is the engine's; this module only changes its inputs.
+//! Only `Scenario::load`, `plan`, `read_run`, `stack` and `write_runs` touch files, and nothing is written until every scenario and body has been checked and every run
 //! has been ranked.
 //!
 //! ```
@@ -36,11 +36,12 @@ mod plan;
 mod run;
 mod sweep;
 mod tau;
+mod tidy;
 mod write;
 
 pub use compare::{
-    BodyComparison, CommonCandidate, Comparison, MovedCandidate, RunLabel, Summary, TAU_DEFINITION,
-    compare, compare_body,
+    BodyComparison, CommonCandidate, Comparison, Comparisons, MovedCandidate, Movement,
+    MovementRow, RunLabel, Summary, TAU_DEFINITION, compare, compare_body, compare_many,
 };
 pub use parse::{
     At, FilterSpec, MAX_RUNS, MAX_TOP, Mitigation, OutputOptions, Override, ProfileChanges,
@@ -49,11 +50,13 @@ pub use parse::{
 pub use plan::{RunPlan, plan};
 pub use run::{
     BodyWeights, CandidateResult, CriterionResult, CriterionSide, DatasetInfo, EngineInfo, FORMAT,
-    Manifest, MitigationInfo, NamedWeights, OutputFile, OutputInfo, OverrideInfo, Rankings,
-    RunResult, ScenarioInfo, SubjectRanking, SubjectsInfo, SurveyInfo, WeightsInfo, execute,
+    Manifest, MitigationInfo, MovedCriterion, NamedWeights, OutputFile, OutputInfo, OverrideInfo,
+    PinnedWeight, Rankings, RunResult, ScenarioInfo, SubjectRanking, SubjectsInfo, SurveyInfo,
+    WeightsInfo, execute,
 };
 pub use sweep::{Assignment, Parameter, RunSpec, SweepAxis, SweepValue};
 pub use tau::top_k_tau_b;
+pub use tidy::{RESULTS_CSV, Stacked, results_csv, stack};
 pub use write::{RunOutput, WriteError, read_run, write_runs};
 
 use std::path::{Path, PathBuf};
@@ -79,6 +82,15 @@ pub fn run_files(paths: &[PathBuf]) -> Result<Vec<RunResult>, Diagnostics> {
     let scenarios = load_all(paths)?;
     let plans = plan(&scenarios)?;
     execute(&plans)
+}
+
+/// Every run at a path, for `compare`: a run folder is read (`read_run`); a scenario file is
+/// run in memory, giving each of its runs in sweep order.
+pub fn runs_at(path: &Path) -> Result<Vec<Rankings>, Diagnostics> {
+    if path.is_dir() {
+        return read_run(path).map(|run| vec![run.rankings]);
+    }
+    Ok(run_files(&[path.to_path_buf()])?.into_iter().map(|r| r.rankings).collect())
 }
 
 /// The rankings at a path, for `compare`: a run folder is read (`read_run`); a scenario file is

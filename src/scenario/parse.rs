@@ -138,6 +138,11 @@ pub struct WeightChoice {
     pub order: Option<At<CriteriaOrder>>,
     /// Explicit weights (the method is then explicit).
     pub explicit: Option<At<WeightSet>>,
+    /// A criterion moved to a 1-based position of the order (a `position.CRITERION` sweep).
+    pub moved: Option<(Criterion, At<usize>)>,
+    /// A criterion given a weight, the others rescaled in proportion so that the weights still
+    /// sum to 1 (a `weight.CRITERION` sweep). Applied after `moved`.
+    pub pinned: Option<(Criterion, At<f64>)>,
 }
 
 impl WeightChoice {
@@ -373,6 +378,9 @@ pub struct Scenario {
     pub output: OutputOptions,
     /// Parameters to sweep, in file order.
     pub sweep: Vec<SweepAxis>,
+    /// What is valid but may surprise (explicit weights that do not sum to 1, and so are
+    /// rescaled), located like problems; the command line prints them as warnings.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Scenario {
@@ -516,7 +524,10 @@ fn read_scenario(root: &Table<'_, '_>) -> Option<Scenario> {
     if root.error_count() > errors_before {
         return None;
     }
+    let warnings =
+        settings.weights.explicit.iter().chain(&weight_sets).filter_map(rescale_warning).collect();
     Some(Scenario {
+        warnings,
         name,
         description,
         file,
@@ -530,6 +541,39 @@ fn read_scenario(root: &Table<'_, '_>) -> Option<Scenario> {
         output,
         sweep,
     })
+}
+
+/// The warning for explicit weights that do not sum to 1: they are divided by their sum (only
+/// their ratios matter), and the warning shows the weights that are used.
+fn rescale_warning(set: &At<WeightSet>) -> Option<Diagnostic> {
+    let weights = &set.value.weights;
+    if weights.sums_to_one() {
+        return None;
+    }
+    let total = weights.sum();
+    let used: Vec<String> = Criterion::all()
+        .iter()
+        .zip(weights.values())
+        .map(|(c, w)| format!("{c} {}", super::sweep::number_label(round4(w / total))))
+        .collect();
+    Some(
+        set.place
+            .diagnostic(format!(
+                "the explicit weights sum to {}, not 1: each is divided by {0}, so the weights \
+                 used are {}",
+                super::sweep::number_label((total * 1e9).round() / 1e9),
+                used.join(", ")
+            ))
+            .help(
+                "give weights that sum to 1 to use them as written; manifests record the weights \
+                 used under weights.criteria",
+            ),
+    )
+}
+
+/// Rounded to four decimal places, for messages.
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
 }
 
 fn read_name(root: &Table<'_, '_>) -> Option<At<String>> {
@@ -644,7 +688,7 @@ fn read_weights(t: &Table<'_, '_>) -> WeightChoice {
             At::new(WeightSet { name: "explicit".to_owned(), weights }, table_place(&table))
         })
     });
-    WeightChoice { method, exponent, order, explicit }
+    WeightChoice { method, exponent, order, explicit, moved: None, pinned: None }
 }
 
 /// A criteria order: the one-line text form (`proximity,service_fit+kind_fit,...`) or an

@@ -10,14 +10,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::parse::{At, FilterSpec, Mitigation, OutputOptions, Scenario, Source, Subjects};
+use super::run::{MovedCriterion, PinnedWeight};
 use super::sweep::{Assignment, RunSpec};
 use crate::dataset::{Dataset, FindError};
 use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::filter::Filter;
 use crate::input::read_text;
 use crate::model::{Barrier, Enumeration, Organisation, closest};
+use crate::model::{CriteriaOrder, Criterion};
 use crate::rank::RankSettings;
-use crate::weights::{EMBEDDED_SURVEY, EMBEDDED_SURVEY_PATH, Survey, WeightSettings};
+use crate::weights::{
+    EMBEDDED_SURVEY, EMBEDDED_SURVEY_PATH, ExplicitWeights, Method, Survey, WeightSettings,
+    Weights, format_order,
+};
 
 use super::parse::{ProfileChanges, sha256_hex};
 use crate::diagnostic::SourceText;
@@ -92,6 +97,8 @@ pub struct RunPlan {
     pub(super) data: Arc<LoadedData>,
     pub(super) survey: Arc<LoadedSurvey>,
     pub(super) weights: WeightSettings,
+    pub(super) moved: Option<MovedCriterion>,
+    pub(super) pinned: Option<PinnedWeight>,
     pub(super) rank: RankSettings,
     pub(super) subjects: ResolvedSubjects,
     pub(super) overrides: Vec<ResolvedOverride>,
@@ -308,7 +315,7 @@ fn plan_run(
     if problems.0.len() > before {
         return None;
     }
-    let (subjects, candidates, weights) = (subjects?, candidates?, weights?);
+    let (subjects, candidates, (weights, moved, pinned)) = (subjects?, candidates?, weights?);
     let rank = RankSettings {
         top: settings.top,
         filter: candidates,
@@ -332,6 +339,8 @@ fn plan_run(
         data: data.clone(),
         survey: survey.clone(),
         weights,
+        moved,
+        pinned,
         rank,
         subjects,
         overrides,
@@ -340,31 +349,165 @@ fn plan_run(
     })
 }
 
-/// The weight settings of a run, checked against the survey; problems point at the weights
-/// (or the swept value) at fault.
+/// The weight settings of a run, checked against the survey, with what a position or weight
+/// sweep changed; problems point at the weights (or the swept value) at fault.
 fn weight_settings(
     scenario: &Scenario,
     run: &RunSpec,
     survey: &Survey,
     problems: &mut Problems,
-) -> Option<WeightSettings> {
+) -> Option<(WeightSettings, Option<MovedCriterion>, Option<PinnedWeight>)> {
     let choice = &run.settings.weights;
     let at = choice.place().unwrap_or(&scenario.name.place);
     let in_run =
         if run.assignments.is_empty() { String::new() } else { format!(" (in run {})", run.name) };
-    let order = choice.order.as_ref().map(|o| o.value.clone());
+    let mut order = choice.order.as_ref().map(|o| o.value.clone());
+    let mut moved = None;
+    if let Some((criterion, position)) = &choice.moved {
+        let base = order.clone().unwrap_or_else(|| survey.criteria_order().clone());
+        match move_criterion(&base, *criterion, position.value) {
+            Ok(new) => {
+                moved = Some(MovedCriterion {
+                    criterion: criterion.name(),
+                    position: position.value,
+                    base_order: format_order(&base),
+                });
+                order = Some(new);
+            }
+            Err(n_positions) => {
+                problems.push(
+                    position
+                        .place
+                        .diagnostic(format!(
+                            "position {} is past the end of the order, which has {n_positions} \
+                             positions once {criterion} is taken out{in_run}",
+                            position.value
+                        ))
+                        .help(format!(
+                            "the order ties some criteria, so it has fewer than ten positions: \
+                             give positions from 1 to {n_positions}"
+                        )),
+                );
+                return None;
+            }
+        }
+    }
     let checked = WeightSettings::new(order, choice.method())
-        .and_then(|settings| survey.weights(&settings).map(|_| settings));
-    match checked {
-        Ok(settings) => Some(settings),
+        .and_then(|settings| survey.weights(&settings).map(|weights| (settings, weights)));
+    let (settings, weights) = match checked {
+        Ok(found) => found,
         Err(err) => {
             problems.push(at.diagnostic(format!("{err}{in_run}")).help(
                 "explicit weights must not increase along the criteria order (the survey's, or \
                  [weights] order): reorder them, or give the order that matches them",
             ));
+            return None;
+        }
+    };
+    let Some((criterion, weight)) = &choice.pinned else {
+        return Some((settings, moved, None));
+    };
+    match pin_weight(&weights, *criterion, weight.value) {
+        Ok((explicit, scale)) => {
+            let pinned = PinnedWeight {
+                criterion: criterion.name(),
+                weight: weight.value,
+                base_method: settings.method().unwrap_or(survey.method()).clone(),
+                base_weight: weights.get(*criterion),
+                others_scaled_by: scale,
+            };
+            let settings = implied_order(&explicit).and_then(|order| {
+                WeightSettings::new(Some(order), Some(Method::Explicit(explicit)))
+                    .map_err(|e| e.to_string())
+            });
+            match settings {
+                Ok(settings) => Some((settings, moved, Some(pinned))),
+                Err(err) => {
+                    problems.push(
+                        weight
+                            .place
+                            .diagnostic(format!("the rescaled weights are invalid: {err}{in_run}")),
+                    );
+                    None
+                }
+            }
+        }
+        Err(message) => {
+            problems.push(weight.place.diagnostic(format!("{message}{in_run}")).help(
+                "give the other criteria some weight (in [weights] or the weight set), or sweep \
+                 another criterion",
+            ));
             None
         }
     }
+}
+
+/// The order with `criterion` taken out of its position (a tie keeps its other members; an
+/// emptied position closes up) and put alone at 1-based `position`. Errors with the number of
+/// positions available when `position` is past the end.
+pub(super) fn move_criterion(
+    order: &CriteriaOrder,
+    criterion: Criterion,
+    position: usize,
+) -> Result<CriteriaOrder, usize> {
+    let mut positions: Vec<Vec<Criterion>> = order
+        .positions()
+        .iter()
+        .map(|p| p.iter().copied().filter(|c| *c != criterion).collect::<Vec<_>>())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let available = positions.len() + 1;
+    if position == 0 || position > available {
+        return Err(available);
+    }
+    positions.insert(position - 1, vec![criterion]);
+    CriteriaOrder::new(positions).map_err(|_| available)
+}
+
+/// `weights` with `criterion` set to `weight` and every other criterion multiplied by the same
+/// factor, (1 − weight) / (sum of the others), so that they keep their ratios and all sum to 1.
+/// Returns the explicit weights and the factor. Errors when the others all weigh 0 and so cannot
+/// take up the rest.
+pub(super) fn pin_weight(
+    weights: &Weights,
+    criterion: Criterion,
+    weight: f64,
+) -> Result<(ExplicitWeights, f64), String> {
+    let others: f64 = weights.iter().filter(|(c, _)| *c != criterion).map(|(_, w)| w).sum();
+    let scale = if others > 0.0 {
+        (1.0 - weight) / others
+    } else if weight >= 1.0 {
+        0.0
+    } else {
+        return Err(format!(
+            "cannot give {criterion} weight {weight}: every other criterion weighs 0, so none \
+             can take up the other {}",
+            1.0 - weight
+        ));
+    };
+    let pairs = weights.iter().map(|(c, w)| (c, if c == criterion { weight } else { w * scale }));
+    ExplicitWeights::for_criteria(pairs).map(|e| (e, scale)).map_err(|e| e.to_string())
+}
+
+/// The order explicit weights imply: heaviest first, equal weights tied (then by criterion, so
+/// that the order is the same every time).
+pub(super) fn implied_order(explicit: &ExplicitWeights) -> Result<CriteriaOrder, String> {
+    let values = explicit.values();
+    let weight = |c: &Criterion| values.get(c.index()).copied().unwrap_or(0.0);
+    let mut sorted: Vec<Criterion> = Criterion::all().to_vec();
+    sorted.sort_by(|a, b| weight(b).total_cmp(&weight(a)).then(a.index().cmp(&b.index())));
+    let mut positions: Vec<Vec<Criterion>> = Vec::new();
+    // Tied only when exactly equal: criteria rescaled by the same factor from equal weights
+    // stay exactly equal, and nearly equal weights are still ordered (never increasing).
+    let same = |a: &Criterion, b: &Criterion| weight(a).to_bits() == weight(b).to_bits();
+    for c in sorted {
+        match positions.last_mut() {
+            Some(last) if last.first().is_some_and(|f| same(f, &c)) => last.push(c),
+            _ => positions.push(vec![c]),
+        }
+    }
+    // Every criterion once, each in one non-empty position: `new` does not refuse it.
+    CriteriaOrder::new(positions)
 }
 
 /// A located problem for a name that does not pick one body.

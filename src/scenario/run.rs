@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::parse::{OutputOptions, ProfileChanges, sha256_hex};
 use super::plan::RunPlan;
 use super::sweep::Assignment;
+use super::tidy::{RESULTS_CSV, results_csv};
 use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::engine::Engine;
@@ -223,6 +224,42 @@ pub struct WeightsInfo {
     pub reason_lists: Method,
     /// Bodies whose own criteria order gives them other weights.
     pub own_orders: Vec<BodyWeights>,
+    /// The criterion a `position.CRITERION` sweep moved, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved: Option<MovedCriterion>,
+    /// The criterion whose weight a `weight.CRITERION` sweep set, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<PinnedWeight>,
+}
+
+/// A criterion moved in the criteria order by a `position.CRITERION` sweep: the other criteria
+/// keep their order (and ties) around it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MovedCriterion {
+    /// The criterion's name.
+    pub criterion: &'static str,
+    /// Its 1-based position in the run's order.
+    pub position: usize,
+    /// The order before the move, in the one-line form.
+    pub base_order: String,
+}
+
+/// A criterion's weight set by a `weight.CRITERION` sweep. The other criteria keep their
+/// weights' ratios: each is multiplied by `others_scaled_by` = (1 − weight) / (1 − base
+/// weight), so that all ten sum to 1. The weights are then explicit, with the order they
+/// imply (`WeightsInfo::order`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PinnedWeight {
+    /// The criterion's name.
+    pub criterion: &'static str,
+    /// Its weight in this run.
+    pub weight: f64,
+    /// The weighting the sweep started from (the run's method and order before the sweep).
+    pub base_method: Method,
+    /// The criterion's weight under `base_method`.
+    pub base_weight: f64,
+    /// The factor every other criterion's weight was multiplied by.
+    pub others_scaled_by: f64,
 }
 
 /// One body's own weights.
@@ -417,10 +454,12 @@ fn execute_one(plan: &RunPlan) -> Result<RunResult, Diagnostic> {
         subjects,
     };
 
-    let mut files = Vec::with_capacity(3);
+    let mut files = Vec::with_capacity(4);
     files.push(OutputFile { name: "rankings.json", bytes: json_bytes(&rankings) });
     if plan.output.csv {
         files.push(OutputFile { name: "rankings.csv", bytes: csv_bytes(&rankings, explain) });
+        let results = results_csv(&rankings, &plan.assignments, explain);
+        files.push(OutputFile { name: RESULTS_CSV, bytes: results });
     }
     let outputs = files
         .iter()
@@ -579,6 +618,8 @@ fn manifest(
                 other => other.clone(),
             },
             own_orders,
+            moved: plan.moved.clone(),
+            pinned: plan.pinned.clone(),
         },
         settings: plan.rank.clone(),
         subjects: SubjectsInfo {

@@ -13,7 +13,7 @@ use super::parse::{
 };
 use crate::diagnostic::{Diagnostic, Place};
 use crate::input::toml::{Sp, Table};
-use crate::model::{Barrier, Enumeration, Service, ServiceSet, closest};
+use crate::model::{Barrier, Criterion, Enumeration, Service, ServiceSet, UnknownValue, closest};
 use crate::score::Mutual;
 use crate::weights::MethodName;
 
@@ -41,7 +41,14 @@ pub enum Parameter {
     ExcludePartners,
     /// The `reduce_by` of the mitigation of one barrier (`mitigation.job_losses`).
     Mitigation(Barrier),
+    /// One criterion's weight, the others rescaled in proportion (`weight.proximity`).
+    Weight(Criterion),
+    /// One criterion's position in the criteria order (`position.political_alignment`).
+    Position(Criterion),
 }
+
+/// The parameter families written `HEAD.NAME` (`mitigation.job_losses`, `weight.proximity`).
+const DOTTED: &[&str] = &["mitigation", "weight", "position"];
 
 /// The parameters other than mitigation, by name.
 const SIMPLE: &[(&str, Parameter)] = &[
@@ -60,6 +67,8 @@ impl Parameter {
     pub fn name(self) -> String {
         match self {
             Parameter::Mitigation(b) => format!("mitigation.{}", b.name()),
+            Parameter::Weight(c) => format!("weight.{}", c.name()),
+            Parameter::Position(c) => format!("position.{}", c.name()),
             other => SIMPLE.iter().find(|(_, p)| *p == other).map_or("", |(n, _)| n).to_owned(),
         }
     }
@@ -68,15 +77,25 @@ impl Parameter {
     pub fn all_names() -> Vec<String> {
         let mut names: Vec<String> = SIMPLE.iter().map(|(n, _)| (*n).to_owned()).collect();
         names.extend(Barrier::all().iter().map(|b| Parameter::Mitigation(*b).name()));
+        names.extend(Criterion::all().iter().map(|c| Parameter::Weight(*c).name()));
+        names.extend(Criterion::all().iter().map(|c| Parameter::Position(*c).name()));
         names
+    }
+
+    /// The parameter `head.name` of a dotted family, or the unknown name's error.
+    fn dotted(head: &str, name: &str) -> Option<Result<Parameter, UnknownValue>> {
+        Some(match head {
+            "mitigation" => Barrier::parse_name(name).map(Parameter::Mitigation),
+            "weight" => Criterion::parse_name(name).map(Parameter::Weight),
+            "position" => Criterion::parse_name(name).map(Parameter::Position),
+            _ => return None,
+        })
     }
 
     /// Parses a parameter name.
     pub fn parse(text: &str) -> Option<Parameter> {
-        if let Some((head, barrier)) = text.split_once('.') {
-            return (head == "mitigation")
-                .then(|| Barrier::parse_name(barrier).ok().map(Parameter::Mitigation))
-                .flatten();
+        if let Some((head, name)) = text.split_once('.') {
+            return Parameter::dotted(head, name).and_then(Result::ok);
         }
         SIMPLE.iter().find(|(n, _)| *n == text).map(|(_, p)| *p)
     }
@@ -103,6 +122,10 @@ pub enum SweepValue {
     ExcludePartners(bool),
     /// The share of a barrier's severity removed.
     Mitigation(f64),
+    /// A criterion's weight, in [0, 1].
+    Weight(f64),
+    /// A criterion's 1-based position in the criteria order.
+    Position(usize),
 }
 
 /// A number as a short, stable label: whole numbers without a fractional part, others in the
@@ -124,9 +147,11 @@ impl SweepValue {
     pub fn label(&self) -> String {
         match self {
             SweepValue::Method(m) => m.name().to_owned(),
-            SweepValue::Exponent(x) | SweepValue::WithinKm(x) | SweepValue::Mitigation(x) => {
-                number_label(*x)
-            }
+            SweepValue::Exponent(x)
+            | SweepValue::WithinKm(x)
+            | SweepValue::Mitigation(x)
+            | SweepValue::Weight(x) => number_label(*x),
+            SweepValue::Position(n) => n.to_string(),
             SweepValue::Weights(None) => "survey".to_owned(),
             SweepValue::Weights(Some(set)) => set.value.name.clone(),
             SweepValue::Mutual(m) => m.name().to_owned(),
@@ -201,28 +226,30 @@ pub(super) fn read_sweep(
     let mut axes: Vec<SweepAxis> = Vec::new();
     let keys: Vec<(&str, Range<usize>)> = t.keys().collect();
     for (key, span) in keys {
-        if key == "mitigation" && matches!(t.raw(key).map(Sp::get_ref), Some(DeValue::Table(_))) {
+        let is_table = matches!(t.raw(key).map(Sp::get_ref), Some(DeValue::Table(_)));
+        if DOTTED.contains(&key) && is_table {
             let Some(nested) = t.table(key) else { continue };
             let inner: Vec<(&str, Range<usize>)> = nested.keys().collect();
-            for (barrier, bspan) in inner {
-                match Barrier::parse_name(barrier) {
-                    Ok(b) => {
-                        let p = Parameter::Mitigation(b);
-                        push_axis(&nested, barrier, bspan, p, weight_sets, &mut axes);
-                    }
-                    Err(err) => nested.unknown(bspan, barrier, &err),
+            for (name, nspan) in inner {
+                match Parameter::dotted(key, name) {
+                    Some(Ok(p)) => push_axis(&nested, name, nspan, p, weight_sets, &mut axes),
+                    Some(Err(err)) => nested.unknown(nspan, name, &err),
+                    None => {}
                 }
             }
             continue;
         }
-        if key == "mitigation" {
-            let names: Vec<&str> = Barrier::all().iter().map(|b| b.name()).collect();
-            t.error(span, key, "`mitigation` needs a barrier: sweep `mitigation.BARRIER`").help(
-                format!(
-                    "write for example `mitigation.job_losses = [0, 0.5]`; barriers: {}",
-                    names.join(", ")
-                ),
-            );
+        if DOTTED.contains(&key) {
+            let (what, example, names): (&str, &str, Vec<&str>) = if key == "mitigation" {
+                ("a barrier", "mitigation.job_losses = [0, 0.5]", barrier_names())
+            } else if key == "weight" {
+                ("a criterion", "weight.proximity = [0.05, 0.1, 0.15, 0.2]", criterion_names())
+            } else {
+                ("a criterion", "position.political_alignment = [1, 5, 10]", criterion_names())
+            };
+            let upper = if what == "a barrier" { "BARRIER" } else { "CRITERION" };
+            t.error(span, key, format!("`{key}` needs {what}: sweep `{key}.{upper}`"))
+                .help(format!("write for example `{example}`; {upper}: {}", names.join(", ")));
             continue;
         }
         match Parameter::parse(key) {
@@ -230,10 +257,21 @@ pub(super) fn read_sweep(
             None => {
                 let names = Parameter::all_names();
                 // `mitgation.job_losses = [...]` arrives as a table named `mitgation`.
-                let heads = names.iter().map(String::as_str).chain(["mitigation"]);
+                let heads = names.iter().map(String::as_str).chain(DOTTED.iter().copied());
+                // The families in short, so that the list stays readable.
+                let mut listed: Vec<&str> = SIMPLE.iter().map(|(n, _)| *n).collect();
+                listed.extend(["mitigation.BARRIER", "weight.CRITERION", "position.CRITERION"]);
+                let listed = listed.join(", ");
                 let help = match closest(key, heads) {
-                    Some(s) => format!("did you mean `{s}`? parameters: {}", names.join(", ")),
-                    None => format!("parameters that can be swept: {}", names.join(", ")),
+                    _ if Criterion::parse_name(key).is_ok() => format!(
+                        "did you mean `weight.{key}` (its weight) or `position.{key}` (its place \
+                         in the order)? parameters: {listed}"
+                    ),
+                    _ if Barrier::parse_name(key).is_ok() => {
+                        format!("did you mean `mitigation.{key}`? parameters: {listed}")
+                    }
+                    Some(s) => format!("did you mean `{s}`? parameters: {listed}"),
+                    None => format!("parameters that can be swept: {listed}"),
                 };
                 t.error(span, key, format!("unknown sweep parameter `{key}`")).help(help);
             }
@@ -369,7 +407,33 @@ fn read_value(
                 }
             }
         }
-        Parameter::Exponent | Parameter::WithinKm | Parameter::Mitigation(_) => {
+        Parameter::Position(_) => {
+            let n = match raw {
+                DeValue::Integer(_) | DeValue::Float(_) => as_number(raw),
+                _ => {
+                    wrong("a whole number");
+                    return None;
+                }
+            };
+            match n {
+                Some(n) if n.fract() == 0.0 && (1.0..=Criterion::COUNT as f64).contains(&n) => {
+                    Some(SweepValue::Position(n as usize))
+                }
+                _ => {
+                    t.error(
+                        span,
+                        path,
+                        format!("a position must be a whole number from 1 to {}", Criterion::COUNT),
+                    )
+                    .help("give the criterion's place in the order: 1 is the highest");
+                    None
+                }
+            }
+        }
+        Parameter::Exponent
+        | Parameter::WithinKm
+        | Parameter::Mitigation(_)
+        | Parameter::Weight(_) => {
             let Some(x) = as_number(raw) else {
                 wrong("a finite number");
                 return None;
@@ -383,6 +447,14 @@ fn read_value(
                     None
                 }
                 Parameter::Mitigation(_) => Some(SweepValue::Mitigation(x)),
+                Parameter::Weight(_) if !(0.0..=1.0).contains(&x) => {
+                    t.error(span, path, format!("weight {x} is outside [0, 1]")).help(
+                        "give the criterion's share of the total weight, from 0 to 1; the other \
+                         criteria share the rest in proportion to their weights",
+                    );
+                    None
+                }
+                Parameter::Weight(_) => Some(SweepValue::Weight(x)),
                 _ if x < 0.0 => {
                     t.error(span, path, format!("`{}` is negative ({x})", parameter.name()))
                         .help("give a number of at least 0");
@@ -445,6 +517,14 @@ fn read_value(
     }
 }
 
+fn barrier_names() -> Vec<&'static str> {
+    Barrier::all().iter().map(|b| b.name()).collect()
+}
+
+fn criterion_names() -> Vec<&'static str> {
+    Criterion::all().iter().map(|c| c.name()).collect()
+}
+
 /// Checks the axes against each other and against the rest of the file.
 fn check_axes(t: &Table<'_, '_>, axes: &[SweepAxis], settings: &RunSettings) {
     let axis = |p: Parameter| axes.iter().find(|a| a.parameter == p);
@@ -486,6 +566,57 @@ fn check_axes(t: &Table<'_, '_>, axes: &[SweepAxis], settings: &RunSettings) {
                 &e.place,
                 "the sweep over `exponent` needs method \"rank_exponent\" in [weights]".to_owned(),
                 "set `method = \"rank_exponent\"` in [weights] and do not sweep `method`",
+            );
+        }
+    }
+    for family in [Parameter::Weight as fn(Criterion) -> Parameter, Parameter::Position] {
+        let swept: Vec<&SweepAxis> = axes
+            .iter()
+            .filter(|a| Criterion::all().iter().any(|c| a.parameter == family(*c)))
+            .collect();
+        if let [first, second, ..] = swept.as_slice() {
+            let (what, help) = if matches!(first.parameter, Parameter::Weight(_)) {
+                (
+                    "weight",
+                    "sweep one criterion's weight per scenario: the others are rescaled in \
+                     proportion to it; put the other sweep in a second scenario file",
+                )
+            } else {
+                (
+                    "position",
+                    "sweep one criterion's position per scenario: the others keep their order \
+                     around it; put the other sweep in a second scenario file",
+                )
+            };
+            report(
+                &second.place,
+                format!(
+                    "only one criterion's {what} can be swept, but `{}` and `{}` are",
+                    first.parameter.name(),
+                    second.parameter.name()
+                ),
+                help,
+            );
+        }
+    }
+    for a in axes {
+        if let Parameter::Weight(c) = a.parameter
+            && let Some(p) = axis(Parameter::Position(c))
+        {
+            report(
+                &p.place,
+                format!("`{}` is swept with `{}`", p.parameter.name(), a.parameter.name()),
+                "a criterion's position does not matter once its weight is set: sweep one of them",
+            );
+        }
+        if let Parameter::Position(_) = a.parameter
+            && (base_explicit || axis(Parameter::Weights).is_some())
+        {
+            report(
+                &a.place,
+                format!("the sweep over `{}` needs rank-based weights", a.parameter.name()),
+                "explicit weights do not come from the order: remove them from [weights] and do \
+                 not sweep `weights`, or sweep `weight.CRITERION` instead",
             );
         }
     }
@@ -552,6 +683,16 @@ fn apply(parameter: Parameter, value: &At<SweepValue>, axis_place: &Place, s: &m
         SweepValue::WithinKm(d) => s.within_km = Some(*d),
         SweepValue::Focus(set) => s.focus = *set,
         SweepValue::ExcludePartners(b) => s.exclude_partners = *b,
+        SweepValue::Weight(w) => {
+            if let Parameter::Weight(c) = parameter {
+                s.weights.pinned = Some((c, at(*w)));
+            }
+        }
+        SweepValue::Position(n) => {
+            if let Parameter::Position(c) = parameter {
+                s.weights.moved = Some((c, At::new(*n, value.place.clone())));
+            }
+        }
         SweepValue::Mitigation(r) => {
             let Parameter::Mitigation(barrier) = parameter else { return };
             match s.mitigations.iter_mut().find(|m| m.barrier == barrier) {

@@ -490,7 +490,11 @@ fn manifests_hold_the_resolved_weights() {
     assert_eq!(json["sweep"][0]["value"], "rank_sum");
     assert_eq!(json["dataset"]["source"], "data/good");
     assert_eq!(json["scenario"]["file"], "scenario.toml");
-    assert_eq!(json["outputs"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        json["outputs"].as_array().unwrap().len(),
+        3,
+        "rankings.json, rankings.csv, results.csv"
+    );
 }
 
 #[test]
@@ -567,10 +571,14 @@ fn the_docs_list_every_key_and_sweep_parameter() {
     for key in parse::ROOT_FIELDS {
         assert!(docs.contains(&format!("| `{key}` |")), "docs/scenarios.md lacks `{key}`");
     }
-    for name in Parameter::all_names().iter().filter(|n| !n.starts_with("mitigation.")) {
+    let dotted =
+        |n: &&String| ["mitigation.", "weight.", "position."].iter().any(|h| n.starts_with(h));
+    for name in Parameter::all_names().iter().filter(|n| !dotted(n)) {
         assert!(docs.contains(&format!("| `{name}` |")), "docs/scenarios.md lacks `{name}`");
     }
     assert!(docs.contains("| `mitigation.BARRIER` |"));
+    assert!(docs.contains("| `weight.CRITERION` |"));
+    assert!(docs.contains("| `position.CRITERION` |"));
 }
 
 /// Replaces hashes and the crate version, which change with the fixture, the survey file or a
@@ -606,4 +614,183 @@ fn manifest_snapshot() {
         serde_json::from_slice(&runs[0].files.last().unwrap().bytes).unwrap();
     redact(&mut json);
     insta::assert_json_snapshot!(json);
+}
+
+const SURVEY_ORDER: &str = "proximity,service_fit,kind_fit,size_fit,trust,barrier_risk,\
+     shared_priorities,shared_geography,ict_fit,political_alignment";
+
+#[test]
+fn moving_a_criterion_keeps_the_others_in_order() {
+    use crate::model::Criterion::*;
+    use crate::weights::{format_order, parse_order};
+    #[track_caller]
+    fn check(
+        base: &str,
+        c: crate::model::Criterion,
+        position: usize,
+        expected: Result<&str, usize>,
+    ) {
+        let base = parse_order(base).unwrap();
+        let got = plan::move_criterion(&base, c, position).map(|o| format_order(&o));
+        assert_eq!(got, expected.map(str::to_owned));
+    }
+    check(
+        SURVEY_ORDER,
+        PoliticalAlignment,
+        1,
+        Ok("political_alignment,proximity,service_fit,kind_fit,size_fit,trust,barrier_risk,\
+            shared_priorities,shared_geography,ict_fit"),
+    );
+    check(
+        SURVEY_ORDER,
+        Proximity,
+        10,
+        Ok("service_fit,kind_fit,size_fit,trust,barrier_risk,shared_priorities,\
+            shared_geography,ict_fit,political_alignment,proximity"),
+    );
+    check(SURVEY_ORDER, Trust, 5, Ok(SURVEY_ORDER));
+    check(SURVEY_ORDER, Trust, 11, Err(10));
+    // With ties: a tie keeps its other members; a criterion moved is alone at its position.
+    let tied = "proximity,service_fit+kind_fit,size_fit+trust,barrier_risk,shared_priorities,\
+                shared_geography,ict_fit,political_alignment";
+    check(
+        tied,
+        KindFit,
+        1,
+        Ok("kind_fit,proximity,service_fit,size_fit+trust,barrier_risk,shared_priorities,\
+            shared_geography,ict_fit,political_alignment"),
+    );
+    check(
+        tied,
+        Trust,
+        3,
+        Ok("proximity,service_fit+kind_fit,trust,size_fit,barrier_risk,shared_priorities,\
+            shared_geography,ict_fit,political_alignment"),
+    );
+    // Proximity out leaves 7 positions, so 8 places to put it.
+    check(tied, Proximity, 9, Err(8));
+    check(tied, Proximity, 0, Err(8));
+}
+
+#[test]
+fn pinning_a_weight_rescales_the_others_in_proportion() {
+    use crate::model::{Criterion, Enumeration};
+    use crate::weights::{ExplicitWeights, Method, Weights, format_order, parse_order};
+    let equal = Weights::equal();
+    let (pinned, scale) = plan::pin_weight(&equal, Criterion::Trust, 0.55).unwrap();
+    assert!((scale - 0.5).abs() < 1e-12);
+    for c in Criterion::all() {
+        let expected = if *c == Criterion::Trust { 0.55 } else { 0.05 };
+        assert!((pinned.values()[c.index()] - expected).abs() < 1e-12, "{c}");
+    }
+    assert!((pinned.sum() - 1.0).abs() < 1e-12);
+    // The implied order: trust first, the nine others tied.
+    let order = plan::implied_order(&pinned).unwrap();
+    assert_eq!(
+        format_order(&order),
+        "trust,proximity+service_fit+kind_fit+size_fit+barrier_risk+shared_priorities+\
+         shared_geography+ict_fit+political_alignment"
+    );
+    // 1 leaves the others nothing; 0 removes the criterion and keeps the ratios of the rest.
+    let (all, _) = plan::pin_weight(&equal, Criterion::Trust, 1.0).unwrap();
+    assert_eq!(all.values().iter().filter(|w| **w == 0.0).count(), 9);
+    let (none, scale) = plan::pin_weight(&equal, Criterion::Trust, 0.0).unwrap();
+    assert!((scale - 1.0 / 0.9).abs() < 1e-12);
+    assert_eq!(none.values()[Criterion::Trust.index()], 0.0);
+    // When the others all weigh 0 there is nothing to rescale.
+    let only = ExplicitWeights::for_criteria(
+        Criterion::all().iter().map(|c| (*c, if *c == Criterion::Proximity { 1.0 } else { 0.0 })),
+    )
+    .unwrap();
+    let order = parse_order(SURVEY_ORDER).unwrap();
+    let lopsided = Weights::for_order(&order, &Method::Explicit(only)).unwrap();
+    let err = plan::pin_weight(&lopsided, Criterion::Proximity, 0.5).unwrap_err();
+    assert!(err.contains("every other criterion weighs 0"), "{err}");
+}
+
+#[test]
+fn a_weight_sweep_reaches_the_manifest_and_the_ranking() {
+    let runs =
+        run("top = 3\n[subjects]\nbodies = [\"Eastvale\"]\n[sweep]\nweight.trust = [0, 0.5]\n");
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0].name, "t__weight.trust=0");
+    let trust = |r: &RunResult| r.manifest.weights.criteria.get(crate::model::Criterion::Trust);
+    assert_eq!(trust(&runs[0]), 0.0);
+    assert!((trust(&runs[1]) - 0.5).abs() < 1e-12);
+    let pinned = runs[1].manifest.weights.pinned.as_ref().unwrap();
+    assert_eq!(pinned.criterion, "trust");
+    assert!(runs[1].manifest.weights.order.starts_with("trust,"));
+    // The long table carries the swept value on every row.
+    let results = runs[1].files.iter().find(|f| f.name == RESULTS_CSV).unwrap();
+    let text = String::from_utf8(results.bytes.clone()).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("scenario,run,weight.trust,subject_id,"));
+    assert!(lines.all(|l| l.starts_with("t,t__weight.trust=0.5,0.5,")));
+}
+
+#[test]
+fn the_long_comparison_lists_every_candidate_movement() {
+    let ranking = |id: &str, ids: &[&str]| SubjectRanking {
+        id: id.into(),
+        name: format!("Subject {id}"),
+        n_eligible: 9,
+        candidates: ids
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CandidateResult {
+                rank: i + 1,
+                id: (*c).into(),
+                name: format!("Body {c}"),
+                score: 1.0 - i as f64 / 10.0,
+                forward: 0.5,
+                backward: 0.5,
+                distance_km: 1.0,
+                reasons: Vec::new(),
+                criteria: None,
+            })
+            .collect(),
+    };
+    let rankings = |run: &str, subjects: Vec<SubjectRanking>| Rankings {
+        scenario: "s".into(),
+        run: run.into(),
+        top: 3,
+        subjects,
+    };
+    let base = rankings("a", vec![ranking("S", &["x", "y", "z", "v"]), ranking("T", &[])]);
+    let other = rankings("b", vec![ranking("S", &["y", "x", "w", "v"]), ranking("T", &[])]);
+    let disjoint = rankings("c", vec![ranking("U", &["x"])]);
+    let all = compare_many(&base, &[other, disjoint]);
+    assert!(!all.comparisons[0].shares_no_bodies());
+    assert!(all.comparisons[1].shares_no_bodies());
+    type Row = (String, String, Movement, Option<usize>, Option<usize>);
+    let rows: Vec<Row> = all
+        .movements()
+        .into_iter()
+        .map(|r| (r.subject_id, r.candidate_id, r.movement, r.rank_baseline, r.rank_run))
+        .collect();
+    let row = |s: &str, c: &str, m, a, b| (s.to_owned(), c.to_owned(), m, a, b);
+    assert_eq!(
+        rows,
+        [
+            row("S", "x", Movement::Down, Some(1), Some(2)),
+            row("S", "y", Movement::Up, Some(2), Some(1)),
+            row("S", "z", Movement::Left, Some(3), None),
+            row("S", "v", Movement::Same, Some(4), Some(4)),
+            row("S", "w", Movement::Entered, None, Some(3)),
+            row("T", "", Movement::None, None, None),
+        ]
+    );
+}
+
+#[test]
+fn stacking_reports_a_broken_results_table_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("r");
+    std::fs::create_dir(&run).unwrap();
+    std::fs::write(run.join(RESULTS_CSV), "scenario,run,subject_id\ns,r,A\ns,r\n").unwrap();
+    let err = stack(std::slice::from_ref(&run)).unwrap_err().to_string();
+    assert!(err.contains("results.csv:3: the row has 2 fields, the header 3"), "{err}");
+    std::fs::write(run.join(RESULTS_CSV), "a,b\n1,2\n").unwrap();
+    let err = stack(&[run]).unwrap_err().to_string();
+    assert!(err.contains("not a scenario results table"), "{err}");
 }

@@ -181,7 +181,8 @@ fn reason(
             // A body that states what it seeks is matched on that; one that states nothing on
             // what it delivers by statute.
             let stated = ctx.focus != 0 && from == ctx.subject || a.services_sought.is_some();
-            let matched = (need & supply).count_ones();
+            let matched_bits = need & supply;
+            let matched = matched_bits.count_ones();
             let total = need.count_ones();
             if !stated {
                 return format!(
@@ -190,7 +191,6 @@ fn reason(
                     a.display_name()
                 );
             }
-            let delivered = b.delivers().bits() & need;
             let names = |bits: u64| -> String {
                 let labels: Vec<&str> = services_of(bits).map(|s| s.label()).collect();
                 if labels.len() > 4 {
@@ -200,12 +200,29 @@ fn reason(
                 }
             };
             if matched == 0 {
-                format!("{} neither seeks, offers nor delivers {}", b.display_name(), names(need))
-            } else if delivered == need & supply {
-                format!("{} delivers {}", b.display_name(), names(need & supply))
-            } else {
-                format!("{} seeks, offers or delivers {}", b.display_name(), names(need & supply))
+                return format!(
+                    "{} neither seeks, offers nor delivers {}",
+                    b.display_name(),
+                    names(need)
+                );
             }
+            // The value does not tell a supplier from a body that wants the same service (see
+            // docs/scoring.md); the reason does: "offers" and "delivers" can supply it, "also
+            // seeks" would share it as a joint service.
+            let offered = b.services_offered.map_or(0, |x| x.bits()) & matched_bits;
+            let delivered = b.delivers().bits() & matched_bits & !offered;
+            let seeks = matched_bits & !offered & !delivered;
+            let mut parts = Vec::new();
+            if offered != 0 {
+                parts.push(format!("offers {}", names(offered)));
+            }
+            if delivered != 0 {
+                parts.push(format!("delivers {}", names(delivered)));
+            }
+            if seeks != 0 {
+                parts.push(format!("also seeks {}", names(seeks)));
+            }
+            format!("{} {}", b.display_name(), list(parts.iter().map(String::as_str).collect()))
         }
         Criterion::KindFit => match (a.kind, b.kind) {
             (Some(x), Some(y)) if x == y => format!("both {}", plural(x.label())),
@@ -447,5 +464,58 @@ mod tests {
             let p = plural(k.label());
             assert!(!p.ends_with("ys") && p.len() > k.label().len(), "{p}");
         }
+    }
+
+    /// Service fit's reason tells a candidate that offers a service (a supplier) from one that
+    /// also seeks it (a joint service), though the value is the same.
+    #[test]
+    fn service_fit_reasons_tell_supply_from_shared_need() {
+        use crate::model::{Criterion, Service, ServiceSet};
+        let mut orgs = crate::test_data::random_organisations(7, 4);
+        let set = |s: &[Service]| Some(s.iter().copied().collect::<ServiceSet>());
+        let (legal, waste) = (Service::Legal, Service::Waste);
+        let services = [
+            (set(&[legal, waste]), set(&[])),
+            (set(&[]), set(&[legal])),
+            (set(&[legal]), set(&[])),
+            (set(&[waste]), set(&[legal])),
+        ];
+        for (o, (sought, offered)) in orgs.iter_mut().zip(services) {
+            o.services_sought = sought;
+            o.services_offered = offered;
+        }
+        let dataset = crate::dataset::Dataset::from_organisations(orgs, "test").unwrap();
+        let names: Vec<String> =
+            dataset.organisations().iter().map(|o| o.display_name().to_owned()).collect();
+        let subject = dataset
+            .organisations()
+            .iter()
+            .position(|o| o.services_sought == set(&[legal, waste]))
+            .unwrap();
+        let of = |sought: Option<ServiceSet>, offered: Option<ServiceSet>| {
+            dataset
+                .organisations()
+                .iter()
+                .position(|o| o.services_sought == sought && o.services_offered == offered)
+                .unwrap()
+        };
+        let engine = crate::engine::Engine::new(
+            dataset.clone(),
+            crate::weights::Survey::embedded().unwrap(),
+            crate::weights::WeightSettings::default(),
+        )
+        .unwrap();
+        let reason = |b: usize| {
+            let e = engine.explain(subject, b, &crate::rank::RankSettings::default());
+            let c = &e.forward.criteria[Criterion::ServiceFit.index()];
+            assert_eq!(c.criterion, Criterion::ServiceFit);
+            c.reason.clone()
+        };
+        let supplier = of(set(&[]), set(&[legal]));
+        let seeker = of(set(&[legal]), set(&[]));
+        let both = of(set(&[waste]), set(&[legal]));
+        assert_eq!(reason(supplier), format!("{} offers legal", names[supplier]));
+        assert_eq!(reason(seeker), format!("{} also seeks legal", names[seeker]));
+        assert_eq!(reason(both), format!("{} offers legal and also seeks waste", names[both]));
     }
 }
