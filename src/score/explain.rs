@@ -209,18 +209,20 @@ fn reason(
             // The value does not tell a supplier from a body that wants the same service (see
             // docs/scoring.md); the reason does: "offers" and "delivers" can supply it, "also
             // seeks" would share it as a joint service.
+            // What the partner states comes first: it offers, or it also seeks (a joint
+            // service); the rest it delivers by statute.
             let offered = b.services_offered.map_or(0, |x| x.bits()) & matched_bits;
-            let delivered = b.delivers().bits() & matched_bits & !offered;
-            let seeks = matched_bits & !offered & !delivered;
+            let seeks = b.services_sought.map_or(0, |x| x.bits()) & matched_bits & !offered;
+            let delivered = matched_bits & !offered & !seeks;
             let mut parts = Vec::new();
             if offered != 0 {
                 parts.push(format!("offers {}", names(offered)));
             }
-            if delivered != 0 {
-                parts.push(format!("delivers {}", names(delivered)));
-            }
             if seeks != 0 {
                 parts.push(format!("also seeks {}", names(seeks)));
+            }
+            if delivered != 0 {
+                parts.push(format!("delivers {}", names(delivered)));
             }
             format!("{} {}", b.display_name(), list(parts.iter().map(String::as_str).collect()))
         }
