@@ -70,6 +70,9 @@ fn synthetic() -> Dataset {
             o.kind = Some(kinds[(unit() * 3.0) as usize % 3]);
             o.population = Some(10f64.powf(4.7 + 1.3 * unit()) as u64);
             o.region = Some(["North", "Middle", "South"][(unit() * 3.0) as usize % 3].to_owned());
+            // Each states it seeks nothing, so that service fit (which would otherwise follow
+            // the kinds' statutory services) is 0 for every pair and says nothing.
+            o.services_sought = Some(crate::model::ServiceSet::EMPTY);
             o
         })
         .collect();
