@@ -7,9 +7,14 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::records::{BodyRef, CandidateRecord};
+use super::table::{Cell, Column, Style, Table};
+use super::xlsx::{
+    Sheet, SpreadsheetError, weight_lines, weights_and_sources_sheet, write_workbook,
+};
 use crate::engine::Engine;
 use crate::model::{Criterion, Enumeration};
 use crate::rank::{RankSettings, Ranking};
+use crate::score::Mutual;
 
 /// A ranking with every candidate explained both ways.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,44 +123,113 @@ pub fn write_json<T: Serialize + ?Sized>(
     out.write_all(b"\n").map_err(serde_json::Error::io)
 }
 
-/// Writes the CSV of `rank --format csv`: one row per candidate, both views' values per
-/// criterion, the criteria that were neutral in the ranked body's view, and the reasons.
-pub fn write_csv(out: &mut dyn Write, records: &[CandidateRecord]) -> Result<(), csv::Error> {
-    let mut writer = csv::Writer::from_writer(out);
-    let mut header: Vec<String> =
-        ["rank", "id", "name", "kind", "region", "distance_km", "score", "forward", "backward"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
+/// The table of `rank --format csv` and `--format xlsx`: one row per candidate, both views'
+/// values per criterion, the criteria that were neutral in the ranked body's view, and the
+/// reasons.
+pub fn table(records: &[CandidateRecord]) -> Table {
+    let mut columns: Vec<Column> = [
+        ("rank", Style::Whole),
+        ("id", Style::General),
+        ("name", Style::General),
+        ("kind", Style::General),
+        ("region", Style::General),
+        ("distance_km", Style::Km),
+        ("score", Style::Score),
+        ("forward", Style::Score),
+        ("backward", Style::Score),
+    ]
+    .into_iter()
+    .map(|(h, s)| Column::new(h, s))
+    .collect();
     for c in Criterion::all() {
-        header.push(format!("{}_forward", c.name()));
-        header.push(format!("{}_backward", c.name()));
+        columns.push(Column::new(format!("{}_forward", c.name()), Style::Score));
+        columns.push(Column::new(format!("{}_backward", c.name()), Style::Score));
     }
-    header.push("neutral".to_owned());
-    header.push("reasons".to_owned());
-    writer.write_record(&header)?;
+    columns.push(Column::new("neutral", Style::General));
+    columns.push(Column::new("reasons", Style::General));
+    let mut table = Table::new(columns);
     for r in records {
         let mut row = vec![
-            r.rank.to_string(),
-            r.id.clone(),
-            r.name.clone(),
-            r.kind.unwrap_or("").to_owned(),
-            r.region.clone().unwrap_or_default(),
-            r.distance_km.to_string(),
-            r.score.to_string(),
-            r.forward.score.to_string(),
-            r.backward.score.to_string(),
+            Cell::whole(r.rank),
+            Cell::text(r.id.as_str()),
+            Cell::text(r.name.as_str()),
+            Cell::text(r.kind.unwrap_or("")),
+            Cell::text(r.region.clone().unwrap_or_default()),
+            Cell::Number(r.distance_km),
+            Cell::Number(r.score),
+            Cell::Number(r.forward.score),
+            Cell::Number(r.backward.score),
         ];
         for (f, b) in r.forward.criteria.iter().zip(&r.backward.criteria) {
-            row.push(f.value.to_string());
-            row.push(b.value.to_string());
+            row.push(Cell::Number(f.value));
+            row.push(Cell::Number(b.value));
         }
         let neutral: Vec<&str> =
             r.forward.criteria.iter().filter(|c| c.neutral).map(|c| c.criterion.name()).collect();
-        row.push(neutral.join(";"));
-        row.push(r.reasons.join("; "));
-        writer.write_record(&row)?;
+        row.push(Cell::Text(neutral.join(";")));
+        row.push(Cell::Text(r.reasons.join("; ")));
+        table.push(row);
     }
-    writer.flush()?;
-    Ok(())
+    table
+}
+
+/// Writes the CSV of `rank --format csv` (`table`).
+pub fn write_csv(out: &mut dyn Write, records: &[CandidateRecord]) -> Result<(), csv::Error> {
+    table(records).write_csv(out)
+}
+
+/// Writes the workbook of `rank --format xlsx`: the `table` as the sheet "Partners" and a sheet
+/// of the ranked body's weights, the settings and the data's sources.
+pub fn write_xlsx(
+    out: &mut dyn Write,
+    engine: &Engine,
+    explained: &ExplainedRanking,
+) -> Result<(), SpreadsheetError> {
+    let subject = &engine.dataset.organisations()[explained.subject];
+    let order = engine.survey.order_for(subject, &engine.settings);
+    let weights = weight_lines(order, engine.index.weights(explained.subject));
+    let mut about = vec![
+        ("ranked body".to_owned(), format!("{} ({})", subject.name, subject.id)),
+        ("eligible candidates".to_owned(), explained.ranking.n_eligible.to_string()),
+    ];
+    about.extend(settings_lines(engine, &explained.settings));
+    write_workbook(
+        out,
+        &[
+            Sheet::new("Partners", table(&explained.records)),
+            weights_and_sources_sheet(engine, &about, &weights),
+        ],
+    )
+}
+
+/// The settings of a ranking (or of a plan over many bodies) as label and value, for the
+/// spreadsheet's sheet of weights and sources.
+pub fn settings_lines(engine: &Engine, settings: &RankSettings) -> Vec<(String, String)> {
+    let mutual = match settings.mutual {
+        Mutual::Harmonic => "harmonic mean of both views (both sides must want it)",
+        Mutual::Arithmetic => "arithmetic mean of both views",
+        Mutual::Minimum => "the lesser of the two views",
+        Mutual::Forward => "the ranked body's view only",
+    };
+    let method = engine.settings.method().unwrap_or(engine.survey.method()).describe();
+    let order =
+        if engine.settings.order().is_some() { "order given by the user" } else { "survey order" };
+    let mut lines = vec![
+        ("score".to_owned(), mutual.to_owned()),
+        ("weights".to_owned(), format!("{method}, {order}")),
+    ];
+    if !settings.filter.is_empty() {
+        lines.push(("candidates".to_owned(), settings.filter.describe()));
+    }
+    if let Some(d) = settings.within_km {
+        lines.push(("within".to_owned(), format!("{d} km")));
+    }
+    if settings.exclude_partners {
+        lines.push(("existing partners".to_owned(), "left out".to_owned()));
+    }
+    if !settings.focus.is_empty() {
+        let names: Vec<&str> = settings.focus.iter().map(|s| s.label()).collect();
+        lines.push(("service focus".to_owned(), names.join(", ")));
+    }
+    lines
 }

@@ -18,5 +18,6 @@ mod report;
 mod robustness;
 mod scenario;
 mod serve;
+mod spreadsheet;
 mod validate;
 mod weights;

@@ -315,6 +315,8 @@
       (view.own_order ? ' This body has its own criteria order in its profile, so the order here changes only the other bodies\u2019 view.' : '');
     $('result-summary').textContent = summary;
     const download = new URLSearchParams(q);
+    download.set('format', 'xlsx');
+    $('download-xlsx').setAttribute('href', '/api/rank?' + download);
     download.set('format', 'csv');
     $('download-csv').setAttribute('href', '/api/rank?' + download);
     download.set('format', 'json');
