@@ -35,7 +35,7 @@ impl ExplainedRanking {
     pub fn new(engine: &Engine, subject: usize, settings: RankSettings) -> Self {
         let ranking = engine.rank(subject, &settings);
         let orgs = engine.dataset.organisations();
-        let records = ranking
+        let mut records: Vec<CandidateRecord> = ranking
             .candidates
             .iter()
             .enumerate()
@@ -47,6 +47,7 @@ impl ExplainedRanking {
                 )
             })
             .collect();
+        set_distinguishing_reasons(&mut records);
         Self { subject, settings, ranking, records }
     }
 
@@ -84,6 +85,60 @@ impl ExplainedRanking {
             })
             .map(|(_, c)| *c)
             .collect()
+    }
+}
+
+/// How many reasons a candidate shows at most.
+pub const N_REASONS: usize = 3;
+
+/// The median of some numbers (the mean of the middle two for an even count); 0 for none.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Replaces each candidate's reasons with those that set it apart from the others listed: the
+/// criteria backed by data whose contribution to the ranked body's view most exceeds the
+/// list's median contribution for that criterion, largest first, at most `N_REASONS`. Scores
+/// are untouched; only which reasons are shown changes.
+///
+/// A criterion where every candidate scores alike (all neighbours, all districts) adds the same
+/// to every score and cannot explain why one partner is ranked above another, so it is not a
+/// reason that tells partners apart, however large. A candidate above the median on nothing
+/// keeps its single strongest reason, and a list of fewer than three candidates (no median
+/// to speak of) keeps the strongest reasons. O(n·c log n) for n candidates and c criteria.
+pub fn set_distinguishing_reasons(records: &mut [CandidateRecord]) {
+    if records.len() < 3 {
+        return;
+    }
+    let n_criteria = records[0].forward.criteria.len();
+    let medians: Vec<f64> = (0..n_criteria)
+        .map(|i| median(records.iter().map(|r| r.forward.criteria[i].contribution).collect()))
+        .collect();
+    for record in records.iter_mut() {
+        // Above the median by more than rounding noise.
+        let mut apart: Vec<(f64, &crate::score::CriterionExplanation)> = record
+            .forward
+            .criteria
+            .iter()
+            .zip(&medians)
+            .filter(|(c, _)| !c.neutral && c.value > 0.0)
+            .map(|(c, m)| (c.contribution - m, c))
+            .filter(|(excess, _)| *excess > 1e-9)
+            .collect();
+        apart.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.criterion.cmp(&b.1.criterion)));
+        let reasons: Vec<String> =
+            apart.iter().take(N_REASONS).map(|(_, c)| c.reason.clone()).collect();
+        record.reasons = if reasons.is_empty() {
+            record.forward.strongest(1).iter().map(|c| c.reason.clone()).collect()
+        } else {
+            reasons
+        };
     }
 }
 
@@ -232,4 +287,87 @@ pub fn settings_lines(engine: &Engine, settings: &RankSettings) -> Vec<(String, 
         lines.push(("service focus".to_owned(), names.join(", ")));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Dataset;
+    use crate::weights::{Survey, WeightSettings};
+
+    fn embedded() -> Engine {
+        Engine::new(Dataset::embedded().unwrap(), Survey::embedded().unwrap(), {
+            WeightSettings::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn medians() {
+        for (values, want) in [
+            (vec![], 0.0),
+            (vec![2.0], 2.0),
+            (vec![3.0, 1.0], 2.0),
+            (vec![5.0, 1.0, 3.0], 3.0),
+            (vec![0.5, 0.1, 0.9, 0.2], 0.35),
+        ] {
+            assert!((median(values.clone()) - want).abs() < 1e-12, "{values:?}");
+        }
+    }
+
+    /// The reasons shown set each partner apart: every one is a criterion above the list's
+    /// median, they are not the same for everyone, and the numbers are those of the plain
+    /// explanation (only the reasons differ).
+    #[test]
+    fn reasons_tell_partners_apart_and_scores_stay() {
+        let engine = embedded();
+        for name in ["Cotswold", "Adur", "Leeds"] {
+            let subject = engine.dataset.find(name).unwrap();
+            let explained = ExplainedRanking::new(&engine, subject, RankSettings::default());
+            let records = &explained.records;
+            assert_eq!(records.len(), 10);
+            let medians: Vec<f64> = (0..Criterion::COUNT)
+                .map(|i| {
+                    median(records.iter().map(|r| r.forward.criteria[i].contribution).collect())
+                })
+                .collect();
+            for (r, ranked) in records.iter().zip(&explained.ranking.candidates) {
+                let plain = CandidateRecord::new(
+                    r.rank,
+                    &engine.dataset.organisations()[ranked.candidate],
+                    engine.explain(subject, ranked.candidate, &explained.settings),
+                );
+                assert_eq!(r.forward, plain.forward);
+                assert_eq!(r.score.to_bits(), plain.score.to_bits());
+                assert!(!r.reasons.is_empty() && r.reasons.len() <= N_REASONS, "{name}: {r:?}");
+                let above: Vec<&String> = r
+                    .forward
+                    .criteria
+                    .iter()
+                    .zip(&medians)
+                    .filter(|(c, m)| c.contribution > **m + 1e-9 && !c.neutral)
+                    .map(|(c, _)| &c.reason)
+                    .collect();
+                if !above.is_empty() {
+                    assert!(r.reasons.iter().all(|x| above.contains(&x)), "{name}: {r:?}");
+                }
+            }
+            let distinct: std::collections::BTreeSet<&Vec<String>> =
+                records.iter().map(|r| &r.reasons).collect();
+            assert!(distinct.len() >= 4, "{name}: {distinct:?}");
+        }
+    }
+
+    #[test]
+    fn a_short_list_keeps_the_strongest_reasons() {
+        let engine = embedded();
+        let subject = engine.dataset.find("Cotswold").unwrap();
+        let settings = RankSettings { top: 2, ..RankSettings::default() };
+        let explained = ExplainedRanking::new(&engine, subject, settings);
+        for r in &explained.records {
+            let strongest: Vec<String> =
+                r.forward.strongest(N_REASONS).iter().map(|c| c.reason.clone()).collect();
+            assert_eq!(r.reasons, strongest);
+        }
+    }
 }

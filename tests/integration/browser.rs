@@ -397,9 +397,12 @@ fn the_report_opens_from_a_file_with_no_network() {
         );
         let text = js(&client, "return document.body.innerText").await;
         let text = text.as_str().unwrap();
-        for fragment in
-            ["Worthing Borough Council", "shares a boundary", "Chance of top 10", "Data sources"]
-        {
+        for fragment in [
+            "Worthing Borough Council",
+            "shares a boundary",
+            "Top 10 in sampled weightings",
+            "Data sources",
+        ] {
             assert!(text.contains(fragment), "{fragment}");
         }
         // The map is drawn: it has a size on the page.

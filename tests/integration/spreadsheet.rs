@@ -84,7 +84,10 @@ fn pairs_and_groups_xlsx_have_the_numbers_of_their_csv() {
         let bytes = std::fs::read(xlsx.dir().join("w.xlsx")).unwrap();
         assert_same_cells(&sheet(bytes.clone(), sheet_name), &csv.stdout());
         let about = sheet(bytes, "Weights and sources");
-        assert!(about.iter().flatten().any(|c| c.to_string() == "proximity"), "{about:?}");
+        assert!(
+            about.iter().flatten().any(|c| *c == Data::String("proximity".into())),
+            "{about:?}"
+        );
     }
 }
 
