@@ -365,6 +365,7 @@ fn map_section(r: &Report<'_>) -> Markup {
             figure {
                 div.maps {
                     (map_svg(&r.map))
+                    (map_key(&r.map))
                     @if let Some(inset) = &r.map.inset {
                         svg.inset xmlns="http://www.w3.org/2000/svg"
                             viewBox=(format!("0 0 {} {}", inset.width, inset.height))
@@ -379,11 +380,27 @@ fn map_section(r: &Report<'_>) -> Markup {
                     }
                 }
                 figcaption {
-                    "The star is " (r.map.subject.name) "; numbered circles are its ranked partners, "
-                    "joined to it by lines; grey dots are other bodies. North is up; the projection \
-                     is equirectangular, scaled by the cosine of the latitude, so east–west and \
-                     north–south distances match the scale bar. Drawn from each body's centre \
-                     coordinates, with no map tiles."
+                    "The star is " (r.map.subject.name) ", its area shaded red; numbered circles are \
+                     its ranked partners (named in the key), joined to it by lines, their areas shaded \
+                     blue, darker for a better rank; grey dots are the centres of other bodies. North \
+                     is up; east–west and north–south distances both match the scale bar. "
+                    (r.map.attribution)
+                }
+            }
+        }
+    }
+}
+
+/// The numbered key beside the map: each partner's rank, name and distance.
+fn map_key(map: &MapView) -> Markup {
+    html! {
+        @if !map.candidates.is_empty() {
+            ol.map-key aria-label="Key to the numbered partners on the map" {
+                @for c in &map.candidates {
+                    li value=[c.rank] {
+                        span.key-number aria-hidden="true" { (c.rank.unwrap_or(0)) }
+                        " " (c.name)
+                    }
                 }
             }
         }
@@ -415,8 +432,23 @@ pub fn map_svg(map: &MapView) -> Markup {
             role="img" aria-labelledby="map-title map-desc" {
             title id="map-title" { (map.title) }
             desc id="map-desc" { (map.description) }
+            rect.sea x="0" y="0" width=(map.width) height=(map.height) {}
+            g.countries aria-hidden="true" {
+                @for d in &map.countries { path d=(d) {} }
+            }
+            g.areas aria-hidden="true" {
+                @for a in &map.areas {
+                    @match a.role {
+                        "other" => { path.area d=(a.d) {} }
+                        role => {
+                            path class=(format!("area {role}")) d=(a.d) fill-opacity=(a.opacity)
+                                data-code=(a.code) data-rank=[a.rank] {}
+                        }
+                    }
+                }
+            }
             g.background aria-hidden="true" {
-                @for p in &map.background { circle cx=(p[0]) cy=(p[1]) r="2.5" {} }
+                @for p in &map.background { circle cx=(p[0]) cy=(p[1]) r="1.8" {} }
             }
             g.lines aria-hidden="true" {
                 @for c in &map.candidates { line x1=(s.x) y1=(s.y) x2=(c.x) y2=(c.y) {} }
@@ -443,6 +475,11 @@ pub fn map_svg(map: &MapView) -> Markup {
                 text x=(bar.x) y=(bar.y - 8.0) { (bar.label) }
             }
             text.north x=(map.width - 14.0) y="22" text-anchor="end" aria-hidden="true" { "N ↑" }
+            @if !map.attribution.is_empty() {
+                text.attribution x=(map.width - 6.0) y=(map.height - 6.0) text-anchor="end" {
+                    (map.attribution)
+                }
+            }
         }
     }
 }

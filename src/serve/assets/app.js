@@ -418,8 +418,23 @@
     }
     $('map-title').textContent = map.title;
     $('map-desc').textContent = map.description;
+    root.appendChild(svgEl('rect', { class: 'sea', x: 0, y: 0, width: map.width, height: map.height }));
+    const countries = svgEl('g', { class: 'countries', 'aria-hidden': 'true' });
+    for (const d of map.countries) countries.appendChild(svgEl('path', { d }));
+    root.appendChild(countries);
+    const areas = svgEl('g', { class: 'areas', 'aria-hidden': 'true' });
+    for (const a of map.areas) {
+      const attrs = { d: a.d, class: a.role === 'other' ? 'area' : 'area ' + a.role };
+      if (a.role !== 'other') {
+        attrs['fill-opacity'] = a.opacity;
+        attrs['data-code'] = a.code;
+      }
+      if (a.rank) attrs['data-rank'] = a.rank;
+      areas.appendChild(svgEl('path', attrs));
+    }
+    root.appendChild(areas);
     const background = svgEl('g', { class: 'background', 'aria-hidden': 'true' });
-    for (const p of map.background) background.appendChild(svgEl('circle', { cx: p[0], cy: p[1], r: 2.5 }));
+    for (const p of map.background) background.appendChild(svgEl('circle', { cx: p[0], cy: p[1], r: 1.8 }));
     root.appendChild(background);
     const s = map.subject;
     const lines = svgEl('g', { class: 'lines', 'aria-hidden': 'true' });
@@ -446,6 +461,17 @@
     scale.appendChild(svgEl('text', { x: bar.x, y: bar.y - 8 }, bar.label));
     root.appendChild(scale);
     root.appendChild(svgEl('text', { class: 'north', x: map.width - 14, y: 22, 'text-anchor': 'end', 'aria-hidden': 'true' }, 'N \u2191'));
+    if (map.attribution) {
+      root.appendChild(svgEl('text', { class: 'attribution', x: map.width - 6, y: map.height - 6, 'text-anchor': 'end' }, map.attribution));
+    }
+    const key = $('map-key');
+    clear(key);
+    for (const c of map.candidates) {
+      const li = el('li', { value: c.rank });
+      li.appendChild(el('span', { class: 'key-number', 'aria-hidden': 'true' }, c.rank));
+      li.appendChild(document.createTextNode(' ' + c.name));
+      key.appendChild(li);
+    }
 
     const inset = $('inset');
     clear(inset);
