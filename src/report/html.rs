@@ -567,7 +567,7 @@ fn ranking_section(r: &Report<'_>) -> Markup {
             @if r.explained.records.is_empty() {
                 p { "No candidate passes the filters: loosen the distance, region, kind or service filters." }
             } @else {
-                table.ranking {
+                div.table-scroll { table.ranking {
                     caption {
                         "The top " (k) " partners for " (subject.name) ", best first. Score: "
                         (plain_mutual(r.explained.settings.mutual, subject.display_name())) ", from 0 to 1. \
@@ -619,7 +619,7 @@ fn ranking_section(r: &Report<'_>) -> Markup {
                             }
                         }
                     }
-                }
+                } }
                 (legend())
             }
         }
@@ -654,7 +654,7 @@ fn candidates_section(r: &Report<'_>) -> Markup {
                         ", " (o.display_name()) "'s view "
                         (score(record.backward.score)) ")"
                     }
-                    table.criteria {
+                    div.table-scroll { table.criteria {
                         caption { "Criteria for " (record.name) ", from " (subject.display_name()) "'s view" }
                         thead {
                             tr {
@@ -684,7 +684,7 @@ fn candidates_section(r: &Report<'_>) -> Markup {
                                 }
                             }
                         }
-                    }
+                    } }
                 }
             }
         }
@@ -750,7 +750,7 @@ fn robustness_section(r: &Report<'_>) -> Markup {
                         ". " (n_excluded) " of " (n_eligible)
                         " candidates were proven unable to reach the top " (k) "."
                     }
-                    table.robustness {
+                    div.table-scroll { table.robustness {
                         caption { "How each ranked partner's place holds when the weights vary" }
                         thead {
                             tr {
@@ -775,7 +775,7 @@ fn robustness_section(r: &Report<'_>) -> Markup {
                                 }
                             }
                         }
-                    }
+                    } }
                     @if !others.is_empty() {
                         p {
                             "Other bodies that reach the top " (k) " under some weightings: "
@@ -811,7 +811,7 @@ fn weights_section(r: &Report<'_>) -> Markup {
                      argues for the survey file's place, shown in brackets."
                 }
             }
-            table.weights {
+            div.table-scroll { table.weights {
                 caption { "The criteria in order of priority, with their weights and evidence" }
                 thead {
                     tr {
@@ -828,7 +828,7 @@ fn weights_section(r: &Report<'_>) -> Markup {
                         (weight_row(w, reordered))
                     }
                 }
-            }
+            } }
             p.note {
                 "Survey: " (citation.authors.as_deref().unwrap_or("")) ", "
                 "\u{201c}" (citation.title.as_deref().unwrap_or("")) "\u{201d}"
@@ -874,7 +874,7 @@ fn sources_section(r: &Report<'_>) -> Markup {
                      by whoever wrote them."
                 }
             } @else {
-                table.sources {
+                div.table-scroll { table.sources {
                     caption { "Where the facts about the bodies come from" }
                     thead {
                         tr { th scope="col" { "What" } th scope="col" { "Source" } th scope="col" { "Licence" } }
@@ -884,7 +884,7 @@ fn sources_section(r: &Report<'_>) -> Markup {
                             tr { th scope="row" { (s.what) } td { (s.source) } td { (s.licence) } }
                         }
                     }
-                }
+                } }
                 p { (EMBEDDED_ATTRIBUTION) }
                 p.note { (EMBEDDED_GAPS) " The full attribution ships with partnermatch's data." }
             }

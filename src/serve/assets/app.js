@@ -259,13 +259,41 @@
 
   // ---- ranking ------------------------------------------------------------------------------
 
+  // The page's control for each API parameter, so that errors speak the page's words.
+  const CONTROLS = {
+    within_km: 'within-km', top: 'top', region: 'region', service: 'service',
+    sector: 'sector', method: 'method', mutual: 'mutual', exclude_partners: 'exclude-partners',
+    order: 'order', exponent: 'method',
+  };
+
+  function controlLabel(id) {
+    if (id === 'order') return 'Criteria order';
+    const label = document.querySelector('label[for="' + id + '"]');
+    return label ? label.textContent.trim() : id;
+  }
+
   function showError(e) {
     const box = $('error');
     clear(box);
     const body = (e && e.body) || {};
-    box.appendChild(el('p', {}, (e && e.message) || 'something went wrong'));
-    if (body.parameter) box.appendChild(el('p', {}, 'Parameter: ' + body.parameter));
-    if (body.help) box.appendChild(el('p', {}, body.help));
+    let message = (e && e.message) || 'something went wrong';
+    const control = body.parameter && CONTROLS[body.parameter];
+    if (control) {
+      // Name the control, not the query parameter: "Within (km) must be ...".
+      const label = controlLabel(control);
+      message = message.replace(new RegExp('\\b' + body.parameter + '\\b', 'g'), '\u201c' + label + '\u201d');
+      box.appendChild(el('p', {}, message.charAt(0).toUpperCase() + message.slice(1) + '.'));
+      const go = el('button', { type: 'button', class: 'secondary-button' }, 'Go to \u201c' + label + '\u201d');
+      go.addEventListener('click', () => {
+        const target = control === 'order' ? document.querySelector('#order button') : $(control);
+        if (target) target.focus();
+      });
+      box.appendChild(go);
+    } else {
+      box.appendChild(el('p', {}, message));
+      // Help written for the API (parameter=value) means nothing on the page.
+      if (body.help && !body.help.includes('=')) box.appendChild(el('p', {}, body.help));
+    }
     if (Array.isArray(body.closest) && body.closest.length) {
       const list = el('ul', { class: 'closest', 'aria-label': 'Closest bodies' });
       for (const b of body.closest) {
