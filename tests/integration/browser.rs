@@ -302,6 +302,79 @@ fn the_report_and_the_page_fit_a_phone() {
     });
 }
 
+/// Ticked partners go into a shortlist kept in the address, which survives a reload; two of them
+/// compare side by side, criterion by criterion, both directions.
+#[test]
+fn the_shortlist_survives_a_reload_and_compares_side_by_side() {
+    if !tools_present("the_shortlist_survives_a_reload_and_compares_side_by_side") {
+        return;
+    }
+    let server = Server::start(&[]);
+    let url = format!("{}?body=E07000223", server.url);
+    let test = "the_shortlist_survives_a_reload_and_compares_side_by_side";
+    with_browser(test, 1280, 1150, |client| async move {
+        let ready =
+            "return document.getElementById('results').getAttribute('aria-busy') === 'false'
+               && document.querySelectorAll('#ranking tbody tr').length === 10";
+        client.goto(&url).await.unwrap();
+        until(&client, "the ranking", ready).await;
+        assert_eq!(
+            js(&client, "return document.getElementById('compare-button').disabled").await,
+            true
+        );
+        for id in ["E07000229", "E07000227"] {
+            client
+                .find(Locator::Css(&format!("#ranking input[data-id='{id}']")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        let hash = js(&client, "return location.hash").await;
+        assert_eq!(hash, "#shortlist=E07000229,E07000227");
+
+        client.refresh().await.unwrap();
+        until(&client, "the ranking after the reload", ready).await;
+        let kept = until(
+            &client,
+            "the shortlist after the reload",
+            "const items = Array.from(document.querySelectorAll('#shortlist li')).map(l => l.dataset.id);
+             return items.length === 2 ? items : null",
+        )
+        .await;
+        assert_eq!(ids(&kept), ["E07000229", "E07000227"]);
+        let ticked = js(&client, "return Array.from(document.querySelectorAll('#ranking input:checked')).map(b => b.dataset.id)").await;
+        assert_eq!(ids(&ticked), ["E07000229", "E07000227"]);
+        assert!(
+            js(&client, "return new URLSearchParams(location.search).get('body')")
+                .await
+                .as_str()
+                .unwrap()
+                .contains("E07000223"),
+            "the ranking's settings stay in the address too"
+        );
+
+        client.find(Locator::Id("compare-button")).await.unwrap().click().await.unwrap();
+        let columns = js(
+            &client,
+            "return Array.from(document.querySelectorAll('#compare thead th[data-id]')).map(t => t.dataset.id)",
+        )
+        .await;
+        assert_eq!(ids(&columns), ["E07000229", "E07000227"], "both columns");
+        let text = js(&client, "return document.getElementById('compare').innerText").await;
+        let text = text.as_str().unwrap();
+        for fragment in ["Worthing Borough Council", "Horsham", "Proximity", "for Adur:", "for it:"]
+        {
+            assert!(text.to_lowercase().contains(&fragment.to_lowercase()), "{fragment}: {text}");
+        }
+        let rows =
+            js(&client, "return document.querySelectorAll('#compare tbody tr').length").await;
+        assert!(rows.as_u64().unwrap() >= 14, "four summary rows and ten criteria: {rows}");
+        screenshot(&client, "serve-compare.png").await;
+    });
+}
+
 #[test]
 fn the_page_ranks_reorders_and_downloads() {
     if !tools_present("the_page_ranks_reorders_and_downloads") {

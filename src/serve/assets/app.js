@@ -328,7 +328,7 @@
     if (mine !== serial) return;
     $('error').hidden = true;
     render(view, q);
-    history.replaceState(null, '', '?' + q);
+    history.replaceState(null, '', '?' + q + location.hash);
     $('results').setAttribute('aria-busy', 'false');
   }
 
@@ -352,6 +352,8 @@
     drawMap(view.map);
     drawTable(view, doc);
     drawWeights(view);
+    state.view = view;
+    drawShortlist();
     const neutral = view.neutral_for_all.map((c) => criterionInfo.get(c).label);
     $('neutral-note').textContent = neutral.length
       ? 'No candidate has data for ' + neutral.join(', ') + ': these take the neutral value 0.5 for everyone and do not change the order.'
@@ -387,8 +389,110 @@
       for (const r of c.reasons) ul.appendChild(el('li', {}, r));
       reasons.appendChild(ul);
       tr.appendChild(reasons);
+      const pick = el('td', { class: 'pick' });
+      const box = el('input', { type: 'checkbox', 'data-id': c.id, 'aria-label': 'Shortlist ' + c.name });
+      box.checked = shortlist.has(c.id);
+      box.addEventListener('change', () => {
+        if (box.checked) shortlist.set(c.id, c.name);
+        else shortlist.delete(c.id);
+        saveShortlist();
+        drawShortlist();
+        announce((box.checked ? 'Added ' : 'Removed ') + c.name + (box.checked ? ' to' : ' from') + ' the shortlist');
+      });
+      pick.appendChild(box);
+      tr.appendChild(pick);
       tbody.appendChild(tr);
     }
+  }
+
+  // ---- shortlist and comparison ------------------------------------------------------------
+
+  // The shortlist lives in the address's fragment (#shortlist=ID,ID), which the API never sees,
+  // so that a reload, a bookmark or a link keeps it. Ids to names, in the order ticked.
+  const shortlist = new Map(
+    (new URLSearchParams(location.hash.slice(1)).get('shortlist') || '')
+      .split(',').filter(Boolean).map((id) => [id, id]));
+
+  function saveShortlist() {
+    const fragment = shortlist.size ? '#shortlist=' + Array.from(shortlist.keys()).map(encodeURIComponent).join(',') : '';
+    history.replaceState(null, '', location.pathname + location.search + fragment);
+  }
+
+  function shortlisted() {
+    const candidates = state.view ? state.view.ranking.candidates : [];
+    return Array.from(shortlist.keys()).map((id) => candidates.find((c) => c.id === id) || { id, missing: true });
+  }
+
+  function drawShortlist() {
+    const list = $('shortlist');
+    clear(list);
+    const picked = shortlisted();
+    for (const c of picked) {
+      if (!c.missing) shortlist.set(c.id, c.name);
+      const li = el('li', { 'data-id': c.id }, c.missing ? shortlist.get(c.id) + ' (not in the current ranking)' : c.rank + '. ' + c.name);
+      const remove = el('button', { type: 'button', class: 'secondary-button', 'aria-label': 'Remove ' + (c.name || c.id) + ' from the shortlist' }, 'Remove');
+      remove.addEventListener('click', () => {
+        shortlist.delete(c.id);
+        saveShortlist();
+        const box = document.querySelector('#ranking input[data-id="' + c.id + '"]');
+        if (box) box.checked = false;
+        drawShortlist();
+        $('shortlist-heading').focus();
+      });
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(remove);
+      list.appendChild(li);
+    }
+    $('shortlist-empty').hidden = picked.length > 0;
+    const comparable = picked.filter((c) => !c.missing);
+    const button = $('compare-button');
+    button.disabled = comparable.length < 2;
+    $('compare-hint').textContent = comparable.length < 2
+      ? 'Tick two to four partners to compare them side by side.'
+      : comparable.length > 4 ? 'The first four shortlisted are compared.' : '';
+    if (!$('compare').hidden) drawComparison();
+  }
+
+  function drawComparison() {
+    const view = state.view;
+    const picked = shortlisted().filter((c) => !c.missing).slice(0, 4);
+    const table = $('compare');
+    if (!view || picked.length < 2) {
+      table.hidden = true;
+      return;
+    }
+    const subject = view.subject.short_name || view.subject.name;
+    $('compare-caption').textContent = 'The shortlist side by side. Each criterion shows both directions: how well the partner suits ' +
+      subject + ', then how well ' + subject + ' suits the partner (0 to 1).';
+    const head = table.tHead;
+    clear(head);
+    const hr = el('tr');
+    hr.appendChild(el('th', { scope: 'col' }, 'Criterion'));
+    for (const c of picked) hr.appendChild(el('th', { scope: 'col', 'data-id': c.id }, c.rank + '. ' + c.name));
+    head.appendChild(hr);
+    const body = table.tBodies[0];
+    clear(body);
+    const row = (label, cells) => {
+      const tr = el('tr');
+      tr.appendChild(el('th', { scope: 'row' }, label));
+      for (const text of cells) tr.appendChild(el('td', {}, text));
+      body.appendChild(tr);
+    };
+    row('Score (both sides)', picked.map((c) => c.score.toFixed(3)));
+    row('Distance', picked.map((c) => km(c.distance_km)));
+    row('How well it suits ' + subject, picked.map((c) => c.forward.score.toFixed(3)));
+    row('How well ' + subject + ' suits it', picked.map((c) => c.backward.score.toFixed(3)));
+    for (const w of view.weights) {
+      const i = state.meta.criteria.findIndex((m) => m.name === w.criterion);
+      row(w.label, picked.map((c) => {
+        const f = c.forward.criteria[i];
+        const b = c.backward.criteria[i];
+        const text = (x) => x.neutral ? 'no data' : x.value.toFixed(2);
+        return 'for ' + subject + ': ' + text(f) + '; for it: ' + text(b);
+      }));
+    }
+    row('Stands out for', picked.map((c) => c.reasons.join('; ')));
+    table.hidden = false;
   }
 
   function stackedBar(criteria, width) {
@@ -594,6 +698,11 @@
     bind('within-km', 'withinKm', 'change', (e) => e.value.trim());
     bind('top', 'top', 'change', (e) => e.value.trim());
     bind('exclude-partners', 'excludePartners', 'change', (e) => e.checked);
+    $('compare-button').addEventListener('click', () => {
+      $('compare').hidden = false;
+      drawComparison();
+      $('compare').focus();
+    });
 
     if (body) {
       state.body = body;
