@@ -447,6 +447,7 @@
     const comparable = picked.filter((c) => !c.missing);
     const button = $('compare-button');
     button.disabled = comparable.length < 2;
+    $('print-shortlist').disabled = comparable.length < 1;
     $('compare-hint').textContent = comparable.length < 2
       ? 'Tick two to four partners to compare them side by side.'
       : comparable.length > 4 ? 'The first four shortlisted are compared.' : '';
@@ -698,6 +699,15 @@
     bind('within-km', 'withinKm', 'change', (e) => e.value.trim());
     bind('top', 'top', 'change', (e) => e.value.trim());
     bind('exclude-partners', 'excludePartners', 'change', (e) => e.checked);
+    // The shortlist as a printed (or saved as PDF) report: the ranking's heading and settings,
+    // the map, the shortlist and its comparison, nothing else.
+    $('print-shortlist').addEventListener('click', () => {
+      $('compare').hidden = false;
+      drawComparison();
+      document.body.classList.add('print-shortlist');
+      window.print();
+    });
+    window.addEventListener('afterprint', () => document.body.classList.remove('print-shortlist'));
     $('compare-button').addEventListener('click', () => {
       $('compare').hidden = false;
       drawComparison();
