@@ -250,6 +250,79 @@ async fn check_map(client: &Client, map: &str, key: &str) {
     assert_eq!(beside, true, "the key beside the map");
 }
 
+/// A Chrome DevTools command sent through chromedriver (`goog/cdp/execute`): the print media
+/// and page size that WebDriver itself cannot set.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
+/// Printed on A4 (the report's `@page`: 12 mm side and 14 mm top and bottom margins, so 186 by
+/// 269 mm, 703 by 1017 CSS pixels), page 1 holds the summary, the map and its key beside it.
+#[test]
+fn printed_the_summary_map_and_key_share_page_one() {
+    if !tools_present("printed_the_summary_map_and_key_share_page_one") {
+        return;
+    }
+    let out = Test::new().args(["report", "Adur District Council", "--out", "adur.html"]).run();
+    out.code(0);
+    let url = format!("file://{}", out.dir().join("adur.html").display());
+    with_browser(
+        "printed_the_summary_map_and_key_share_page_one",
+        1280,
+        1400,
+        |client| async move {
+            client.goto(&url).await.unwrap();
+            let metrics =
+                json!({ "width": 703, "height": 1017, "deviceScaleFactor": 1, "mobile": false });
+            client
+                .issue_cmd(Cdp { cmd: "Emulation.setDeviceMetricsOverride", params: metrics })
+                .await
+                .unwrap();
+            let media = json!({ "media": "print" });
+            client
+                .issue_cmd(Cdp { cmd: "Emulation.setEmulatedMedia", params: media })
+                .await
+                .unwrap();
+            assert_eq!(js(&client, "return matchMedia('print').matches").await, true);
+            let layout = js(
+            &client,
+            "const box = s => document.querySelector(s).getBoundingClientRect();
+             const m = box('svg.map'), k = box('ol.map-key'), s = box('#summary');
+             // The whole figure, caption included: it is kept in one piece when printed.
+             const f = box('#map figure');
+             return { summary: s.bottom, map: f.bottom, key: k.bottom, beside: k.left >= m.right - 1 && k.top < m.bottom,
+                      width: document.documentElement.scrollWidth }",
+        )
+        .await;
+            let bottom = |what: &str| layout[what].as_f64().unwrap();
+            assert!(
+                bottom("map") <= 1017.0 && bottom("key") <= 1017.0,
+                "page 1 overflows: {layout}"
+            );
+            assert!(bottom("summary") < bottom("map"), "{layout}");
+            assert_eq!(layout["beside"], true, "the key beside the map: {layout}");
+            assert!(layout["width"].as_u64().unwrap() <= 703, "{layout}");
+            screenshot(&client, "report-print-page-1.png").await;
+        },
+    );
+}
+
 /// The document is no wider than the window: nothing to scroll sideways to.
 async fn assert_no_sideways_scroll(client: &Client, what: &str) {
     let widths = js(
