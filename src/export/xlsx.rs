@@ -319,6 +319,13 @@ mod tests {
         table.push(vec![Cell::whole(3), Cell::text("x".repeat(200)), Cell::Number(1.0)]);
         let mut bytes = Vec::new();
         write_workbook(&mut bytes, &[Sheet::new("Partners", table)]).unwrap();
+        // The header is bold; scores are shown with three decimals (stored in full).
+        let mut workbook = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+        let styles = workbook.worksheet_style("Partners").unwrap();
+        let style = |row: u32, col: u32| styles.get((row, col)).cloned().unwrap_or_default();
+        assert!(style(0, 0).font.is_some_and(|f| f.is_bold()), "bold header");
+        let format = style(1, 2).number_format.map(|n| n.format_code);
+        assert_eq!(format.as_deref(), Some("0.000"));
         let rows = read_back(bytes, "Partners");
         assert_eq!(rows[0], [Data::String("rank".into()), "name".into(), "score".into()]);
         assert_eq!(rows[1], [Data::Float(1.0), "Adur".into(), Data::Float(0.1 + 0.2)]);
