@@ -14,14 +14,16 @@ use partnermatch::analysis::groups::{
 use partnermatch::analysis::pairs::GraphStats;
 use partnermatch::engine::Engine;
 use partnermatch::export::records::BodyRef;
+use partnermatch::export::table::{Cell, Column, Style, Table};
+use partnermatch::export::xlsx::{Sheet, write_workbook};
 use partnermatch::model::{Enumeration, Service};
 use serde::Serialize;
 
 use super::GlobalArgs;
-use super::output::{self, Format};
+use super::output::{self, SheetFormat};
 use super::pairs::{
-    analysis_error, body_list, pair_reasons, parse_score, percent, plural, seconds,
-    write_settings_lines,
+    analysis_error, body_list, general_weights_sheet, pair_reasons, parse_score, percent, plural,
+    seconds, write_settings_lines,
 };
 use super::rank::{ScoringArgs, engine};
 use super::weight_args::WeightArgs;
@@ -55,9 +57,9 @@ pub struct Args {
     #[arg(long, default_value_t = 10, value_name = "K")]
     candidates: usize,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format (xlsx needs --out).
+    #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
+    format: SheetFormat,
 
     /// Write to FILE instead of standard output (the file appears whole or not at all).
     #[arg(long, value_name = "FILE")]
@@ -133,6 +135,7 @@ fn group_reasons(criteria: &[CriterionSummary], n: usize) -> Vec<String> {
 /// Runs `groups`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    output::check_sheet_out(args.format, args.out.as_deref())?;
     output::check_out(args.out.as_deref(), args.force)?;
     let engine = engine(global, &args.weighting)?;
     let rank = args.scoring.settings(&engine, args.candidates)?;
@@ -150,7 +153,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let records = records(&engine, &view, &grouping);
     let explain_time = explain_started.elapsed();
     output::emit(args.out.as_deref(), |w| match args.format {
-        Format::Json => {
+        SheetFormat::Json => {
             let document = GroupsDocument {
                 dataset: engine.dataset.description(),
                 settings: &settings,
@@ -174,8 +177,11 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
             let mut w = w;
             output::write_json(&mut w, &document)
         }
-        Format::Csv => write_csv(w, &engine, &settings, &grouping, &records),
-        Format::Table => write_table(w, &engine, &settings, &grouping, &records),
+        SheetFormat::Csv => {
+            table(&engine, &settings, &grouping, &records).write_csv(w).map_err(anyhow::Error::from)
+        }
+        SheetFormat::Xlsx => write_xlsx(w, &engine, &settings, &grouping, &records),
+        SheetFormat::Table => write_table(w, &engine, &settings, &grouping, &records),
     })?;
     if !args.quiet {
         eprintln!(
@@ -231,54 +237,79 @@ fn service_names(settings: &GroupsSettings) -> String {
     settings.rank.focus.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
 }
 
-fn write_csv(
+/// The table of `groups --format csv` and `--format xlsx`: one row per member of each group,
+/// then one per ungrouped body.
+fn table(
+    engine: &Engine,
+    settings: &GroupsSettings,
+    grouping: &Grouping,
+    records: &[GroupRecord],
+) -> Table {
+    let orgs = engine.dataset.organisations();
+    let service: Vec<&str> = settings.rank.focus.iter().map(|s| s.name()).collect();
+    let service = service.join(";");
+    let mut table = Table::new(
+        [
+            ("group", Style::Whole),
+            ("size", Style::Whole),
+            ("average_score", Style::Score),
+            ("value", Style::Score),
+            ("id", Style::General),
+            ("name", Style::General),
+            ("service", Style::General),
+            ("reasons", Style::General),
+        ]
+        .into_iter()
+        .map(|(h, s)| Column::new(h, s))
+        .collect(),
+    );
+    for (g, r) in grouping.groups.iter().zip(records) {
+        for &m in &g.members {
+            table.push(vec![
+                Cell::whole(r.rank),
+                Cell::whole(r.size),
+                Cell::Number(g.average),
+                Cell::Number(g.value),
+                Cell::text(orgs[m].id.as_str()),
+                Cell::text(orgs[m].name.as_str()),
+                Cell::text(service.as_str()),
+                Cell::Text(r.reasons.join("; ")),
+            ]);
+        }
+    }
+    for &u in &grouping.ungrouped {
+        table.push(vec![
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(orgs[u].id.as_str()),
+            Cell::text(orgs[u].name.as_str()),
+            Cell::text(service.as_str()),
+            Cell::Empty,
+        ]);
+    }
+    table
+}
+
+fn write_xlsx(
     w: &mut dyn Write,
     engine: &Engine,
     settings: &GroupsSettings,
     grouping: &Grouping,
     records: &[GroupRecord],
 ) -> anyhow::Result<()> {
-    let orgs = engine.dataset.organisations();
-    let service: Vec<&str> = settings.rank.focus.iter().map(|s| s.name()).collect();
-    let service = service.join(";");
-    let mut writer = csv::Writer::from_writer(w);
-    writer.write_record([
-        "group",
-        "size",
-        "average_score",
-        "value",
-        "id",
-        "name",
-        "service",
-        "reasons",
-    ])?;
-    for (g, r) in grouping.groups.iter().zip(records) {
-        for &m in &g.members {
-            writer.write_record([
-                r.rank.to_string(),
-                r.size.to_string(),
-                g.average.to_string(),
-                g.value.to_string(),
-                orgs[m].id.to_string(),
-                orgs[m].name.clone(),
-                service.clone(),
-                r.reasons.join("; "),
-            ])?;
-        }
-    }
-    for &u in &grouping.ungrouped {
-        writer.write_record([
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            orgs[u].id.to_string(),
-            orgs[u].name.clone(),
-            service.clone(),
-            String::new(),
-        ])?;
-    }
-    writer.flush()?;
+    let lines = vec![
+        ("objective".to_owned(), OBJECTIVE.to_owned()),
+        ("largest group".to_owned(), settings.max_size.to_string()),
+        ("bodies".to_owned(), grouping.graph.n_bodies.to_string()),
+        ("groups".to_owned(), grouping.groups.len().to_string()),
+        ("objective value".to_owned(), grouping.value.to_string()),
+        ("upper bound".to_owned(), grouping.bound.to_string()),
+    ];
+    let about = general_weights_sheet(engine, &settings.rank, lines)?;
+    let groups = table(engine, settings, grouping, records);
+    write_workbook(w, &[Sheet::new("Groups", groups), about])?;
     Ok(())
 }
 

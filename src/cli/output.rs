@@ -56,6 +56,44 @@ pub enum Format {
     Csv,
 }
 
+/// The output formats of commands whose records also go to a spreadsheet (`rank`, `pairs`,
+/// `groups`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SheetFormat {
+    /// An aligned table for people.
+    Table,
+    /// JSON (pretty-printed), for scripts.
+    Json,
+    /// CSV with a header row, for scripts.
+    Csv,
+    /// An Excel workbook (needs --out FILE.xlsx): numbers as numbers, a frozen header, and a
+    /// sheet of the weights and sources.
+    Xlsx,
+}
+
+/// Refuses `--format xlsx` without `--out`, or with `--out -` while standard output is a
+/// terminal: a workbook is binary and would only garble the screen.
+pub fn check_sheet_out(format: SheetFormat, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
+    if format != SheetFormat::Xlsx {
+        return Ok(());
+    }
+    match out {
+        None => Err(super::UsageError(
+            "--format xlsx writes a binary workbook: give --out FILE.xlsx".to_owned(),
+        )
+        .into()),
+        Some(path) if path.as_os_str() == "-" && io::stdout().is_terminal() => {
+            Err(super::UsageError(
+                "--format xlsx will not write a binary workbook to a terminal: give --out FILE.xlsx or redirect standard output"
+                    .to_owned(),
+            )
+            .into())
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 /// Writes a value as pretty JSON and a final newline.
 pub fn write_json<T: serde::Serialize + ?Sized>(
     out: &mut impl Write,

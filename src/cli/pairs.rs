@@ -6,17 +6,20 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use partnermatch::analysis::candidates::{AnalysisError, PairView};
 use partnermatch::analysis::pairs::{
     Bound, BoundKind, GraphStats, Method, PairingPlan, PairsSettings, plan,
 };
 use partnermatch::engine::Engine;
 use partnermatch::export::records::BodyRef;
+use partnermatch::export::table::{Cell, Column, Style, Table};
+use partnermatch::export::xlsx::{Sheet, weight_lines, weights_and_sources_sheet, write_workbook};
 use partnermatch::model::{Criterion, Enumeration};
 use partnermatch::score::{Explanation, SideExplanation};
 use serde::Serialize;
 
-use super::output::{self, Format};
+use super::output::{self, SheetFormat};
 use super::rank::{ScoringArgs, engine, mutual_description, weights_description};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
@@ -56,9 +59,9 @@ pub struct Args {
     #[arg(long, default_value_t = 0.0, value_name = "X", value_parser = parse_score)]
     min_score: f64,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format (xlsx needs --out).
+    #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
+    format: SheetFormat,
 
     /// Write to FILE instead of standard output (the file appears whole or not at all).
     #[arg(long, value_name = "FILE")]
@@ -172,6 +175,7 @@ struct PairsDocument<'a> {
 /// Runs `pairs`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    output::check_sheet_out(args.format, args.out.as_deref())?;
     output::check_out(args.out.as_deref(), args.force)?;
     let engine = engine(global, &args.weighting)?;
     let rank = args.scoring.settings(&engine, args.candidates)?;
@@ -197,11 +201,16 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         total_s: started.elapsed().as_secs_f64(),
     };
     output::emit(args.out.as_deref(), |w| match args.format {
-        Format::Json => {
+        SheetFormat::Json => {
             write_json(w, &engine, &settings, &plan, explanations, args.timings.then_some(timings))
         }
-        Format::Csv => write_csv(w, &engine, &plan, &explanations),
-        Format::Table => write_table(w, &engine, &settings, &plan, &explanations, args.timings),
+        SheetFormat::Csv => {
+            table(&engine, &plan, &explanations).write_csv(w).context("cannot write CSV")
+        }
+        SheetFormat::Xlsx => write_xlsx(w, &engine, &settings, &plan, &explanations),
+        SheetFormat::Table => {
+            write_table(w, &engine, &settings, &plan, &explanations, args.timings)
+        }
     })?;
     if !args.quiet {
         eprintln!(
@@ -272,50 +281,86 @@ fn write_json(
     output::write_json(&mut w, &document)
 }
 
-fn write_csv(
+/// The table of `pairs --format csv` and `--format xlsx`: one row per pair, then one per
+/// unpaired body.
+fn table(engine: &Engine, plan: &PairingPlan, explanations: &[Explanation]) -> Table {
+    let orgs = engine.dataset.organisations();
+    let mut table = Table::new(
+        [
+            ("status", Style::General),
+            ("rank", Style::Whole),
+            ("id", Style::General),
+            ("name", Style::General),
+            ("partner_id", Style::General),
+            ("partner_name", Style::General),
+            ("distance_km", Style::Km),
+            ("score", Style::Score),
+            ("forward", Style::Score),
+            ("backward", Style::Score),
+            ("reasons", Style::General),
+        ]
+        .into_iter()
+        .map(|(h, s)| Column::new(h, s))
+        .collect(),
+    );
+    for (i, (p, e)) in plan.pairs.iter().zip(explanations).enumerate() {
+        table.push(vec![
+            Cell::text("paired"),
+            Cell::whole(i + 1),
+            Cell::text(orgs[p.a].id.as_str()),
+            Cell::text(orgs[p.a].name.as_str()),
+            Cell::text(orgs[p.b].id.as_str()),
+            Cell::text(orgs[p.b].name.as_str()),
+            Cell::Number(p.distance_km),
+            Cell::Number(p.score.mutual),
+            Cell::Number(p.score.forward),
+            Cell::Number(p.score.backward),
+            Cell::Text(pair_reasons(e, 3).join("; ")),
+        ]);
+    }
+    for &u in &plan.unpaired {
+        let mut row = vec![Cell::Empty; 11];
+        row[0] = Cell::text("unpaired");
+        row[2] = Cell::text(orgs[u].id.as_str());
+        row[3] = Cell::text(orgs[u].name.as_str());
+        table.push(row);
+    }
+    table
+}
+
+/// The sheet of weights and sources of a plan over many bodies: the survey's (or `--order`'s)
+/// weights, which every body without its own criteria order uses.
+pub fn general_weights_sheet(
+    engine: &Engine,
+    rank: &partnermatch::rank::RankSettings,
+    mut lines: Vec<(String, String)>,
+) -> anyhow::Result<Sheet> {
+    let order = engine.settings.order().unwrap_or(engine.survey.criteria_order());
+    let weights = engine.survey.weights(&engine.settings).map_err(|e| UsageError(e.to_string()))?;
+    lines.extend(partnermatch::export::ranking::settings_lines(engine, rank));
+    lines.push((
+        "own orders".to_owned(),
+        "a body whose profile states its own criteria order uses weights from that order"
+            .to_owned(),
+    ));
+    Ok(weights_and_sources_sheet(engine, &lines, &weight_lines(order, weights.as_array())))
+}
+
+fn write_xlsx(
     w: &mut dyn Write,
     engine: &Engine,
+    settings: &PairsSettings,
     plan: &PairingPlan,
     explanations: &[Explanation],
 ) -> anyhow::Result<()> {
-    let orgs = engine.dataset.organisations();
-    let mut writer = csv::Writer::from_writer(w);
-    writer.write_record([
-        "status",
-        "rank",
-        "id",
-        "name",
-        "partner_id",
-        "partner_name",
-        "distance_km",
-        "score",
-        "forward",
-        "backward",
-        "reasons",
-    ])?;
-    for (i, (p, e)) in plan.pairs.iter().zip(explanations).enumerate() {
-        writer.write_record([
-            "paired".to_owned(),
-            (i + 1).to_string(),
-            orgs[p.a].id.to_string(),
-            orgs[p.a].name.clone(),
-            orgs[p.b].id.to_string(),
-            orgs[p.b].name.clone(),
-            p.distance_km.to_string(),
-            p.score.mutual.to_string(),
-            p.score.forward.to_string(),
-            p.score.backward.to_string(),
-            pair_reasons(e, 3).join("; "),
-        ])?;
-    }
-    for &u in &plan.unpaired {
-        let mut row = vec![String::new(); 11];
-        row[0] = "unpaired".to_owned();
-        row[2] = orgs[u].id.to_string();
-        row[3] = orgs[u].name.clone();
-        writer.write_record(&row)?;
-    }
-    writer.flush()?;
+    let lines = vec![
+        ("method".to_owned(), format!("{:?}", plan.method).to_lowercase()),
+        ("bodies".to_owned(), plan.graph.n_bodies.to_string()),
+        ("pairs".to_owned(), plan.pairs.len().to_string()),
+        ("total score".to_owned(), plan.total.to_string()),
+    ];
+    let about = general_weights_sheet(engine, &settings.rank, lines)?;
+    write_workbook(w, &[Sheet::new("Pairs", table(engine, plan, explanations)), about])?;
     Ok(())
 }
 

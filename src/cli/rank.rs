@@ -2,6 +2,7 @@
 //! options it shares with `explain` (filters, service focus, mutual score, weighting).
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use partnermatch::engine::Engine;
@@ -11,7 +12,7 @@ use partnermatch::model::{Enumeration, Kind, Sector, Service, ServiceSet};
 use partnermatch::rank::RankSettings;
 use partnermatch::score::Mutual;
 
-use super::output::{self, Format};
+use super::output::{self, SheetFormat};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
 
@@ -112,7 +113,8 @@ impl ScoringArgs {
 Examples:
   partnermatch rank \"Adur District Council\"
   partnermatch rank adur --service legal --within-km 50 --format json
-  partnermatch rank E07000223 --kind district --top 5 --method rank_sum")]
+  partnermatch rank E07000223 --kind district --top 5 --method rank_sum
+  partnermatch rank cotswold --format xlsx --out cotswold.xlsx")]
 pub struct Args {
     /// The body to find partners for: its id (E07000223), official name or short name.
     #[arg(value_name = "BODY")]
@@ -122,9 +124,17 @@ pub struct Args {
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format (xlsx needs --out).
+    #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
+    format: SheetFormat,
+
+    /// Write to FILE instead of standard output (the file appears whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
 
     #[command(flatten)]
     scoring: ScoringArgs,
@@ -144,64 +154,74 @@ pub fn engine(global: &GlobalArgs, weighting: &WeightArgs) -> anyhow::Result<Eng
 
 /// Runs `rank`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
+    output::check_sheet_out(args.format, args.out.as_deref())?;
+    output::check_out(args.out.as_deref(), args.force)?;
     let engine = engine(global, &args.weighting)?;
     let subject = engine.dataset.find(&args.body)?;
     let settings = args.scoring.settings(&engine, args.top)?;
     let explained = ExplainedRanking::new(&engine, subject, settings);
+    let records = &explained.records;
+    output::emit(args.out.as_deref(), |out| match args.format {
+        SheetFormat::Json => {
+            rank_export::write_json(out, &explained.document(&engine)).map_err(Into::into)
+        }
+        SheetFormat::Csv => rank_export::write_csv(out, records).context("cannot write CSV"),
+        SheetFormat::Xlsx => rank_export::write_xlsx(out, &engine, &explained).map_err(Into::into),
+        SheetFormat::Table => write_table(out, &engine, &explained).map_err(Into::into),
+    })
+}
+
+/// The table `rank` prints for people.
+fn write_table(
+    out: &mut dyn Write,
+    engine: &Engine,
+    explained: &ExplainedRanking,
+) -> std::io::Result<()> {
     let (ranking, records, settings) =
         (&explained.ranking, &explained.records, &explained.settings);
     let orgs = engine.dataset.organisations();
-    let mut out = output::stdout();
-    match args.format {
-        Format::Json => rank_export::write_json(&mut out, &explained.document(&engine))?,
-        Format::Csv => rank_export::write_csv(&mut out, records).context("cannot write CSV")?,
-        Format::Table => {
-            let subject_org = &orgs[subject];
-            writeln!(
-                out,
-                "Partners for {} ({}): top {} of {} candidates",
-                subject_org.name,
-                subject_org.id,
-                records.len(),
-                ranking.n_eligible
-            )?;
-            writeln!(
-                out,
-                "score: {} of both views; weights: {}",
-                mutual_description(settings.mutual),
-                weights_description(&engine)
-            )?;
-            if !settings.focus.is_empty() {
-                let names: Vec<&str> = settings.focus.iter().map(|s| s.label()).collect();
-                writeln!(out, "service focus: {}", names.join(", "))?;
-            }
-            writeln!(out)?;
-            let mut table = output::plain_table(
-                &["rank", "name", "kind", "distance", "score", "why"],
-                &[0, 3, 4],
-            );
-            for (ranked, r) in ranking.candidates.iter().zip(records) {
-                let o = &orgs[ranked.candidate];
-                table.add_row([
-                    r.rank.to_string(),
-                    o.display_name().to_owned(),
-                    o.kind.map_or("", |k| k.label()).to_owned(),
-                    format!("{:.0} km", r.distance_km),
-                    format!("{:.3}", r.score),
-                    r.reasons.join("; "),
-                ]);
-            }
-            output::print_table(&mut out, &table)?;
-            write_neutral_note(&mut out, &explained)?;
-            if records.is_empty() {
-                writeln!(
-                    out,
-                    "no candidate passes the filters; loosen --within-km, --region, --kind or --service"
-                )?;
-            }
-        }
+    let subject_org = &orgs[explained.subject];
+    writeln!(
+        out,
+        "Partners for {} ({}): top {} of {} candidates",
+        subject_org.name,
+        subject_org.id,
+        records.len(),
+        ranking.n_eligible
+    )?;
+    writeln!(
+        out,
+        "score: {} of both views; weights: {}",
+        mutual_description(settings.mutual),
+        weights_description(engine)
+    )?;
+    if !settings.focus.is_empty() {
+        let names: Vec<&str> = settings.focus.iter().map(|s| s.label()).collect();
+        writeln!(out, "service focus: {}", names.join(", "))?;
     }
-    out.flush()?;
+    writeln!(out)?;
+    let mut table =
+        output::plain_table(&["rank", "name", "kind", "distance", "score", "why"], &[0, 3, 4]);
+    for (ranked, r) in ranking.candidates.iter().zip(records) {
+        let o = &orgs[ranked.candidate];
+        table.add_row([
+            r.rank.to_string(),
+            o.display_name().to_owned(),
+            o.kind.map_or("", |k| k.label()).to_owned(),
+            format!("{:.0} km", r.distance_km),
+            format!("{:.3}", r.score),
+            r.reasons.join("; "),
+        ]);
+    }
+    let mut out = out;
+    output::print_table(&mut out, &table)?;
+    write_neutral_note(&mut out, explained)?;
+    if records.is_empty() {
+        writeln!(
+            out,
+            "no candidate passes the filters; loosen --within-km, --region, --kind or --service"
+        )?;
+    }
     Ok(())
 }
 

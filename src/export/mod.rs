@@ -3,6 +3,8 @@
 
 pub mod ranking;
 pub mod records;
+pub mod table;
+pub mod xlsx;
 
 use std::io::{self, Write};
 use std::path::Path;

@@ -110,14 +110,21 @@ pub struct CandidateRecord {
     pub forward: crate::score::SideExplanation,
     /// The candidate's view of the ranked body.
     pub backward: crate::score::SideExplanation,
-    /// The strongest reasons, from the ranked body's view.
+    /// The reasons shown, from the ranked body's view: in a ranked list, those that set the
+    /// candidate apart from the others listed (`ranking::set_distinguishing_reasons`); alone,
+    /// the strongest.
     pub reasons: Vec<String>,
 }
 
 impl CandidateRecord {
     /// Builds the record of a candidate from its explanation.
     pub fn new(rank: usize, o: &Organisation, explanation: crate::score::Explanation) -> Self {
-        let reasons = explanation.forward.strongest(3).iter().map(|c| c.reason.clone()).collect();
+        let reasons = explanation
+            .forward
+            .strongest(super::ranking::N_REASONS)
+            .iter()
+            .map(|c| c.reason.clone())
+            .collect();
         Self {
             rank,
             id: o.id.to_string(),

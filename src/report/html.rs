@@ -78,6 +78,51 @@ pub fn mutual_description(m: Mutual) -> &'static str {
     }
 }
 
+/// How the two views combine, in an officer's words (the method's name is in the glossary).
+pub fn plain_mutual(m: Mutual, subject: &str) -> String {
+    match m {
+        Mutual::Harmonic => {
+            "how well the two suit each other, seen from both sides: a partner that \
+                             suits only one side scores low"
+                .to_owned()
+        }
+        Mutual::Arithmetic => "the average of how well each suits the other".to_owned(),
+        Mutual::Minimum => "the less favourable of the two sides' views".to_owned(),
+        Mutual::Forward => format!("how well the partner suits {subject}, one side only"),
+    }
+}
+
+/// The order the robustness figures vary the weights within, for sentences.
+fn order_phrase(r: &Report<'_>) -> &'static str {
+    let subject = &r.engine.dataset.organisations()[r.explained.subject];
+    let method = r.engine.settings.method().unwrap_or(r.engine.survey.method());
+    if subject.criteria_order.is_some() && !matches!(method, crate::weights::Method::Explicit(_)) {
+        "the body's own order of priorities"
+    } else if r.engine.settings.order().is_some() {
+        "the order of priorities given"
+    } else {
+        "the survey's order of priorities"
+    }
+}
+
+/// How sure a partner's place is, for the summary's lines, keeping the two kinds of evidence
+/// apart: a count over the sampled weightings, and a proof over every weighting consistent with
+/// the order (the summary's note says what each means).
+fn short_sureness(c: &super::CandidateRobustness, samples: usize, k: usize) -> String {
+    let total = crate::export::thousands(samples as u64);
+    let count = (c.top_k * samples as f64).round() as u64;
+    if c.always {
+        format!("proven to stay in the top {k}")
+    } else if count as usize == samples {
+        format!("in the top {k} in all {total} sampled weightings, but not proven")
+    } else {
+        format!(
+            "in the top {k} in {} of {total} sampled weightings",
+            crate::export::thousands(count)
+        )
+    }
+}
+
 fn kind_label(o: &Organisation) -> &'static str {
     o.kind.map_or("", Enumeration::label)
 }
@@ -100,20 +145,23 @@ fn document(r: &Report<'_>) -> Markup {
                 a.skip href="#ranking" { "Skip to the ranked partners" }
                 header { (header(r, subject)) }
                 main {
+                    (summary_section(r))
                     (map_section(r))
                     (ranking_section(r))
                     (candidates_section(r))
                     (robustness_section(r))
                     (weights_section(r))
                     (sources_section(r))
+                    (glossary_section(r))
                 }
                 footer {
                     p {
                         "Made by partnermatch " (env!("CARGO_PKG_VERSION")) ". Every score is the \
                          weighted sum of ten criteria, each between 0 and 1; a criterion without \
                          data takes the neutral value " (NEUTRAL) " and is marked \u{201c}no data\u{201d}. \
-                         The formulas are in docs/scoring.md; the ranking's numbers are also in this \
-                         file as JSON (element " code { "partnermatch-data" } ")."
+                         The formulas are in the partnermatch documentation (scoring); the ranking's \
+                         numbers are also in this file as JSON (element " code { "partnermatch-data" } "), \
+                         for anyone who wants to check them."
                     }
                 }
                 script type="application/json" id="partnermatch-data" {
@@ -167,13 +215,16 @@ fn header(r: &Report<'_>, subject: &Organisation) -> Markup {
                 " eligible bodies"
             }
             dt { "Score" }
-            dd { (mutual_description(settings.mutual)) }
-            dt { "Weights" }
-            dd { (method) ", from " (order_source) " (see " a href="#weights" { "weights" } ")" }
+            dd { (plain_mutual(settings.mutual, subject.display_name())) ", from 0 (poor) to 1 (ideal)" }
+            dt { "Priorities" }
+            dd {
+                "ten criteria weighted by " (order_source) " (" (method) "; see "
+                a href="#weights" { "weights" } " and " a href="#glossary" { "glossary" } ")"
+            }
             dt { "Filters" }
             dd { @if filters.is_empty() { "none" } @else { (filters) } }
             dt { "Data" }
-            dd { (engine.dataset.description()) " (see " a href="#sources" { "sources" } ")" }
+            dd { (data_name(r)) " (see " a href="#sources" { "sources" } ")" }
         }
         @if !r.neutral_for_all.is_empty() {
             p.note {
@@ -183,6 +234,120 @@ fn header(r: &Report<'_>, subject: &Organisation) -> Markup {
                  the same to every score and do not change the order."
             }
         }
+    }
+}
+
+/// The one-page summary: who, the best five partners, why, and how sure, in plain words.
+fn summary_section(r: &Report<'_>) -> Markup {
+    let orgs = r.engine.dataset.organisations();
+    let subject = &orgs[r.explained.subject];
+    let records = &r.explained.records;
+    let order = order_phrase(r);
+    let sure: Vec<Option<String>> = match &r.robustness {
+        RobustnessSummary::Computed { samples, k, shown, .. } => {
+            shown.iter().map(|c| Some(short_sureness(c, *samples, *k))).collect()
+        }
+        RobustnessSummary::NotComputed(_) => vec![None; records.len()],
+    };
+    let n_best = records.len().min(5);
+    html! {
+        section id="summary" aria-labelledby="summary-heading" {
+            h2 id="summary-heading" { "Summary" }
+            @if records.is_empty() {
+                p { "No body passes the filters chosen, so there is no partner to suggest: \
+                     widen the distance, region, kind or service filters." }
+            } @else {
+                p {
+                    "The " (n_best) " best partners for " (subject.name) " out of "
+                    (crate::export::thousands(r.explained.ranking.n_eligible as u64))
+                    " eligible bodies. Each is scored from 0 (poor) to 1 (ideal) on "
+                    (plain_mutual(r.explained.settings.mutual, subject.display_name()))
+                    ", weighing ten criteria such as distance, shared services and the kind of body \
+                     by " (order) "."
+                }
+                ol.summary {
+                    @for (record, sure) in records.iter().zip(&sure).take(n_best) {
+                        li {
+                            strong { (record.name) }
+                            " (" (km(record.distance_km)) " away, score " (score(record.score)) "). "
+                            @if !record.reasons.is_empty() {
+                                "Stands out for: " (record.reasons.join("; ")) ". "
+                            }
+                            @if let Some(sure) = sure { "How sure: " (sure) "." }
+                        }
+                    }
+                }
+                @if let RobustnessSummary::Computed { samples, .. } = &r.robustness {
+                    p.note {
+                        "How sure: the survey gives the order of the priorities, not their exact \
+                         weights. The ranking was repeated under "
+                        (crate::export::thousands(*samples as u64))
+                        " weightings drawn at random in that order (\u{201c}sampled\u{201d}), and, \
+                         separately, checked by proof against every weighting in that order \
+                         (\u{201c}proven\u{201d}). Details under "
+                        a href="#robustness" { "How robust is this ranking?" } "."
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The method's terms, explained once, at the end.
+fn glossary_section(r: &Report<'_>) -> Markup {
+    let method = r.engine.settings.method().unwrap_or(r.engine.survey.method());
+    html! {
+        section id="glossary" aria-labelledby="glossary-heading" {
+            h2 id="glossary-heading" { "Glossary" }
+            dl.glossary {
+                dt { "Criterion" }
+                dd { "One of the ten things a partnership is judged on, such as distance or shared \
+                      services, each scored from 0 to 1 for a pair of bodies." }
+                dt { "View" }
+                dd { "How well a partner suits one side, from that side's priorities: the weighted \
+                      sum of the criteria. Each pair has two views, one from each body." }
+                dt { "Score" }
+                dd { "The two views combined into one number from 0 to 1. This report uses "
+                     (mutual_description(r.explained.settings.mutual)) "." }
+                dt { "Harmonic mean" }
+                dd { "A way of combining the two views that is high only when both are high: a \
+                      partner that suits one side and not the other scores low." }
+                dt { "Weight" }
+                dd { "How much a criterion counts. The weights follow the order of priority and \
+                      add up to 1." }
+                dt { (method.describe()) }
+                dd { "The formula that turns the order of priority into weights ("
+                     (method.kind().citation()) ")." }
+                dt { "Rank order centroid" }
+                dd { "A formula for weights from an order of priority alone: the average of every \
+                      weighting consistent with that order (Barron & Barrett 1996)." }
+                dt { "No data (neutral value " (NEUTRAL) ")" }
+                dd { "A criterion the data says nothing about for a pair: it takes the middle value, \
+                      so it neither helps nor harms." }
+                dt { "Sampled weightings" }
+                dd { "Weightings drawn at random, all consistent with the order of priority, under \
+                      which the ranking was repeated to see how often each partner stays near the top." }
+                dt { "Proven" }
+                dd { "Shown by calculation to hold for every weighting consistent with the order \
+                      of priority, not only for the ones sampled." }
+                dt { "Stochastic multicriteria acceptability analysis" }
+                dd { "The name of the sampling method (Lahdelma & Salminen 2001)." }
+            }
+        }
+    }
+}
+
+/// The data's name for readers: the embedded councils by what they are (not by a path inside
+/// partnermatch's source), anything else by its description.
+fn data_name(r: &Report<'_>) -> String {
+    let description = r.engine.dataset.description();
+    if description == crate::dataset::EMBEDDED_DESCRIPTION {
+        format!(
+            "the {} UK principal councils built into partnermatch",
+            r.engine.dataset.organisations().len()
+        )
+    } else {
+        description.to_owned()
     }
 }
 
@@ -200,6 +365,7 @@ fn map_section(r: &Report<'_>) -> Markup {
             figure {
                 div.maps {
                     (map_svg(&r.map))
+                    (map_key(&r.map))
                     @if let Some(inset) = &r.map.inset {
                         svg.inset xmlns="http://www.w3.org/2000/svg"
                             viewBox=(format!("0 0 {} {}", inset.width, inset.height))
@@ -214,11 +380,27 @@ fn map_section(r: &Report<'_>) -> Markup {
                     }
                 }
                 figcaption {
-                    "The star is " (r.map.subject.name) "; numbered circles are its ranked partners, "
-                    "joined to it by lines; grey dots are other bodies. North is up; the projection \
-                     is equirectangular, scaled by the cosine of the latitude, so east–west and \
-                     north–south distances match the scale bar. Drawn from each body's centre \
-                     coordinates, with no map tiles."
+                    "The star is " (r.map.subject.name) ", its area shaded red; numbered circles are \
+                     its ranked partners (named in the key), joined to it by lines, their areas shaded \
+                     blue, darker for a better rank; grey dots are the centres of other bodies. North \
+                     is up; east–west and north–south distances both match the scale bar. "
+                    (r.map.attribution)
+                }
+            }
+        }
+    }
+}
+
+/// The numbered key beside the map: each partner's rank, name and distance.
+fn map_key(map: &MapView) -> Markup {
+    html! {
+        @if !map.candidates.is_empty() {
+            ol.map-key aria-label="Key to the numbered partners on the map" {
+                @for c in &map.candidates {
+                    li value=[c.rank] {
+                        span.key-number aria-hidden="true" { (c.rank.unwrap_or(0)) }
+                        " " (c.name)
+                    }
                 }
             }
         }
@@ -250,8 +432,23 @@ pub fn map_svg(map: &MapView) -> Markup {
             role="img" aria-labelledby="map-title map-desc" {
             title id="map-title" { (map.title) }
             desc id="map-desc" { (map.description) }
+            rect.sea x="0" y="0" width=(map.width) height=(map.height) {}
+            g.countries aria-hidden="true" {
+                @for d in &map.countries { path d=(d) {} }
+            }
+            g.areas aria-hidden="true" {
+                @for a in &map.areas {
+                    @match a.role {
+                        "other" => { path.area d=(a.d) {} }
+                        role => {
+                            path class=(format!("area {role}")) d=(a.d) fill-opacity=(a.opacity)
+                                data-code=(a.code) data-rank=[a.rank] {}
+                        }
+                    }
+                }
+            }
             g.background aria-hidden="true" {
-                @for p in &map.background { circle cx=(p[0]) cy=(p[1]) r="2.5" {} }
+                @for p in &map.background { circle cx=(p[0]) cy=(p[1]) r="1.8" {} }
             }
             g.lines aria-hidden="true" {
                 @for c in &map.candidates { line x1=(s.x) y1=(s.y) x2=(c.x) y2=(c.y) {} }
@@ -278,6 +475,11 @@ pub fn map_svg(map: &MapView) -> Markup {
                 text x=(bar.x) y=(bar.y - 8.0) { (bar.label) }
             }
             text.north x=(map.width - 14.0) y="22" text-anchor="end" aria-hidden="true" { "N ↑" }
+            @if !map.attribution.is_empty() {
+                text.attribution x=(map.width - 6.0) y=(map.height - 6.0) text-anchor="end" {
+                    (map.attribution)
+                }
+            }
         }
     }
 }
@@ -312,6 +514,27 @@ fn stacked_bar(record: &CandidateRecord, width: f64) -> Markup {
     }
 }
 
+/// The stacked bar as words, for screen readers: each criterion's contribution, largest first.
+fn bar_text(record: &CandidateRecord) -> String {
+    let mut parts: Vec<&crate::score::CriterionExplanation> =
+        record.forward.criteria.iter().filter(|c| c.contribution > 0.0).collect();
+    parts.sort_by(|a, b| {
+        b.contribution.total_cmp(&a.contribution).then(a.criterion.cmp(&b.criterion))
+    });
+    let words: Vec<String> = parts
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}{}",
+                c.criterion.label(),
+                score(c.contribution),
+                if c.neutral { " (no data)" } else { "" }
+            )
+        })
+        .collect();
+    format!("Made up of: {}", words.join(", "))
+}
+
 fn legend() -> Markup {
     html! {
         ul.legend aria-label="Colours of the criteria in the bars" {
@@ -344,11 +567,12 @@ fn ranking_section(r: &Report<'_>) -> Markup {
             @if r.explained.records.is_empty() {
                 p { "No candidate passes the filters: loosen the distance, region, kind or service filters." }
             } @else {
-                table.ranking {
+                div.table-scroll { table.ranking {
                     caption {
                         "The top " (k) " partners for " (subject.name) ", best first. Score: "
-                        (mutual_description(r.explained.settings.mutual)) ", from 0 to 1. The bar shows \
-                         what makes up " (subject.display_name()) "'s view of each partner."
+                        (plain_mutual(r.explained.settings.mutual, subject.display_name())) ", from 0 to 1. \
+                         The bar shows what makes up how well each partner suits " (subject.display_name()) "; \
+                         the reasons are those that set the partner apart from the others listed."
                     }
                     thead {
                         tr {
@@ -357,7 +581,7 @@ fn ranking_section(r: &Report<'_>) -> Markup {
                             th scope="col" { "Kind" }
                             th.num scope="col" { "Distance" }
                             th.num scope="col" { "Score" }
-                            th.num scope="col" { "Chance of top " (k) }
+                            th.num scope="col" { "Top " (k) " in sampled weightings" }
                             th scope="col" { "What makes the score" }
                             th scope="col" { "Main reasons" }
                         }
@@ -377,12 +601,16 @@ fn ranking_section(r: &Report<'_>) -> Markup {
                                 td.num { (score(record.score)) }
                                 td.num {
                                     @match chance {
-                                        Some((p, true)) => { (percent(p)) br; span.tag { "always" } }
+                                        Some((p, true)) => { (percent(p)) br; span.tag { "proven" } }
                                         Some((p, false)) => { (percent(p)) }
                                         None => { "–" }
                                     }
                                 }
-                                td { (stacked_bar(record, 160.0)) span.secondary { "view " (score(record.forward.score)) } }
+                                td {
+                                    (stacked_bar(record, 160.0))
+                                    span.secondary { "suits " (subject.display_name()) ": " (score(record.forward.score)) }
+                                    span.visually-hidden { ". " (bar_text(record)) }
+                                }
                                 td {
                                     ul.reasons {
                                         @for reason in &record.reasons { li { (reason) } }
@@ -391,7 +619,7 @@ fn ranking_section(r: &Report<'_>) -> Markup {
                             }
                         }
                     }
-                }
+                } }
                 (legend())
             }
         }
@@ -426,7 +654,7 @@ fn candidates_section(r: &Report<'_>) -> Markup {
                         ", " (o.display_name()) "'s view "
                         (score(record.backward.score)) ")"
                     }
-                    table.criteria {
+                    div.table-scroll { table.criteria {
                         caption { "Criteria for " (record.name) ", from " (subject.display_name()) "'s view" }
                         thead {
                             tr {
@@ -456,7 +684,7 @@ fn candidates_section(r: &Report<'_>) -> Markup {
                                 }
                             }
                         }
-                    }
+                    } }
                 }
             }
         }
@@ -492,30 +720,45 @@ fn robustness_section(r: &Report<'_>) -> Markup {
                     p { "The robustness figures were not computed: " (why) "." }
                 }
                 RobustnessSummary::Computed { samples, seed, k, mutual, n_eligible, n_excluded, shown, others } => {
+                    @let order = order_phrase(r);
+                    @let total = crate::export::thousands(*samples as u64);
                     p {
-                        "The survey fixes the order of the criteria, not their exact weights. "
-                        (crate::export::thousands(*samples as u64)) " weight vectors were drawn at random, \
-                         uniformly from every weighting consistent with that order (random seed "
-                        (seed) "), and the candidates ranked under each, by " (mutual_description(*mutual))
+                        "The survey fixes the order of the priorities, not their exact weights. Two \
+                         different checks show how much the ranking depends on the exact weights:"
+                    }
+                    ul {
+                        li {
+                            strong { "Sampled: " } (total) " weight vectors were drawn at random, \
+                             uniformly from every weighting consistent with " (order) " (random seed "
+                            (seed) "), and the candidates ranked under each. \u{201c}In the top " (k)
+                            " in 1,900 of " (total) "\u{201d} counts those weightings; it says nothing \
+                             about the weightings not drawn."
+                        }
+                        li {
+                            strong { "Proven: " } "a calculation over every weighting consistent with "
+                            (order) " shows whether a partner stays in the top " (k) " whatever the exact \
+                             weights. A partner can be in the top " (k) " in every sampled weighting \
+                             without being proven, since some weighting not drawn may still push it out."
+                        }
+                    }
+                    p {
+                        "Both rank by " (mutual_description(*mutual))
                         @if *mutual != r.explained.settings.mutual {
                             " (the analysis needs a score that is linear in the weights, which "
                             (mutual_description(r.explained.settings.mutual)) " is not)"
                         }
-                        ". The chance of the top " (k) " is the share of those weightings under which \
-                         the partner ranks in the top " (k) "; \u{201c}always\u{201d} means proven for every \
-                         weighting, not only the ones drawn. " (n_excluded) " of " (n_eligible)
-                        " candidates were proven unable to reach the top " (k) ". Method: stochastic \
-                         multicriteria acceptability analysis (Lahdelma & Salminen 2001); see docs/robustness.md."
+                        ". " (n_excluded) " of " (n_eligible)
+                        " candidates were proven unable to reach the top " (k) "."
                     }
-                    table.robustness {
-                        caption { "Chance of each ranked partner staying near the top when the weights vary" }
+                    div.table-scroll { table.robustness {
+                        caption { "How each ranked partner's place holds when the weights vary" }
                         thead {
                             tr {
                                 th.num scope="col" { "Rank" }
                                 th scope="col" { "Partner" }
-                                th.num scope="col" { "Chance of top " (k) }
-                                th.num scope="col" { "Chance of first place" }
-                                th scope="col" { "In the top " (k) " under every weighting" }
+                                th.num scope="col" { "Top " (k) " in sampled weightings" }
+                                th.num scope="col" { "First in sampled weightings" }
+                                th scope="col" { "Top " (k) " for every weighting consistent with " (order) }
                             }
                         }
                         tbody {
@@ -523,13 +766,16 @@ fn robustness_section(r: &Report<'_>) -> Markup {
                                 tr {
                                     td.num { (record.rank) }
                                     th scope="row" { (record.name) }
-                                    td.num { (percent(c.top_k)) }
+                                    td.num {
+                                        (crate::export::thousands((c.top_k * *samples as f64).round() as u64))
+                                        " of " (total) br; span.secondary { (percent(c.top_k)) }
+                                    }
                                     td.num { (percent(c.first)) }
-                                    td { @if c.always { "yes" } @else { "no" } }
+                                    td { @if c.always { "proven" } @else { "not proven" } }
                                 }
                             }
                         }
-                    }
+                    } }
                     @if !others.is_empty() {
                         p {
                             "Other bodies that reach the top " (k) " under some weightings: "
@@ -565,7 +811,7 @@ fn weights_section(r: &Report<'_>) -> Markup {
                      argues for the survey file's place, shown in brackets."
                 }
             }
-            table.weights {
+            div.table-scroll { table.weights {
                 caption { "The criteria in order of priority, with their weights and evidence" }
                 thead {
                     tr {
@@ -582,7 +828,7 @@ fn weights_section(r: &Report<'_>) -> Markup {
                         (weight_row(w, reordered))
                     }
                 }
-            }
+            } }
             p.note {
                 "Survey: " (citation.authors.as_deref().unwrap_or("")) ", "
                 "\u{201c}" (citation.title.as_deref().unwrap_or("")) "\u{201d}"
@@ -621,14 +867,14 @@ fn sources_section(r: &Report<'_>) -> Markup {
     html! {
         section id="sources" aria-labelledby="sources-heading" {
             h2 id="sources-heading" { "Data sources" }
-            p { "Bodies: " (r.engine.dataset.description()) "." }
+            p { "Bodies: " (data_name(r)) "." }
             @if r.sources.is_empty() {
                 p {
                     "These profiles were supplied by the user; their sources are those recorded \
                      by whoever wrote them."
                 }
             } @else {
-                table.sources {
+                div.table-scroll { table.sources {
                     caption { "Where the facts about the bodies come from" }
                     thead {
                         tr { th scope="col" { "What" } th scope="col" { "Source" } th scope="col" { "Licence" } }
@@ -638,9 +884,9 @@ fn sources_section(r: &Report<'_>) -> Markup {
                             tr { th scope="row" { (s.what) } td { (s.source) } td { (s.licence) } }
                         }
                     }
-                }
+                } }
                 p { (EMBEDDED_ATTRIBUTION) }
-                p.note { (EMBEDDED_GAPS) " Details: profiles/ATTRIBUTION.md and data/uk/README.md." }
+                p.note { (EMBEDDED_GAPS) " The full attribution ships with partnermatch's data." }
             }
         }
     }
@@ -761,7 +1007,7 @@ mod tests {
             "<caption>",
             "Worthing",
             "shares a boundary",
-            "Chance of top 10",
+            "Top 10 in sampled weightings",
             "random seed 1",
             "2,000 weight vectors",
             "Dixon &amp; Elston (2020)",

@@ -151,6 +151,77 @@ pub struct MapView {
     pub span_km: f64,
     /// The overview, when the frame shows only part of the data.
     pub inset: Option<Inset>,
+    /// The country outlines in the frame (coast and national borders), as SVG path data.
+    pub countries: Vec<String>,
+    /// The council outlines in the frame: first the others, then the partners' (worst rank
+    /// first) and the ranked body's, so that the filled ones are drawn on top.
+    pub areas: Vec<Area>,
+    /// The outlines' licence attribution, to show on the map (empty when none is drawn).
+    pub attribution: String,
+}
+
+/// One council's outline on the map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Area {
+    /// The GSS code of the outline (a district's, for a county drawn as its districts).
+    pub code: String,
+    /// `subject`, `partner` or `other`.
+    pub role: &'static str,
+    /// The partner's rank, for a partner's outline.
+    pub rank: Option<usize>,
+    /// Fill opacity: the ranked body's and the best partners' strongest, fading with rank.
+    pub opacity: f64,
+    /// SVG path data in picture units.
+    pub d: String,
+}
+
+/// Fill opacity of a partner's outline by rank: 0.7 for the best, down to 0.2 for the last.
+fn rank_opacity(rank: usize, n: usize) -> f64 {
+    let step = if n > 1 { (rank.saturating_sub(1)) as f64 / (n - 1) as f64 } else { 0.0 };
+    round(0.7 - 0.5 * step)
+}
+
+/// SVG path data of a shape's rings through `to_picture`, or `None` when its bounding box lies
+/// outside the picture. Points closer than 0.6 units to the last one written are skipped (at a
+/// national scale a council's outline needs only a few dozen).
+fn shape_path(
+    shape: &super::outlines::Shape,
+    to_picture: &dyn Fn(LatLon) -> [f64; 2],
+    width: f64,
+    height: f64,
+) -> Option<String> {
+    use std::fmt::Write as _;
+    let [w, s, e, n] = shape.bbox;
+    let corner = |lat: f64, lon: f64| LatLon { lat, lon };
+    let [x0, y0] = to_picture(corner(n, w));
+    let [x1, y1] = to_picture(corner(s, e));
+    if x1 < -2.0 || x0 > width + 2.0 || y1 < -2.0 || y0 > height + 2.0 {
+        return None;
+    }
+    let mut d = String::new();
+    for ring in &shape.rings {
+        let mut last: Option<[f64; 2]> = None;
+        let mut n_points = 0;
+        let start = d.len();
+        for p in ring {
+            let [x, y] = to_picture(corner(p[1], p[0]));
+            if let Some([lx, ly]) = last
+                && (x - lx).abs() < 0.6
+                && (y - ly).abs() < 0.6
+            {
+                continue;
+            }
+            let _ = write!(d, "{}{x} {y}", if last.is_none() { "M" } else { "L" });
+            last = Some([x, y]);
+            n_points += 1;
+        }
+        if n_points < 3 {
+            d.truncate(start);
+        } else {
+            d.push('Z');
+        }
+    }
+    (!d.is_empty()).then_some(d)
 }
 
 /// Rounds to a tenth of a picture unit: finer than any screen, and keeps documents small.
@@ -274,6 +345,13 @@ impl MapView {
         };
 
         let inset = Self::inset(engine, &projection, origin, span_x, span_y, focus[0]);
+        let to_lat_lon_picture = |p: LatLon| to_picture(projection.km(p));
+        let (countries, areas) = Self::outlines(engine, explained, &to_lat_lon_picture, height);
+        let attribution = if countries.is_empty() && areas.is_empty() {
+            String::new()
+        } else {
+            super::outlines::ATTRIBUTION.to_owned()
+        };
         let farthest = explained.records.iter().map(|r| r.distance_km).fold(0.0, f64::max);
         let title = format!("Map of {} and its ranked partners", subject.display_name());
         let description = if candidates.is_empty() {
@@ -303,7 +381,79 @@ impl MapView {
             scale_bar,
             span_km: round(span_x),
             inset,
+            countries,
+            areas,
+            attribution,
         }
+    }
+
+    /// The outlines in the frame: countries, then councils (others, partners from the last
+    /// rank up, the ranked body). A body with no outline of its own (a county) is drawn as the
+    /// outlines of the councils whose parent it is.
+    // Hook: police, fire and health bodies will be drawn as the outlines of their member
+    // councils once the dataset has a `members` relation; `outline_codes` is the one place to
+    // extend.
+    fn outlines(
+        engine: &Engine,
+        explained: &ExplainedRanking,
+        to_picture: &dyn Fn(LatLon) -> [f64; 2],
+        height: f64,
+    ) -> (Vec<String>, Vec<Area>) {
+        let outlines = super::outlines::outlines();
+        let countries = outlines
+            .countries
+            .iter()
+            .filter_map(|c| shape_path(c, to_picture, MAP_WIDTH, height))
+            .collect();
+        let orgs = engine.dataset.organisations();
+        let mut children: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
+        for o in orgs {
+            if let Some(parent) = &o.parent {
+                children.entry(parent.as_str()).or_default().push(o.id.as_str());
+            }
+        }
+        let outline_codes = |i: usize| -> Vec<&str> {
+            let id = orgs[i].id.as_str();
+            if outlines.councils.contains_key(id) {
+                vec![id]
+            } else {
+                children
+                    .get(id)
+                    .map(|c| {
+                        c.iter().copied().filter(|c| outlines.councils.contains_key(*c)).collect()
+                    })
+                    .unwrap_or_default()
+            }
+        };
+        let n = explained.ranking.candidates.len();
+        let mut filled: Vec<(String, &'static str, Option<usize>, f64)> = Vec::new();
+        for (r, ranked) in explained.ranking.candidates.iter().enumerate().rev() {
+            for code in outline_codes(ranked.candidate) {
+                filled.push((code.to_owned(), "partner", Some(r + 1), rank_opacity(r + 1, n)));
+            }
+        }
+        for code in outline_codes(explained.subject) {
+            filled.push((code.to_owned(), "subject", None, 0.45));
+        }
+        let mut codes: Vec<&String> = outlines.councils.keys().collect();
+        codes.sort();
+        let mut areas: Vec<Area> = codes
+            .into_iter()
+            .filter(|code| !filled.iter().any(|f| &f.0 == *code))
+            .filter_map(|code| {
+                let d = shape_path(&outlines.councils[code], to_picture, MAP_WIDTH, height)?;
+                Some(Area { code: code.clone(), role: "other", rank: None, opacity: 0.0, d })
+            })
+            .collect();
+        for (code, role, rank, opacity) in filled {
+            if let Some(shape) = outlines.councils.get(&code)
+                && let Some(d) = shape_path(shape, to_picture, MAP_WIDTH, height)
+            {
+                areas.push(Area { code, role, rank, opacity, d });
+            }
+        }
+        (countries, areas)
     }
 
     /// The overview of the whole dataset, or `None` when the frame already shows most of it.
@@ -356,6 +506,37 @@ mod tests {
     use crate::dataset::Dataset;
     use crate::rank::RankSettings;
     use crate::weights::{Survey, WeightSettings};
+
+    /// The ranked body and each partner are drawn as their filled outlines (a county as its
+    /// districts), partners darker for a better rank, inside the country outlines, with the
+    /// licence's attribution.
+    #[test]
+    fn outlines_fill_the_ranked_body_and_its_partners_by_rank() {
+        let engine = Engine::new(Dataset::embedded().unwrap(), Survey::embedded().unwrap(), {
+            WeightSettings::default()
+        })
+        .unwrap();
+        for name in ["Cotswold", "Gloucestershire County Council", "Orkney Islands"] {
+            let subject = engine.dataset.find(name).unwrap();
+            let explained = ExplainedRanking::new(&engine, subject, RankSettings::default());
+            let map = MapView::new(&engine, &explained);
+            assert!(!map.countries.is_empty(), "{name}: the coast");
+            assert!(map.attribution.contains("Crown copyright"), "{name}");
+            assert!(map.areas.iter().any(|a| a.role == "subject"), "{name}: its own area");
+            let partners: Vec<&Area> = map.areas.iter().filter(|a| a.role == "partner").collect();
+            let ranks: std::collections::BTreeSet<usize> =
+                partners.iter().filter_map(|a| a.rank).collect();
+            assert_eq!(ranks.len(), 10, "{name}: every partner's area");
+            for pair in partners.windows(2) {
+                if pair[0].rank > pair[1].rank {
+                    assert!(pair[0].opacity <= pair[1].opacity, "{name}: better ranks darker");
+                }
+            }
+            for a in &map.areas {
+                assert!(a.d.starts_with('M') && a.d.ends_with('Z'), "{name}: {}", a.code);
+            }
+        }
+    }
 
     #[test]
     fn scale_bars_are_round_numbers() {

@@ -5,6 +5,7 @@
 
 pub mod html;
 pub mod map;
+pub mod outlines;
 
 use crate::analysis::robustness::{RobustnessSettings, robustness};
 use crate::dataset::{DataSource, EMBEDDED_DESCRIPTION, EMBEDDED_SOURCES};

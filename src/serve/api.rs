@@ -1,13 +1,13 @@
 //! The JSON API behind the web page, as plain functions from validated requests to response
 //! bodies: `meta` (the vocabularies and defaults), `bodies` (typeahead search), `rank` (the
-//! CSV and JSON downloads, byte for byte what `partnermatch rank` prints) and `view` (what the
+//! CSV, JSON and spreadsheet downloads, byte for byte what `partnermatch rank` prints) and `view` (what the
 //! page draws: the ranking, its map and weights). No I/O and no HTTP: `serve` wraps them.
 
 use serde::Serialize;
 
 use super::AppState;
 use super::params::{ApiError, Format, RankRequest, SearchRequest};
-use crate::export::ranking::{ExplainedRanking, RankDocument, write_csv, write_json};
+use crate::export::ranking::{ExplainedRanking, RankDocument, write_csv, write_json, write_xlsx};
 use crate::model::{Criterion, Enumeration, Kind, Organisation, Sector, Service};
 use crate::report::MapView;
 use crate::report::html::{CRITERION_COLOURS, mutual_description};
@@ -196,7 +196,7 @@ pub fn bodies(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiE
     })
 }
 
-/// `GET /api/rank?body=...&format=json|csv`: the ranking as `partnermatch rank` prints it, as
+/// `GET /api/rank?body=...&format=json|csv|xlsx`: the ranking as `partnermatch rank` prints it, as
 /// a download.
 pub fn rank(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
     let base = state.base();
@@ -223,6 +223,16 @@ pub fn rank(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiErr
                 content_type: "text/csv; charset=utf-8",
                 bytes,
                 filename: Some(format!("partners-{id}.csv")),
+            })
+        }
+        Format::Xlsx => {
+            let mut bytes = Vec::new();
+            write_xlsx(&mut bytes, &engine, &explained)
+                .map_err(|e| ApiError::internal(e.to_string()))?;
+            Ok(Body {
+                content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+                filename: Some(format!("partners-{id}.xlsx")),
             })
         }
     }

@@ -207,6 +207,8 @@ pub enum Format {
     Json,
     /// The CSV of `rank --format csv`.
     Csv,
+    /// The workbook of `rank --format xlsx`.
+    Xlsx,
 }
 
 /// A validated ranking request.
@@ -388,11 +390,12 @@ impl RankRequest {
             None => Format::Json,
             Some(t) if t.eq_ignore_ascii_case("json") => Format::Json,
             Some(t) if t.eq_ignore_ascii_case("csv") => Format::Csv,
+            Some(t) if t.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
             Some(t) => {
                 return Err(ApiError::bad(
                     "format",
                     format!("unknown format \"{t}\""),
-                    "use format=json or format=csv",
+                    "use format=json, format=csv or format=xlsx",
                 ));
             }
         };

@@ -139,6 +139,13 @@ where
                 ],
             }),
         );
+        // Chromium's windows are at least 500 px wide: a phone's width is emulated instead.
+        if width < 500 {
+            let options = capabilities.get_mut("goog:chromeOptions").unwrap();
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 }
+            });
+        }
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&driver.url)
@@ -196,6 +203,249 @@ async fn screenshot(client: &Client, name: &str) {
     let path = Path::new(&dir).join(name);
     partnermatch::export::write_atomic(&path, |w| w.write_all(&png)).unwrap();
     let _ = writeln!(std::io::stderr(), "wrote screenshot {}", path.display());
+}
+
+/// The map has the country and council outlines, the ranked body's and all ten partners' areas
+/// filled, every partner named in the key, and the attribution the licence asks for.
+async fn check_map(client: &Client, map: &str, key: &str) {
+    let count = |what: &str| format!("return document.querySelectorAll('{map} {what}').length");
+    let countries = until(client, "the country outlines", &count(".countries path")).await;
+    assert!(countries.as_u64().unwrap() >= 1, "{countries}");
+    let areas = js(client, &count(".areas path")).await;
+    assert!(areas.as_u64().unwrap() > 11, "council outlines: {areas}");
+    assert!(js(client, &count(".areas path.subject")).await.as_u64().unwrap() >= 1);
+    let ranks = js(
+        client,
+        &format!(
+            "return new Set(Array.from(document.querySelectorAll('{map} .areas path.partner')).map(p => p.dataset.rank)).size"
+        ),
+    )
+    .await;
+    assert_eq!(ranks, 10, "every partner's area is filled");
+    let names = js(
+        client,
+        &format!("return Array.from(document.querySelectorAll('{key} li')).map(l => l.textContent.trim())"),
+    )
+    .await;
+    let names = names.as_array().unwrap();
+    assert_eq!(names.len(), 10, "{names:?}");
+    assert!(names[0].as_str().unwrap().contains("Worthing"), "{names:?}");
+    let attribution =
+        js(client, &format!("return document.querySelector('{map} .attribution').textContent"))
+            .await;
+    let attribution = attribution.as_str().unwrap();
+    assert!(
+        attribution.contains("Open Government Licence") && attribution.contains("Crown copyright")
+    );
+    // The key sits beside the map (the same row, on screen and in print), not below it.
+    let beside = js(
+        client,
+        &format!(
+            "const m = document.querySelector('{map}').getBoundingClientRect();
+             const k = document.querySelector('{key}').getBoundingClientRect();
+             return k.left >= m.right - 1 && k.top < m.bottom"
+        ),
+    )
+    .await;
+    assert_eq!(beside, true, "the key beside the map");
+}
+
+/// A Chrome DevTools command sent through chromedriver (`goog/cdp/execute`): the print media
+/// and page size that WebDriver itself cannot set.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
+/// Printed on A4 (the report's `@page`: 12 mm side and 14 mm top and bottom margins, so 186 by
+/// 269 mm, 703 by 1017 CSS pixels), page 1 holds the summary, the map and its key beside it.
+#[test]
+fn printed_the_summary_map_and_key_share_page_one() {
+    if !tools_present("printed_the_summary_map_and_key_share_page_one") {
+        return;
+    }
+    let out = Test::new().args(["report", "Adur District Council", "--out", "adur.html"]).run();
+    out.code(0);
+    let url = format!("file://{}", out.dir().join("adur.html").display());
+    with_browser(
+        "printed_the_summary_map_and_key_share_page_one",
+        1280,
+        1400,
+        |client| async move {
+            client.goto(&url).await.unwrap();
+            let metrics =
+                json!({ "width": 703, "height": 1017, "deviceScaleFactor": 1, "mobile": false });
+            client
+                .issue_cmd(Cdp { cmd: "Emulation.setDeviceMetricsOverride", params: metrics })
+                .await
+                .unwrap();
+            let media = json!({ "media": "print" });
+            client
+                .issue_cmd(Cdp { cmd: "Emulation.setEmulatedMedia", params: media })
+                .await
+                .unwrap();
+            assert_eq!(js(&client, "return matchMedia('print').matches").await, true);
+            let layout = js(
+            &client,
+            "const box = s => document.querySelector(s).getBoundingClientRect();
+             const m = box('svg.map'), k = box('ol.map-key'), s = box('#summary');
+             // The whole figure, caption included: it is kept in one piece when printed.
+             const f = box('#map figure');
+             return { summary: s.bottom, map: f.bottom, key: k.bottom, beside: k.left >= m.right - 1 && k.top < m.bottom,
+                      width: document.documentElement.scrollWidth }",
+        )
+        .await;
+            let bottom = |what: &str| layout[what].as_f64().unwrap();
+            assert!(
+                bottom("map") <= 1017.0 && bottom("key") <= 1017.0,
+                "page 1 overflows: {layout}"
+            );
+            assert!(bottom("summary") < bottom("map"), "{layout}");
+            assert_eq!(layout["beside"], true, "the key beside the map: {layout}");
+            assert!(layout["width"].as_u64().unwrap() <= 703, "{layout}");
+            screenshot(&client, "report-print-page-1.png").await;
+        },
+    );
+}
+
+/// The document is no wider than the window: nothing to scroll sideways to.
+async fn assert_no_sideways_scroll(client: &Client, what: &str) {
+    let widths = js(
+        client,
+        "return [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]",
+    )
+    .await;
+    let widths: Vec<u64> = widths.as_array().unwrap().iter().map(|w| w.as_u64().unwrap()).collect();
+    assert_eq!(widths[2], 400, "{what}: a phone's width");
+    assert!(widths[0] <= widths[2] && widths[1] <= widths[2], "{what} overflows: {widths:?}");
+}
+
+/// At 400 px, a phone's width, neither the report nor the page scrolls sideways, and the move
+/// buttons and the map's star are inside the window.
+#[test]
+fn the_report_and_the_page_fit_a_phone() {
+    if !tools_present("the_report_and_the_page_fit_a_phone") {
+        return;
+    }
+    let out = Test::new().args(["report", "Adur District Council", "--out", "adur.html"]).run();
+    out.code(0);
+    let report = format!("file://{}", out.dir().join("adur.html").display());
+    let server = Server::start(&[]);
+    let page = format!("{}?body=E07000223", server.url);
+    with_browser("the_report_and_the_page_fit_a_phone", 400, 860, |client| async move {
+        client.goto(&report).await.unwrap();
+        assert_no_sideways_scroll(&client, "the report").await;
+        js(&client, "document.getElementById('summary').scrollIntoView(); return true").await;
+        screenshot(&client, "report-400.png").await;
+
+        client.goto(&page).await.unwrap();
+        until(
+            &client,
+            "the ranking",
+            "return document.querySelectorAll('#ranking tbody tr').length === 10",
+        )
+        .await;
+        assert_no_sideways_scroll(&client, "the page").await;
+        let inside = js(
+            &client,
+            "const w = window.innerWidth;
+             const inside = e => { const r = e.getBoundingClientRect(); return r.left >= 0 && r.right <= w; };
+             return inside(document.querySelector('button[aria-label=\"Move proximity down\"]'))
+               && inside(document.querySelector('#map g.subject'))"
+        )
+        .await;
+        assert_eq!(inside, true, "the move buttons and the star are within the window");
+        js(&client, "document.getElementById('result').scrollIntoView(); return true").await;
+        screenshot(&client, "serve-400.png").await;
+    });
+}
+
+/// Ticked partners go into a shortlist kept in the address, which survives a reload; two of them
+/// compare side by side, criterion by criterion, both directions.
+#[test]
+fn the_shortlist_survives_a_reload_and_compares_side_by_side() {
+    if !tools_present("the_shortlist_survives_a_reload_and_compares_side_by_side") {
+        return;
+    }
+    let server = Server::start(&[]);
+    let url = format!("{}?body=E07000223", server.url);
+    let test = "the_shortlist_survives_a_reload_and_compares_side_by_side";
+    with_browser(test, 1280, 1150, |client| async move {
+        let ready =
+            "return document.getElementById('results').getAttribute('aria-busy') === 'false'
+               && document.querySelectorAll('#ranking tbody tr').length === 10";
+        client.goto(&url).await.unwrap();
+        until(&client, "the ranking", ready).await;
+        assert_eq!(
+            js(&client, "return document.getElementById('compare-button').disabled").await,
+            true
+        );
+        for id in ["E07000229", "E07000227"] {
+            client
+                .find(Locator::Css(&format!("#ranking input[data-id='{id}']")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        let hash = js(&client, "return location.hash").await;
+        assert_eq!(hash, "#shortlist=E07000229,E07000227");
+
+        client.refresh().await.unwrap();
+        until(&client, "the ranking after the reload", ready).await;
+        let kept = until(
+            &client,
+            "the shortlist after the reload",
+            "const items = Array.from(document.querySelectorAll('#shortlist li')).map(l => l.dataset.id);
+             return items.length === 2 ? items : null",
+        )
+        .await;
+        assert_eq!(ids(&kept), ["E07000229", "E07000227"]);
+        let ticked = js(&client, "return Array.from(document.querySelectorAll('#ranking input:checked')).map(b => b.dataset.id)").await;
+        assert_eq!(ids(&ticked), ["E07000229", "E07000227"]);
+        assert!(
+            js(&client, "return new URLSearchParams(location.search).get('body')")
+                .await
+                .as_str()
+                .unwrap()
+                .contains("E07000223"),
+            "the ranking's settings stay in the address too"
+        );
+
+        client.find(Locator::Id("compare-button")).await.unwrap().click().await.unwrap();
+        let columns = js(
+            &client,
+            "return Array.from(document.querySelectorAll('#compare thead th[data-id]')).map(t => t.dataset.id)",
+        )
+        .await;
+        assert_eq!(ids(&columns), ["E07000229", "E07000227"], "both columns");
+        let text = js(&client, "return document.getElementById('compare').innerText").await;
+        let text = text.as_str().unwrap();
+        for fragment in ["Worthing Borough Council", "Horsham", "Proximity", "for Adur:", "for it:"]
+        {
+            assert!(text.to_lowercase().contains(&fragment.to_lowercase()), "{fragment}: {text}");
+        }
+        let rows =
+            js(&client, "return document.querySelectorAll('#compare tbody tr').length").await;
+        assert!(rows.as_u64().unwrap() >= 14, "four summary rows and ten criteria: {rows}");
+        screenshot(&client, "serve-compare.png").await;
+    });
 }
 
 #[test]
@@ -269,6 +519,9 @@ fn the_page_ranks_reorders_and_downloads() {
         let reasons =
             js(&client, "return document.querySelector('#ranking tbody').textContent").await;
         assert!(reasons.as_str().unwrap().contains("shares a boundary"));
+        // A real map: the coast, council outlines with Adur's and its partners' filled, the
+        // partners named in the key beside it, the licence's attribution on it.
+        check_map(&client, "#map", "#map-key").await;
         screenshot(&client, "serve.png").await;
 
         // Move proximity from first to last with the keyboard: Enter on its down button, nine
@@ -353,7 +606,8 @@ fn the_page_ranks_reorders_and_downloads() {
         cli.code(0);
         assert_eq!(csv.as_str().unwrap(), cli.stdout());
 
-        // A bad value is refused with a message naming the field's parameter.
+        // A bad value is refused with a message naming the control as the page labels it, not
+        // the query parameter, and a button that takes the keyboard back to the control.
         let within = client.find(Locator::Id("within-km")).await.unwrap();
         within.send_keys("-5").await.unwrap();
         within.send_keys(&Key::Tab).await.unwrap();
@@ -363,7 +617,11 @@ fn the_page_ranks_reorders_and_downloads() {
             "const e = document.getElementById('error'); return e.hidden ? '' : e.textContent",
         )
         .await;
-        assert!(error.as_str().unwrap().contains("within_km"), "{error}");
+        let error = error.as_str().unwrap();
+        assert!(error.contains("Within (km)"), "{error}");
+        assert!(!error.contains("within_km") && !error.contains("Parameter"), "{error}");
+        client.find(Locator::Css("#error button")).await.unwrap().click().await.unwrap();
+        assert_eq!(js(&client, "return document.activeElement.id").await, "within-km");
     });
 }
 
@@ -397,11 +655,15 @@ fn the_report_opens_from_a_file_with_no_network() {
         );
         let text = js(&client, "return document.body.innerText").await;
         let text = text.as_str().unwrap();
-        for fragment in
-            ["Worthing Borough Council", "shares a boundary", "Chance of top 10", "Data sources"]
-        {
+        for fragment in [
+            "Worthing Borough Council",
+            "shares a boundary",
+            "Top 10 in sampled weightings",
+            "Data sources",
+        ] {
             assert!(text.contains(fragment), "{fragment}");
         }
+        check_map(&client, "svg.map", "ol.map-key").await;
         // The map is drawn: it has a size on the page.
         let width =
             js(&client, "return document.querySelector('svg.map').getBoundingClientRect().width")

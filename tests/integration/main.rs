@@ -19,6 +19,7 @@ mod report;
 mod robustness;
 mod scenario;
 mod serve;
+mod spreadsheet;
 mod uk_data;
 mod validate;
 mod weights;

@@ -150,3 +150,37 @@ fn errors_have_the_usual_exit_codes() {
         .run();
     fixture.code(0).stdout_has("Partners for Eastvale District Council");
 }
+
+/// The report opens with a summary in plain words, keeps the method's terms for a glossary at
+/// the end, points to no file the reader does not have, and words the two robustness checks
+/// so that they cannot read as a contradiction.
+#[test]
+fn plain_words_first_and_robustness_that_does_not_contradict_itself() {
+    let html = report(&["cotswold"]);
+    let summary = html.find("id=\"summary\"").expect("a summary");
+    let map = html.find("id=\"map\"").unwrap();
+    let glossary = html.find("id=\"glossary\"").expect("a glossary");
+    assert!(summary < map && map < glossary, "summary first, glossary last");
+    let summary_text = &html[summary..map];
+    assert_eq!(summary_text.matches("<li>").count(), 5, "the best five");
+    assert!(summary_text.contains("Tewkesbury Borough Council"));
+    assert!(summary_text.contains("Stands out for:"));
+    assert!(summary_text.contains("How sure:"));
+    for jargon in ["harmonic mean", "rank order centroid", "view 0."] {
+        assert!(!summary_text.contains(jargon), "{jargon} in the summary");
+    }
+    assert!(html[glossary..].contains("Harmonic mean"));
+    assert!(html[glossary..].contains("Rank order centroid"));
+    // No links or pointers to files the reader does not have.
+    for path in ["docs/", ".md", "href=\"docs", "profiles/ATTRIBUTION"] {
+        assert!(!html.contains(path), "the report points to {path}");
+    }
+    // Sampled and proven are two different statements, never "100%" beside "no".
+    assert!(!html.contains("under every weighting"), "the old, contradictory column");
+    assert!(html.contains("sampled weightings"));
+    assert!(html.contains("proven") && html.contains("not proven"));
+    assert!(
+        html.contains("in the top 10 in all 2,000 sampled weightings, but not proven")
+            || html.contains("proven to stay in the top 10"),
+    );
+}

@@ -259,13 +259,41 @@
 
   // ---- ranking ------------------------------------------------------------------------------
 
+  // The page's control for each API parameter, so that errors speak the page's words.
+  const CONTROLS = {
+    within_km: 'within-km', top: 'top', region: 'region', service: 'service',
+    sector: 'sector', method: 'method', mutual: 'mutual', exclude_partners: 'exclude-partners',
+    order: 'order', exponent: 'method',
+  };
+
+  function controlLabel(id) {
+    if (id === 'order') return 'Criteria order';
+    const label = document.querySelector('label[for="' + id + '"]');
+    return label ? label.textContent.trim() : id;
+  }
+
   function showError(e) {
     const box = $('error');
     clear(box);
     const body = (e && e.body) || {};
-    box.appendChild(el('p', {}, (e && e.message) || 'something went wrong'));
-    if (body.parameter) box.appendChild(el('p', {}, 'Parameter: ' + body.parameter));
-    if (body.help) box.appendChild(el('p', {}, body.help));
+    let message = (e && e.message) || 'something went wrong';
+    const control = body.parameter && CONTROLS[body.parameter];
+    if (control) {
+      // Name the control, not the query parameter: "Within (km) must be ...".
+      const label = controlLabel(control);
+      message = message.replace(new RegExp('\\b' + body.parameter + '\\b', 'g'), '\u201c' + label + '\u201d');
+      box.appendChild(el('p', {}, message.charAt(0).toUpperCase() + message.slice(1) + '.'));
+      const go = el('button', { type: 'button', class: 'secondary-button' }, 'Go to \u201c' + label + '\u201d');
+      go.addEventListener('click', () => {
+        const target = control === 'order' ? document.querySelector('#order button') : $(control);
+        if (target) target.focus();
+      });
+      box.appendChild(go);
+    } else {
+      box.appendChild(el('p', {}, message));
+      // Help written for the API (parameter=value) means nothing on the page.
+      if (body.help && !body.help.includes('=')) box.appendChild(el('p', {}, body.help));
+    }
     if (Array.isArray(body.closest) && body.closest.length) {
       const list = el('ul', { class: 'closest', 'aria-label': 'Closest bodies' });
       for (const b of body.closest) {
@@ -300,7 +328,7 @@
     if (mine !== serial) return;
     $('error').hidden = true;
     render(view, q);
-    history.replaceState(null, '', '?' + q);
+    history.replaceState(null, '', '?' + q + location.hash);
     $('results').setAttribute('aria-busy', 'false');
   }
 
@@ -315,6 +343,8 @@
       (view.own_order ? ' This body has its own criteria order in its profile, so the order here changes only the other bodies\u2019 view.' : '');
     $('result-summary').textContent = summary;
     const download = new URLSearchParams(q);
+    download.set('format', 'xlsx');
+    $('download-xlsx').setAttribute('href', '/api/rank?' + download);
     download.set('format', 'csv');
     $('download-csv').setAttribute('href', '/api/rank?' + download);
     download.set('format', 'json');
@@ -322,6 +352,8 @@
     drawMap(view.map);
     drawTable(view, doc);
     drawWeights(view);
+    state.view = view;
+    drawShortlist();
     const neutral = view.neutral_for_all.map((c) => criterionInfo.get(c).label);
     $('neutral-note').textContent = neutral.length
       ? 'No candidate has data for ' + neutral.join(', ') + ': these take the neutral value 0.5 for everyone and do not change the order.'
@@ -357,8 +389,111 @@
       for (const r of c.reasons) ul.appendChild(el('li', {}, r));
       reasons.appendChild(ul);
       tr.appendChild(reasons);
+      const pick = el('td', { class: 'pick' });
+      const box = el('input', { type: 'checkbox', 'data-id': c.id, 'aria-label': 'Shortlist ' + c.name });
+      box.checked = shortlist.has(c.id);
+      box.addEventListener('change', () => {
+        if (box.checked) shortlist.set(c.id, c.name);
+        else shortlist.delete(c.id);
+        saveShortlist();
+        drawShortlist();
+        announce((box.checked ? 'Added ' : 'Removed ') + c.name + (box.checked ? ' to' : ' from') + ' the shortlist');
+      });
+      pick.appendChild(box);
+      tr.appendChild(pick);
       tbody.appendChild(tr);
     }
+  }
+
+  // ---- shortlist and comparison ------------------------------------------------------------
+
+  // The shortlist lives in the address's fragment (#shortlist=ID,ID), which the API never sees,
+  // so that a reload, a bookmark or a link keeps it. Ids to names, in the order ticked.
+  const shortlist = new Map(
+    (new URLSearchParams(location.hash.slice(1)).get('shortlist') || '')
+      .split(',').filter(Boolean).map((id) => [id, id]));
+
+  function saveShortlist() {
+    const fragment = shortlist.size ? '#shortlist=' + Array.from(shortlist.keys()).map(encodeURIComponent).join(',') : '';
+    history.replaceState(null, '', location.pathname + location.search + fragment);
+  }
+
+  function shortlisted() {
+    const candidates = state.view ? state.view.ranking.candidates : [];
+    return Array.from(shortlist.keys()).map((id) => candidates.find((c) => c.id === id) || { id, missing: true });
+  }
+
+  function drawShortlist() {
+    const list = $('shortlist');
+    clear(list);
+    const picked = shortlisted();
+    for (const c of picked) {
+      if (!c.missing) shortlist.set(c.id, c.name);
+      const li = el('li', { 'data-id': c.id }, c.missing ? shortlist.get(c.id) + ' (not in the current ranking)' : c.rank + '. ' + c.name);
+      const remove = el('button', { type: 'button', class: 'secondary-button', 'aria-label': 'Remove ' + (c.name || c.id) + ' from the shortlist' }, 'Remove');
+      remove.addEventListener('click', () => {
+        shortlist.delete(c.id);
+        saveShortlist();
+        const box = document.querySelector('#ranking input[data-id="' + c.id + '"]');
+        if (box) box.checked = false;
+        drawShortlist();
+        $('shortlist-heading').focus();
+      });
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(remove);
+      list.appendChild(li);
+    }
+    $('shortlist-empty').hidden = picked.length > 0;
+    const comparable = picked.filter((c) => !c.missing);
+    const button = $('compare-button');
+    button.disabled = comparable.length < 2;
+    $('print-shortlist').disabled = comparable.length < 1;
+    $('compare-hint').textContent = comparable.length < 2
+      ? 'Tick two to four partners to compare them side by side.'
+      : comparable.length > 4 ? 'The first four shortlisted are compared.' : '';
+    if (!$('compare').hidden) drawComparison();
+  }
+
+  function drawComparison() {
+    const view = state.view;
+    const picked = shortlisted().filter((c) => !c.missing).slice(0, 4);
+    const table = $('compare');
+    if (!view || picked.length < 2) {
+      table.hidden = true;
+      return;
+    }
+    const subject = view.subject.short_name || view.subject.name;
+    $('compare-caption').textContent = 'The shortlist side by side. Each criterion shows both directions: how well the partner suits ' +
+      subject + ', then how well ' + subject + ' suits the partner (0 to 1).';
+    const head = table.tHead;
+    clear(head);
+    const hr = el('tr');
+    hr.appendChild(el('th', { scope: 'col' }, 'Criterion'));
+    for (const c of picked) hr.appendChild(el('th', { scope: 'col', 'data-id': c.id }, c.rank + '. ' + c.name));
+    head.appendChild(hr);
+    const body = table.tBodies[0];
+    clear(body);
+    const row = (label, cells) => {
+      const tr = el('tr');
+      tr.appendChild(el('th', { scope: 'row' }, label));
+      for (const text of cells) tr.appendChild(el('td', {}, text));
+      body.appendChild(tr);
+    };
+    row('Score (both sides)', picked.map((c) => c.score.toFixed(3)));
+    row('Distance', picked.map((c) => km(c.distance_km)));
+    row('How well it suits ' + subject, picked.map((c) => c.forward.score.toFixed(3)));
+    row('How well ' + subject + ' suits it', picked.map((c) => c.backward.score.toFixed(3)));
+    for (const w of view.weights) {
+      const i = state.meta.criteria.findIndex((m) => m.name === w.criterion);
+      row(w.label, picked.map((c) => {
+        const f = c.forward.criteria[i];
+        const b = c.backward.criteria[i];
+        const text = (x) => x.neutral ? 'no data' : x.value.toFixed(2);
+        return 'for ' + subject + ': ' + text(f) + '; for it: ' + text(b);
+      }));
+    }
+    row('Stands out for', picked.map((c) => c.reasons.join('; ')));
+    table.hidden = false;
   }
 
   function stackedBar(criteria, width) {
@@ -416,8 +551,23 @@
     }
     $('map-title').textContent = map.title;
     $('map-desc').textContent = map.description;
+    root.appendChild(svgEl('rect', { class: 'sea', x: 0, y: 0, width: map.width, height: map.height }));
+    const countries = svgEl('g', { class: 'countries', 'aria-hidden': 'true' });
+    for (const d of map.countries) countries.appendChild(svgEl('path', { d }));
+    root.appendChild(countries);
+    const areas = svgEl('g', { class: 'areas', 'aria-hidden': 'true' });
+    for (const a of map.areas) {
+      const attrs = { d: a.d, class: a.role === 'other' ? 'area' : 'area ' + a.role };
+      if (a.role !== 'other') {
+        attrs['fill-opacity'] = a.opacity;
+        attrs['data-code'] = a.code;
+      }
+      if (a.rank) attrs['data-rank'] = a.rank;
+      areas.appendChild(svgEl('path', attrs));
+    }
+    root.appendChild(areas);
     const background = svgEl('g', { class: 'background', 'aria-hidden': 'true' });
-    for (const p of map.background) background.appendChild(svgEl('circle', { cx: p[0], cy: p[1], r: 2.5 }));
+    for (const p of map.background) background.appendChild(svgEl('circle', { cx: p[0], cy: p[1], r: 1.8 }));
     root.appendChild(background);
     const s = map.subject;
     const lines = svgEl('g', { class: 'lines', 'aria-hidden': 'true' });
@@ -444,6 +594,17 @@
     scale.appendChild(svgEl('text', { x: bar.x, y: bar.y - 8 }, bar.label));
     root.appendChild(scale);
     root.appendChild(svgEl('text', { class: 'north', x: map.width - 14, y: 22, 'text-anchor': 'end', 'aria-hidden': 'true' }, 'N \u2191'));
+    if (map.attribution) {
+      root.appendChild(svgEl('text', { class: 'attribution', x: map.width - 6, y: map.height - 6, 'text-anchor': 'end' }, map.attribution));
+    }
+    const key = $('map-key');
+    clear(key);
+    for (const c of map.candidates) {
+      const li = el('li', { value: c.rank });
+      li.appendChild(el('span', { class: 'key-number', 'aria-hidden': 'true' }, c.rank));
+      li.appendChild(document.createTextNode(' ' + c.name));
+      key.appendChild(li);
+    }
 
     const inset = $('inset');
     clear(inset);
@@ -538,6 +699,20 @@
     bind('within-km', 'withinKm', 'change', (e) => e.value.trim());
     bind('top', 'top', 'change', (e) => e.value.trim());
     bind('exclude-partners', 'excludePartners', 'change', (e) => e.checked);
+    // The shortlist as a printed (or saved as PDF) report: the ranking's heading and settings,
+    // the map, the shortlist and its comparison, nothing else.
+    $('print-shortlist').addEventListener('click', () => {
+      $('compare').hidden = false;
+      drawComparison();
+      document.body.classList.add('print-shortlist');
+      window.print();
+    });
+    window.addEventListener('afterprint', () => document.body.classList.remove('print-shortlist'));
+    $('compare-button').addEventListener('click', () => {
+      $('compare').hidden = false;
+      drawComparison();
+      $('compare').focus();
+    });
 
     if (body) {
       state.body = body;
