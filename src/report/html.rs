@@ -343,7 +343,8 @@ fn data_name(r: &Report<'_>) -> String {
     let description = r.engine.dataset.description();
     if description == crate::dataset::EMBEDDED_DESCRIPTION {
         format!(
-            "the {} UK principal councils built into partnermatch",
+            "the {} UK public bodies built into partnermatch (councils, police, fire, health \
+             and combined authorities)",
             r.engine.dataset.organisations().len()
         )
     } else {

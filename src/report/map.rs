@@ -388,11 +388,9 @@ impl MapView {
     }
 
     /// The outlines in the frame: countries, then councils (others, partners from the last
-    /// rank up, the ranked body). A body with no outline of its own (a county) is drawn as the
-    /// outlines of the councils whose parent it is.
-    // Hook: police, fire and health bodies will be drawn as the outlines of their member
-    // councils once the dataset has a `members` relation; `outline_codes` is the one place to
-    // extend.
+    /// rank up, the ranked body). A body with no outline of its own is drawn as the outlines of
+    /// the councils inside it: a county as its districts, a police force, fire authority,
+    /// health body or combined authority as the councils that lie `within` it.
     fn outlines(
         engine: &Engine,
         explained: &ExplainedRanking,
@@ -411,6 +409,9 @@ impl MapView {
         for o in orgs {
             if let Some(parent) = &o.parent {
                 children.entry(parent.as_str()).or_default().push(o.id.as_str());
+            }
+            for area in &o.within {
+                children.entry(area.as_str()).or_default().push(o.id.as_str());
             }
         }
         let outline_codes = |i: usize| -> Vec<&str> {
