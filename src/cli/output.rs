@@ -87,24 +87,26 @@ pub fn check_out(out: Option<&std::path::Path>, force: bool) -> anyhow::Result<(
     }
 }
 
-/// Refuses an `--out` path that is a directory (the fix names the file expected: `hint`, such
-/// as " ending in .toml"), or an existing file without `force`.
+/// Refuses an `--out` path that is not something a file can be written to (a directory, a
+/// block device, a socket, a dangling link; the fix names the file expected: `hint`, such as
+/// " ending in .toml"), or an existing regular file without `force`. `-` (standard output), a
+/// character device and a FIFO (written straight into, never replaced) need no `force`.
 pub fn check_out_file(path: &std::path::Path, force: bool, hint: &str) -> anyhow::Result<()> {
-    if path.is_dir() {
-        return Err(super::UsageError(format!(
+    use partnermatch::export::{OutputError, OutputKind, output_kind};
+    match output_kind(path) {
+        Ok(OutputKind::File { .. }) if !force => Err(super::UsageError(format!(
+            "--out {} exists; pass --force to replace it",
+            path.display()
+        ))
+        .into()),
+        Ok(_) => Ok(()),
+        Err(OutputError::NotAFile { what: "a directory", .. }) => Err(super::UsageError(format!(
             "--out {} is a directory; give a file path{hint}",
             path.display()
         ))
-        .into());
+        .into()),
+        Err(e) => Err(super::UsageError(format!("--out {e}")).into()),
     }
-    if path.exists() && !force {
-        return Err(super::UsageError(format!(
-            "{} exists; pass --force to replace it",
-            path.display()
-        ))
-        .into());
-    }
-    Ok(())
 }
 
 /// Refuses an `--out` path whose folder does not exist.
@@ -119,13 +121,14 @@ pub fn check_out_folder(path: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a report to `--out` (atomically, through `write_atomic`) or to standard output.
+/// Writes a report to `--out` (atomically, through `write_atomic`) or to standard output (no
+/// `--out`, or `--out -`).
 pub fn emit(
     out: Option<&std::path::Path>,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    match out {
+    match out.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             let mut failure = None;
             let written = partnermatch::export::write_atomic(path, |w| {

@@ -5,7 +5,7 @@ pub mod ranking;
 pub mod records;
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A whole number with thousands separators: 64187 → "64,187".
 pub fn thousands(n: u64) -> String {
@@ -43,6 +43,97 @@ pub fn push_number(out: &mut String, v: f64) {
     }
 }
 
+/// What an output path names, as `write_atomic` treats it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputKind {
+    /// `-`: standard output (the caller writes it).
+    Stdout,
+    /// Nothing yet: a new regular file is created.
+    New,
+    /// A regular file (through a symbolic link when `through_link`), replaced whole.
+    File {
+        /// The path was a symbolic link; the file it points to is replaced and the link kept.
+        through_link: bool,
+    },
+    /// A character device or a FIFO (such as `/dev/null` or a named pipe), written straight
+    /// into: never replaced, and not atomic.
+    Stream,
+}
+
+/// Why an output path cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A directory, a block device, a socket or another special file.
+    #[error("{} is {what}, not a file; give the path of a file to write", .path.display())]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is ("a directory", "a block device", ...).
+        what: &'static str,
+    },
+    /// A symbolic link whose target does not exist.
+    #[error("{} is a symbolic link to {}, which does not exist; remove the link or give another path", .path.display(), .target.display())]
+    DanglingLink {
+        /// The path given.
+        path: PathBuf,
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// The path's metadata cannot be read.
+    #[error("cannot inspect {}: {source}", .path.display())]
+    Io {
+        /// The path given.
+        path: PathBuf,
+        /// The failure.
+        source: io::Error,
+    },
+}
+
+/// What `path` names as an output: standard output (`-`), a new file, an existing regular file
+/// (possibly through symbolic links), or a character device or FIFO written straight into.
+/// Anything else (a directory, a block device, a socket, a dangling link) is an error.
+pub fn output_kind(path: &Path) -> Result<OutputKind, OutputError> {
+    if path.as_os_str() == "-" {
+        return Ok(OutputKind::Stdout);
+    }
+    let io_error = |source| OutputError::Io { path: path.to_path_buf(), source };
+    let through_link = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta.file_type().is_symlink(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(OutputKind::New),
+        Err(e) => return Err(io_error(e)),
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            return Err(OutputError::DanglingLink { path: path.to_path_buf(), target });
+        }
+        Err(e) => return Err(io_error(e)),
+    };
+    let file_type = meta.file_type();
+    if file_type.is_file() {
+        return Ok(OutputKind::File { through_link });
+    }
+    let not_a_file = |what| Err(OutputError::NotAFile { path: path.to_path_buf(), what });
+    if file_type.is_dir() {
+        return not_a_file("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_char_device() || file_type.is_fifo() {
+            return Ok(OutputKind::Stream);
+        }
+        if file_type.is_block_device() {
+            return not_a_file("a block device");
+        }
+        if file_type.is_socket() {
+            return not_a_file("a socket");
+        }
+    }
+    not_a_file("a special file")
+}
+
 /// Writes a file atomically: it appears whole, or not at all, even if the process is killed.
 ///
 /// On Linux the bytes go to an unnamed temporary file in the target's folder (`O_TMPFILE`),
@@ -51,12 +142,33 @@ pub fn push_number(out: &mut String, v: f64) {
 /// at any moment leaves the previous target (or none) and no partial file. Elsewhere, or on a
 /// file system without unnamed files, a named temporary file is used and removed on failure.
 ///
+/// Only regular files are ever replaced. A symbolic link is followed: the file it points to is
+/// replaced (in that file's folder) and the link is kept. A character device or a FIFO (such
+/// as `/dev/null` or a named pipe) is opened and written straight into, never renamed over.
+/// Anything else (a directory, a block device, a socket, a dangling link) is refused before a
+/// byte is written. `-` is not special here: callers send it to standard output
+/// (`output_kind`).
+///
 /// The file gets the permissions a plain create would give: the target's own when it exists,
 /// else read-write for all less the umask (not the owner-only mode of a temporary file).
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    let kind = match output_kind(path) {
+        Ok(OutputKind::Stdout) => OutputKind::New,
+        Ok(kind) => kind,
+        Err(e) => return Err(io::Error::other(e.to_string())),
+    };
+    let resolved;
+    let path = match kind {
+        OutputKind::Stream => return write_stream(path, write),
+        OutputKind::File { through_link: true } => {
+            resolved = std::fs::canonicalize(path)?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -83,6 +195,18 @@ pub fn write_atomic(
     write_synced(file.as_file(), write)?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Writes into a character device or a FIFO: opened for writing only (never created,
+/// truncated or renamed over), buffered.
+fn write_stream(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let file = std::fs::OpenOptions::new().write(true).open(path)?;
+    let mut buffered = io::BufWriter::with_capacity(BUFFER, file);
+    write(&mut buffered)?;
+    buffered.flush()
 }
 
 /// The write buffer: large writes, few system calls (a national `rank-all` writes 70 MB).

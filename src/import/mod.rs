@@ -31,6 +31,20 @@ pub const MAX_ROWS: usize = 10_000_000;
 /// no line breaks (binary junk, a wrong delimiter) must not be read as one giant row.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
+/// The largest table file accepted, in bytes (4 GiB): a table is streamed, not read whole, so
+/// it may be larger than `input::MAX_FILE_BYTES`, but the bodies built from it must fit in
+/// memory (`BYTES_PER_BODY`). Checked before reading.
+pub const MAX_TABLE_BYTES: u64 = 4 << 30;
+
+/// The longest row a table may have (1 MiB), over all its lines: a quoted cell that is never
+/// closed would otherwise swallow the rest of the file into one row.
+pub const MAX_ROW_BYTES: u64 = 1 << 20;
+
+/// Memory a body takes at the peak of loading and ranking, in bytes: 1.7 KB was measured at
+/// 1,000,000 bodies (`rank-all`, 1,615 MB peak; BENCHMARKS.md); this adds a margin. A table
+/// whose bodies would need more than the memory available is refused before it is read.
+pub const BYTES_PER_BODY: u64 = 2048;
+
 /// What reading a table produced.
 pub struct TableRead {
     /// Rows converted into profiles.
@@ -61,6 +75,8 @@ struct Lines {
     read: u64,
     passed: usize,
     current_line: usize,
+    /// Where the last record read starts (0 for the header).
+    record_start: u64,
 }
 
 impl Lines {
@@ -68,6 +84,7 @@ impl Lines {
     /// asked for in increasing order; only newlines not yet passed are kept, so memory stays
     /// bounded by the read buffer.
     fn line_of(&mut self, byte: u64) -> usize {
+        self.record_start = byte;
         while self.pending.front().is_some_and(|&nl| nl <= byte) {
             self.pending.pop_front();
             self.passed += 1;
@@ -106,6 +123,18 @@ impl<R: std::io::Read> std::io::Read for LineCounter<R> {
             return Err(too_long(&state));
         }
         state.current_line += stop - line_start;
+        // The reader reads ahead of the record it returns by at most its buffer, so a row
+        // cannot span more than the limit plus that.
+        if start + n as u64 > state.record_start + MAX_ROW_BYTES + (64 << 10) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "the row after line {} is longer than {} MiB; check for a quote that is never closed",
+                    state.passed + 1,
+                    MAX_ROW_BYTES >> 20
+                ),
+            ));
+        }
         if stop < n {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -172,7 +201,73 @@ fn delimiter_for(path: &Path, mapping: &Mapping) -> u8 {
 /// Reads a table of bodies. File-level problems (unreadable, no header, missing required
 /// columns) are errors; row problems are returned per row in `failures`.
 pub fn read_table(path: &Path, mapping: &Mapping) -> Result<TableRead, Diagnostics> {
-    read_table_from(path, open_file(path)?, mapping)
+    let file = open_file(path)?;
+    let rows = count_lines(path, &file)?;
+    check_memory(path, rows, crate::input::available_memory())?;
+    use std::io::Seek as _;
+    let mut file = file;
+    file.rewind()
+        .map_err(|e| Diagnostic::new(Location::file(path), format!("cannot read file: {e}")))?;
+    let mut read = read_table_with(path, file, mapping, rows.min(MAX_ROWS as u64) as usize)?;
+    read.rows.shrink_to_fit();
+    Ok(read)
+}
+
+/// Checks a table file's size (at most `MAX_TABLE_BYTES`, from its metadata) and counts its
+/// lines in one quick pass (no parsing): an upper bound on its rows, known before any body is
+/// built.
+fn count_lines(path: &Path, file: &std::fs::File) -> Result<u64, Diagnostic> {
+    let cannot = |e: std::io::Error| {
+        Diagnostic::new(Location::file(path), format!("cannot read file: {e}"))
+            .help("check that the file is readable")
+    };
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > MAX_TABLE_BYTES {
+        return Err(Diagnostic::new(
+            Location::file(path),
+            format!("the table is larger than the limit of {} GiB", MAX_TABLE_BYTES >> 30),
+        )
+        .help("split it into several tables"));
+    }
+    let mut lines = 0u64;
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut reader = file;
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buffer).map_err(cannot)?;
+        if n == 0 {
+            break;
+        }
+        if lines == 0 {
+            crate::input::check_not_utf16(path, &buffer[..n])?;
+        }
+        lines += memchr::memchr_iter(b'\n', &buffer[..n]).count() as u64;
+        // A file that grows while it is counted is not read past the limit.
+        if lines > MAX_ROWS as u64 * 2 {
+            break;
+        }
+    }
+    Ok(lines)
+}
+
+/// Refuses a table whose `lines` (an upper bound on its rows) would need more memory than is
+/// `available`, before any of it is read.
+fn check_memory(path: &Path, lines: u64, available: Option<u64>) -> Result<(), Diagnostic> {
+    let Some(available) = available else { return Ok(()) };
+    let needed = lines.min(MAX_ROWS as u64 + 1).saturating_mul(BYTES_PER_BODY);
+    if needed > available {
+        return Err(Diagnostic::new(
+            Location::file(path),
+            format!(
+                "the table has up to {} rows, which need about {} MiB of memory ({} bytes a body), but only {} MiB are available",
+                crate::export::thousands(lines),
+                needed >> 20,
+                BYTES_PER_BODY,
+                available >> 20
+            ),
+        )
+        .help("split the table, filter it to the bodies you need, or use a machine with more memory"));
+    }
+    Ok(())
 }
 
 /// Reads a table of bodies from any reader; `path` names it in messages and picks the
@@ -181,6 +276,17 @@ pub fn read_table_from(
     path: &Path,
     input: impl std::io::Read,
     mapping: &Mapping,
+) -> Result<TableRead, Diagnostics> {
+    read_table_with(path, input, mapping, 0)
+}
+
+/// `read_table_from` with room reserved for `expected_rows` up front, so that the rows are not
+/// moved as they grow (growing by doubling asked for twice the memory the rows need).
+fn read_table_with(
+    path: &Path,
+    input: impl std::io::Read,
+    mapping: &Mapping,
+    expected_rows: usize,
 ) -> Result<TableRead, Diagnostics> {
     let (mut reader, lines) = open_csv(input, delimiter_for(path, mapping));
     let headers: Vec<String> = match reader.headers() {
@@ -216,8 +322,18 @@ pub fn read_table_from(
         by_field: &by_field,
         mapping,
     };
-    let mut out =
-        TableRead { rows: Vec::new(), failures: Vec::new(), n_rows: 0, unmatched_columns };
+    let mut rows = Vec::new();
+    rows.try_reserve_exact(expected_rows).map_err(|_| {
+        Diagnostic::new(
+            Location::file(path),
+            format!(
+                "not enough memory for the {} rows of the table",
+                crate::export::thousands(expected_rows as u64)
+            ),
+        )
+        .help("split the table, or use a machine with more memory")
+    })?;
+    let mut out = TableRead { rows, failures: Vec::new(), n_rows: 0, unmatched_columns };
     // Records are read in order (the line count needs it) into a batch, whose rows are then
     // converted in parallel and appended in file order, so that rows and failures come out
     // exactly as a sequential read would give them. Reading and appending are sequential:

@@ -437,10 +437,28 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Whether a name is safe as a folder name on every common system: ASCII letters, digits, `-`,
-/// `_` and `.`, starting with a letter or digit.
+/// `_` and `.`, starting with a letter or digit, not ending in `.` (Windows drops it), and not
+/// a name Windows reserves for a device (`CON`, `NUL`, `COM1`, ..., also with an extension:
+/// `nul.txt`), in any case.
 pub(super) fn is_safe_name(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && !name.ends_with('.')
+        && !is_reserved_name(name)
+}
+
+/// Whether Windows reserves a name (before its first `.`) for a device.
+fn is_reserved_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    match stem.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" => true,
+        _ => {
+            let (word, digit) = stem.split_at(stem.len().min(3));
+            (word == "COM" || word == "LPT")
+                && digit.len() == 1
+                && digit.bytes().all(|b| (b'1'..=b'9').contains(&b))
+        }
+    }
 }
 
 /// A file-name safe form of any text: unsafe characters become `-`.
@@ -450,8 +468,14 @@ pub(super) fn safe_name(text: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || "-_.+".contains(c) { c } else { '-' })
         .collect();
-    let trimmed = mapped.trim_start_matches(['-', '.', '+']);
-    if trimmed.is_empty() { "x".to_owned() } else { trimmed.to_owned() }
+    let trimmed = mapped.trim_start_matches(['-', '.', '+']).trim_end_matches('.');
+    if trimmed.is_empty() {
+        "x".to_owned()
+    } else if is_reserved_name(trimmed) {
+        format!("x-{trimmed}")
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 fn read_scenario(root: &Table<'_, '_>) -> Option<Scenario> {
