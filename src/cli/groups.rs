@@ -242,7 +242,7 @@ fn write_csv(
     let orgs = engine.dataset.organisations();
     let service: Vec<&str> = settings.rank.focus.iter().map(|s| s.name()).collect();
     let service = service.join(";");
-    let mut writer = csv::Writer::from_writer(w);
+    let mut writer = partnermatch::export::csv_safe::Writer::from_writer(w);
     writer.write_record([
         "group",
         "size",

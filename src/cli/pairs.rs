@@ -280,7 +280,7 @@ fn write_csv(
     explanations: &[Explanation],
 ) -> anyhow::Result<()> {
     let orgs = engine.dataset.organisations();
-    let mut writer = csv::Writer::from_writer(w);
+    let mut writer = partnermatch::export::csv_safe::Writer::from_writer(w);
     writer.write_record([
         "status",
         "rank",

@@ -119,7 +119,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
             output::write_json(&mut out, &document)?;
         }
         Format::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut out);
+            let mut writer = partnermatch::export::csv_safe::Writer::from_writer(&mut out);
             let mut header = vec!["id".to_owned(), "name".to_owned(), "top_k".to_owned()];
             header.extend((1..=args.top).map(|r| format!("rank_{r}")));
             header.extend(["always_in_top_k", "possible_in_top_k"].map(str::to_owned));

@@ -1,6 +1,7 @@
 //! Results out: every file the tool writes goes through `write_atomic`, so it appears whole or
 //! not at all. Exporters for each output format live beside it.
 
+pub mod csv_safe;
 pub mod ranking;
 pub mod records;
 

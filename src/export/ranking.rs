@@ -121,7 +121,7 @@ pub fn write_json<T: Serialize + ?Sized>(
 /// Writes the CSV of `rank --format csv`: one row per candidate, both views' values per
 /// criterion, the criteria that were neutral in the ranked body's view, and the reasons.
 pub fn write_csv(out: &mut dyn Write, records: &[CandidateRecord]) -> Result<(), csv::Error> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = super::csv_safe::Writer::from_writer(out);
     let mut header: Vec<String> =
         ["rank", "id", "name", "kind", "region", "distance_km", "score", "forward", "backward"]
             .iter()

@@ -422,6 +422,12 @@ impl<'a> RowReader<'a> {
         if name.is_none() {
             self.problem(Field::Name, "the name is empty", "give every row a name");
         }
+        let short_name = self.text(Field::ShortName);
+        for (field, text) in [(Field::Name, &name), (Field::ShortName, &short_name)] {
+            if let Some(problem) = text.as_deref().and_then(crate::profiles::forbidden_in_name) {
+                self.problem(field, problem, crate::profiles::FORBIDDEN_IN_NAME_HELP);
+            }
+        }
         let sector = self.enumeration::<Sector>(Field::Sector);
         let sector_given = self.cell(Field::Sector).is_some();
         let kind = self.kind(sector);
@@ -463,6 +469,9 @@ impl<'a> RowReader<'a> {
         let criteria_order = self.criteria_order();
         let aliases: Vec<String> =
             self.items(Field::Aliases).unwrap_or_default().into_iter().map(str::to_owned).collect();
+        if let Some(problem) = aliases.iter().find_map(|a| crate::profiles::forbidden_in_name(a)) {
+            self.problem(Field::Aliases, problem, crate::profiles::FORBIDDEN_IN_NAME_HELP);
+        }
 
         let (Some(id), Some(name), Some(sector), Some(location), true) =
             (id.clone(), name, sector, location, self.problems.is_empty())
@@ -471,7 +480,7 @@ impl<'a> RowReader<'a> {
             return Err(RowFailure { problems: self.problems, id: id.map(|id| (id, at)) });
         };
         let mut o = Organisation::new(id, name, sector, location);
-        o.short_name = self.text(Field::ShortName);
+        o.short_name = short_name;
         o.aliases = aliases;
         o.kind = kind;
         o.tier = tier.or_else(|| kind.and_then(Kind::implied_tier));

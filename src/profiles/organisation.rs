@@ -172,6 +172,14 @@ pub fn read_organisation(
     if name.is_none() && !t.contains("name") {
         t.missing("name", "add `name = \"...\"`, the body's official name");
     }
+    let check_name = |key: &str, text: &Sp<String>| {
+        if let Some(problem) = super::forbidden_in_name(text.get_ref()) {
+            t.error(text.span(), key, problem).help(super::FORBIDDEN_IN_NAME_HELP);
+        }
+    };
+    if let Some(name) = &name {
+        check_name("name", name);
+    }
     let sector = t.enumeration::<Sector>("sector");
     if sector.is_none() && !t.contains("sector") {
         let allowed: Vec<&str> = Sector::all().iter().map(|s| s.name()).collect();
@@ -182,10 +190,21 @@ pub fn read_organisation(
     let tier = t.enumeration::<Tier>("tier").map(Sp::into_inner);
     let status = t.enumeration::<Status>("status").map(Sp::into_inner);
 
-    let short_name = t.text("short_name").map(Sp::into_inner);
+    let short_name = t.text("short_name");
+    if let Some(short) = &short_name {
+        check_name("short_name", short);
+    }
+    let short_name = short_name.map(Sp::into_inner);
     let aliases = t
         .strings("aliases")
-        .map(|v| v.into_iter().map(Sp::into_inner).collect())
+        .map(|v| {
+            v.into_iter()
+                .map(|alias| {
+                    check_name("aliases", &alias);
+                    alias.into_inner()
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let nation = t.text("nation").map(Sp::into_inner);
     let region = t.text("region").map(Sp::into_inner);
