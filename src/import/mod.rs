@@ -597,13 +597,23 @@ fn attach_edges(
     }
     let index: HashMap<OrganisationId, usize, foldhash::fast::RandomState> =
         rows.iter().enumerate().map(|(i, p)| (p.organisation.id.clone(), i)).collect();
+    // The neighbours each row has, so that an edge is added once in constant time (a body
+    // with tens of thousands of edges made the list scan quadratic).
+    let mut present: std::collections::HashSet<
+        (usize, OrganisationId),
+        foldhash::fast::RandomState,
+    > = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.organisation.neighbours.iter().map(move |n| (i, n.clone())))
+        .collect();
     let mut orphans = Vec::new();
     for Edge { a, b } in edges {
         let (ia, ib) = (index.get(&a.0).copied(), index.get(&b.0).copied());
         for (from, to) in [(ia, &b), (ib, &a)] {
             if let Some(i) = from {
                 let p = &mut rows[i];
-                if !p.organisation.neighbours.contains(&to.0) {
+                if present.insert((i, to.0.clone())) {
                     p.organisation.neighbours.push(to.0.clone());
                     p.origin.neighbours.push(to.1.clone());
                 }

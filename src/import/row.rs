@@ -186,9 +186,11 @@ impl<'a> RowReader<'a> {
     fn ids(&mut self, field: Field) -> Vec<OrganisationId> {
         let Some(items) = self.items(field) else { return Vec::new() };
         let mut out: Vec<OrganisationId> = Vec::with_capacity(items.len());
+        // Ids seen, so that finding a repeat is linear in the list, not quadratic.
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
         for item in items {
             match OrganisationId::new(item) {
-                Ok(id) if out.contains(&id) => {
+                Ok(id) if !seen.insert(id.clone()) => {
                     self.problem(field, format!("\"{id}\" is listed twice"), "list each body once");
                 }
                 Ok(id) => out.push(id),

@@ -301,10 +301,12 @@ fn read_ids(t: &Table<'_, '_>, key: &str) -> Vec<(usize, Sp<OrganisationId>)> {
         return Vec::new();
     };
     let mut out: Vec<(usize, Sp<OrganisationId>)> = Vec::with_capacity(items.len());
+    // Ids seen, so that finding a repeat is linear in the list, not quadratic.
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let path = format!("{key}[{i}]");
         match OrganisationId::new(item.get_ref()) {
-            Ok(id) if out.iter().any(|(_, seen)| *seen.get_ref() == id) => {
+            Ok(id) if !seen.insert(id.clone()) => {
                 t.error(item.span(), &path, format!("\"{id}\" is listed twice"))
                     .help("list each body once");
             }
@@ -462,6 +464,7 @@ fn read_services(t: &Table<'_, '_>, key: &str) -> Option<ServiceSet> {
 fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Place)>> {
     let tables = t.tables("partnership")?;
     let mut out: Vec<(Partnership, Place)> = Vec::with_capacity(tables.len());
+    let mut partners = std::collections::HashSet::with_capacity(tables.len());
     for table in tables {
         table.deny_unknown(PARTNERSHIP_FIELDS);
         let partner = read_id(&table, "partner");
@@ -482,7 +485,7 @@ fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Place)>> {
         });
         let name = table.text("name").map(Sp::into_inner);
         let Some(partner) = partner else { continue };
-        if out.iter().any(|(p, _)| p.partner == *partner.get_ref()) {
+        if !partners.insert(partner.get_ref().clone()) {
             table
                 .error(
                     partner.span(),
