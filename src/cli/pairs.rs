@@ -49,7 +49,7 @@ pub struct Args {
     compare: bool,
 
     /// Partners per body in the candidate graph.
-    #[arg(long, default_value_t = 10, value_name = "K")]
+    #[arg(long, default_value_t = 10, value_name = "K", value_parser = super::at_least_one)]
     candidates: usize,
 
     /// Leave out candidate pairs whose score is below X (0 to 1).

@@ -38,7 +38,7 @@ Examples:
   partnermatch --data national.csv rank-all --format jsonl --out all.jsonl")]
 pub struct Args {
     /// How many candidates per body.
-    #[arg(long, default_value_t = 10, value_name = "K")]
+    #[arg(long, default_value_t = 10, value_name = "K", value_parser = super::at_least_one)]
     top: usize,
 
     /// Write to FILE instead of standard output (`-`: standard output; a FIFO or a device is

@@ -40,7 +40,7 @@ pub struct Args {
     seed: u64,
 
     /// K: the ranks and the top-K chance to report.
-    #[arg(long, default_value_t = 10, value_name = "K")]
+    #[arg(long, default_value_t = 10, value_name = "K", value_parser = super::at_least_one)]
     top: usize,
 
     /// Output format.

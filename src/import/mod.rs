@@ -620,10 +620,23 @@ fn attach_edges(
             }
         }
         // An edge between two rows that failed is not a problem of its own.
-        if ia.is_none() && ib.is_none() && !broken.contains(&a.0) && !broken.contains(&b.0) {
-            orphans.push(
-                a.1.diagnostic(format!("neither \"{}\" nor \"{}\" is a known body", a.0, b.0)),
-            );
+        // An edge between two rows that failed is not a problem of its own; one between a
+        // failed row and an unknown id still names the unknown id.
+        if ia.is_none() && ib.is_none() {
+            match (broken.contains(&a.0), broken.contains(&b.0)) {
+                (false, false) => orphans.push(
+                    a.1.diagnostic(format!("neither \"{}\" nor \"{}\" is a known body", a.0, b.0)),
+                ),
+                (true, false) => orphans.push(
+                    b.1.diagnostic(format!("neighbour \"{}\" is not a known body", b.0))
+                        .help(format!("add a row for \"{}\", or remove this line", b.0)),
+                ),
+                (false, true) => orphans.push(
+                    a.1.diagnostic(format!("neighbour \"{}\" is not a known body", a.0))
+                        .help(format!("add a row for \"{}\", or remove this line", a.0)),
+                ),
+                (true, true) => {}
+            }
         }
     }
     orphans
@@ -713,12 +726,17 @@ pub fn import_read(
         }
         drop_references(&mut rows, drop_refs);
         let mut kept = Vec::with_capacity(rows.len());
+        let kept_ids: std::collections::HashSet<OrganisationId> = rows
+            .iter()
+            .zip(&drop_row)
+            .filter(|(_, drop)| !**drop)
+            .map(|(p, _)| p.organisation.id.clone())
+            .collect();
         for (p, drop) in rows.into_iter().zip(drop_row) {
             if drop {
                 n_skipped += 1;
-                // A duplicate's id lives on in the first row with it.
-                if kept.iter().all(|k: &ParsedOrganisation| k.organisation.id != p.organisation.id)
-                {
+                // A duplicate's id lives on in the row kept with it.
+                if !kept_ids.contains(&p.organisation.id) {
                     gone.insert(p.organisation.id);
                 }
             } else {

@@ -375,6 +375,32 @@ pub struct Scenario {
     pub sweep: Vec<SweepAxis>,
 }
 
+/// The bodies a scenario file names, read leniently from a file that failed to parse (its own
+/// problems were reported then), so that bodies unknown to its dataset are reported in the
+/// same run rather than only once the rest is fixed.
+pub(super) struct BodyReferences {
+    /// The dataset the bodies must be in.
+    pub dataset: (Source, Option<Place>),
+    /// The subjects listed.
+    pub subjects: Subjects,
+    /// The overrides, with the bodies each changes.
+    pub overrides: Vec<Override>,
+}
+
+/// Reads a scenario file's `BodyReferences`, or `None` when it is not readable TOML.
+pub(super) fn read_body_references(path: &Path) -> Option<BodyReferences> {
+    let source = read_text(path).ok()?;
+    let reader = TomlReader::new(&source);
+    let document = reader.parse()?;
+    let root = reader.root(&document);
+    let file: Arc<Path> = source.path().clone();
+    Some(BodyReferences {
+        dataset: read_source(&root, "dataset", &file),
+        subjects: read_subjects(&root),
+        overrides: read_overrides(&root),
+    })
+}
+
 impl Scenario {
     /// Reads and parses a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
