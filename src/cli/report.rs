@@ -65,7 +65,6 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}")).into());
     }
     output::check_out_file(&args.out, args.force, " ending in .html")?;
-    output::check_out_folder(&args.out)?;
     let engine = engine(global, &args.weighting)?;
     let subject = engine.dataset.find(&args.body)?;
     let rank = args.scoring.settings(&engine, usize::from(args.top))?;

@@ -428,6 +428,39 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
     }
 
+    /// Issue 20, item 2: only regular files are replaced; links are followed and kept;
+    /// devices and FIFOs are written into; other things are refused.
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_ever_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(output_kind(Path::new("-")).unwrap(), OutputKind::Stdout);
+        assert_eq!(output_kind(&dir.path().join("new.csv")).unwrap(), OutputKind::New);
+        assert!(matches!(
+            output_kind(dir.path()),
+            Err(OutputError::NotAFile { what: "a directory", .. })
+        ));
+        assert_eq!(output_kind(Path::new("/dev/null")).unwrap(), OutputKind::Stream);
+        write_atomic(Path::new("/dev/null"), |w| w.write_all(b"into the void")).unwrap();
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+
+        let real = dir.path().join("real.txt");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert_eq!(output_kind(&link).unwrap(), OutputKind::File { through_link: true });
+        write_atomic(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+
+        let dangling = dir.path().join("dangling.txt");
+        std::os::unix::fs::symlink(dir.path().join("missing"), &dangling).unwrap();
+        assert!(matches!(output_kind(&dangling), Err(OutputError::DanglingLink { .. })));
+        assert!(write_atomic(&dangling, |w| w.write_all(b"x")).is_err());
+        assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    }
+
     /// Reports written for colleagues were readable by their owner only (a temporary file's
     /// mode, kept by the rename).
     #[cfg(unix)]

@@ -787,3 +787,31 @@ pub fn load_csv(path: &Path) -> Result<Dataset, Diagnostics> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_a_table_needs_is_checked_before_reading() {
+        let path = Path::new("big.csv");
+        assert!(check_memory(path, 1_000, Some(10 << 20)).is_ok());
+        let err = check_memory(path, 10_000_001, Some(8 << 30)).unwrap_err();
+        assert!(err.message.contains("up to 10,000,001 rows"), "{}", err.message);
+        assert!(err.message.contains("2048 bytes a body"), "{}", err.message);
+        assert!(check_memory(path, u64::MAX, None).is_ok(), "unknown memory: not refused");
+    }
+
+    #[test]
+    fn lines_are_counted_and_utf16_named_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "id,name\nA,B\nC,D\n").unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        assert_eq!(count_lines(&path, &file).unwrap(), 3);
+        let utf16: Vec<u8> = "id,name\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        std::fs::write(&path, utf16).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        assert!(count_lines(&path, &file).unwrap_err().message.contains("UTF-16"));
+    }
+}

@@ -633,3 +633,46 @@ pub fn parse_number(text: &str, grouped: bool, decimal_comma: bool) -> Result<f6
         Err(_) => Err(plain_help.to_owned()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    /// (cell, grouped, decimal comma, expected number or None for an error).
+    fn check(cell: &str, grouped: bool, comma: bool, expected: Option<f64>) {
+        assert_eq!(
+            parse_number(cell, grouped, comma).ok(),
+            expected,
+            "{cell:?} grouped={grouped} comma={comma}"
+        );
+    }
+
+    #[test]
+    fn numbers_are_read_without_guessing_separators() {
+        check("50.84", false, false, Some(50.84));
+        check("-1.25", false, false, Some(-1.25));
+        check("5,1", false, false, None);
+        check("-1,25", false, false, None);
+        check("1,5", false, false, None);
+        check("64,187", false, false, None);
+        check("64,187", true, false, Some(64187.0));
+        check("1,234,567", true, false, Some(1_234_567.0));
+        check("1,234,567.5", true, false, Some(1_234_567.5));
+        check("£64,187.50", true, false, Some(64187.5));
+        check("£5", false, false, None);
+        check("1,2,3", true, false, None);
+        check("1234,567", true, false, None);
+        check(",123", true, false, None);
+        check("1,23", true, false, None);
+        check("1.5.2", false, false, None);
+        check("5,1", false, true, Some(5.1));
+        check("-1,25", false, true, Some(-1.25));
+        check("1.234,5", true, true, Some(1234.5));
+        check("1.234,5", false, true, None);
+        check("5.1", false, true, None);
+        check("nan", false, false, None);
+        check("inf", false, false, None);
+        check("1e999", false, false, None);
+        check("1e3", false, false, Some(1000.0));
+    }
+}

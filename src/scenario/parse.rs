@@ -1064,3 +1064,21 @@ fn read_output(root: &Table<'_, '_>) -> OutputOptions {
         explain: t.boolean("explain").map_or(defaults.explain, Sp::into_inner),
     }
 }
+
+#[cfg(test)]
+mod name_tests {
+    use super::{is_safe_name, safe_name};
+
+    #[test]
+    fn folder_names_safe_everywhere() {
+        for bad in
+            ["CON", "con", "Nul", "aux.txt", "COM1", "lpt9.x", "a.", "x..", "", "-a", ".a", "a b"]
+        {
+            assert!(!is_safe_name(bad), "{bad:?}");
+            assert!(is_safe_name(&safe_name(bad)), "{bad:?} -> {:?}", safe_name(bad));
+        }
+        for good in ["console", "COM10", "com", "a.b", "nul1", "baseline_2026", "a-b"] {
+            assert!(is_safe_name(good), "{good:?}");
+        }
+    }
+}
