@@ -115,7 +115,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             "the profiles of {} bodies take {} MiB as TOML, over the {} MiB limit of an input \
              file, so --data could not read them back; nothing was written. Use the table \
              itself as the dataset (--data {}, read as CSV), or split it into several tables",
-            imported.dataset.len(),
+            partnermatch::export::thousands(imported.dataset.len() as u64),
             text.len() >> 20,
             MAX_FILE_BYTES >> 20,
             args.table.display()

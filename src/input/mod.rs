@@ -54,8 +54,8 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     Ok(bytes)
 }
 
-/// Memory this process may still use, in bytes, where it can be known (Linux: the smaller of
-/// the system's available memory and what the cgroup's limit leaves); `None` elsewhere.
+/// Memory this process may use, in bytes, where it can be known (Linux: the smaller of the
+/// system's available memory and the cgroup's memory limit, v2 or v1); `None` elsewhere.
 pub fn available_memory() -> Option<u64> {
     let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
     let system = meminfo.lines().find_map(|l| {
@@ -65,10 +65,9 @@ pub fn available_memory() -> Option<u64> {
     let read = |name: &str| -> Option<u64> {
         std::fs::read_to_string(Path::new("/sys/fs/cgroup").join(name)).ok()?.trim().parse().ok()
     };
-    let cgroup = match (read("memory.max"), read("memory.current")) {
-        (Some(max), Some(current)) => Some(max.saturating_sub(current)),
-        _ => None,
-    };
+    // The cgroup's limit (v2, then v1, where "no limit" is a huge number): its usage is not
+    // subtracted, since that counts the page cache, which the kernel reclaims when needed.
+    let cgroup = read("memory.max").or_else(|| read("memory/memory.limit_in_bytes"));
     Some(cgroup.map_or(system, |c| c.min(system)))
 }
 
