@@ -45,11 +45,8 @@ impl axum::serve::Listener for Guarded {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         // A permit first: at the cap, connections wait in the listen queue, not in memory.
-        let permit = match Arc::clone(&self.permits).acquire_owned().await {
-            Ok(permit) => Some(permit),
-            // The semaphore is never closed; were it, serve without the cap.
-            Err(_) => None,
-        };
+        // The semaphore is never closed; were it, serve without the cap.
+        let permit = Arc::clone(&self.permits).acquire_owned().await.ok();
         loop {
             match self.listener.accept().await {
                 Ok((stream, addr)) => {

@@ -423,6 +423,11 @@ fn stale_scenario_stages_are_removed_by_the_next_run() {
     assert_eq!(leftovers(out.dir(), &["s.toml", "runs"]), Vec::<String>::new());
 }
 
+/// Whether a spreadsheet would run a CSV cell as a formula (a negative number is a number).
+fn runs_as_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '@', '+']) || (cell.starts_with('-') && cell.parse::<f64>().is_err())
+}
+
 /// Issue 20, item 6: names beginning with `=`, `@`, `+` or `-` went unchanged into every CSV,
 /// where a spreadsheet runs them as formulas.
 #[test]
@@ -445,8 +450,7 @@ fn csv_cells_that_look_like_formulas_are_written_as_text() {
             for cell in line.split(',') {
                 let cell = cell.trim_start_matches('"');
                 assert!(
-                    !cell.starts_with(['=', '@', '+'])
-                        && !(cell.starts_with('-') && cell.parse::<f64>().is_err()),
+                    !runs_as_formula(cell),
                     "{args:?}: a cell a spreadsheet would run: {cell:?} in {line}"
                 );
             }
