@@ -336,6 +336,12 @@ fn outputs_write_into_devices_and_fifos_and_through_links() {
         .code(2)
         .stderr_has("does not exist");
 
+    // A scenario run is a folder of files: `--out -` is refused, not made into a folder.
+    let t = Test::new().file("s.toml", "name = \"s\"\ntop = 1\n[subjects]\nbodies = [\"adur\"]\n");
+    let out = t.args(["scenario", "run", "s.toml", "--out", "-"]).run();
+    out.code(2).stderr_has("cannot go to standard output");
+    assert!(!out.dir().join("-").exists());
+
     // `--out -` is standard output in every command that has --out.
     for args in [
         vec!["rank-all", "--top", "1", "--out", "-", "--quiet"],
