@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Where a problem is: a file, and where known a line and column (both 1-based).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
     /// The file, as the user named it (or `<embedded>/...` for compiled-in data).
     pub file: Arc<Path>,
@@ -43,7 +43,7 @@ impl fmt::Display for Location {
 }
 
 /// One problem in user input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// Where it is.
     pub location: Location,

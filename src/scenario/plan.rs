@@ -116,13 +116,15 @@ impl RunPlan {
     }
 }
 
-/// Collects problems, dropping repeats (a sweep repeats the same problem in every run).
+/// Collects problems, dropping repeats (a sweep repeats the same problem in every run). The
+/// set finds a repeat in constant time: a scan of the list made a dataset with 80,000
+/// problems take 17 s.
 #[derive(Default)]
-struct Problems(Vec<Diagnostic>);
+struct Problems(Vec<Diagnostic>, std::collections::HashSet<Diagnostic>);
 
 impl Problems {
     fn push(&mut self, d: Diagnostic) {
-        if !self.0.contains(&d) {
+        if self.1.insert(d.clone()) {
             self.0.push(d);
         }
     }
