@@ -468,6 +468,15 @@ fn csv_cells_that_look_like_formulas_are_written_as_text() {
     }
     // Numbers stay numbers: a negative longitude is not quoted.
     assert!(csv_of(&["list", "--format", "csv"]).contains(",51.0,-1.0,"));
+    // The page's CSV download (the API's `format=csv`).
+    let t = Test::new().file("inj.csv", table);
+    let data = t.dir().join("inj.csv").display().to_string();
+    let server = crate::harness::Server::start(&["--data", &data]);
+    let reply = server.get("/api/rank?body=A1&format=csv");
+    assert_eq!(reply.status, 200);
+    let text = reply.text();
+    assert!(text.contains("'@SUM(1+1)") && !text.contains(",@SUM"), "{text}");
+    drop(server);
     // The scenario's rankings.csv.
     let scenario = "name = \"inj\"\ndataset = \"inj.csv\"\ntop = 2\n";
     let out = Test::new()
