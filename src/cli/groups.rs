@@ -61,7 +61,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
     format: SheetFormat,
 
-    /// Write to FILE instead of standard output (the file appears whole or not at all).
+    /// Write to FILE instead of standard output (the file appears whole or not at all; `-`:
+    /// standard output; a FIFO or a device is written straight into).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 

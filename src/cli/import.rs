@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use partnermatch::export::write_atomic;
 use partnermatch::import::{Mapping, import, mapping::parse_delimiter};
+use partnermatch::input::MAX_FILE_BYTES;
 use partnermatch::profiles::to_toml;
 
 use super::UsageError;
@@ -52,6 +53,11 @@ pub struct Args {
     #[arg(long, value_name = "C")]
     delimiter: Option<String>,
 
+    /// Numbers use a decimal comma (`5,1` is 5.1; thousands, where allowed, as `1.234`).
+    /// Without it a comma inside a number is refused unless it groups thousands (`64,187`).
+    #[arg(long)]
+    decimal_comma: bool,
+
     /// Convert the valid rows and report the others, instead of writing nothing.
     #[arg(long)]
     skip_invalid: bool,
@@ -78,6 +84,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         mapping.delimiter =
             parse_delimiter(d).map_err(|e| UsageError(format!("--delimiter: {e}")))?;
     }
+    if args.decimal_comma {
+        mapping.decimal_comma = true;
+    }
     let to_stdout = args.out == Path::new("-");
     if !to_stdout {
         check_out_path(&args.out, args.force)?;
@@ -100,6 +109,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("Profiles imported by partnermatch from {file_name}."));
     let text = to_toml(imported.dataset.organisations(), &header);
+    if text.len() as u64 > MAX_FILE_BYTES {
+        // A file `--data` would refuse is not written at all.
+        return Err(UsageError(format!(
+            "the profiles of {} bodies take {} MiB as TOML, over the {} MiB limit of an input \
+             file, so --data could not read them back; nothing was written. Use the table \
+             itself as the dataset (--data {}, read as CSV), or split it into several tables",
+            partnermatch::export::thousands(imported.dataset.len() as u64),
+            text.len() >> 20,
+            MAX_FILE_BYTES >> 20,
+            args.table.display()
+        ))
+        .into());
+    }
     if to_stdout {
         let mut out = super::output::stdout();
         out.write_all(text.as_bytes())?;

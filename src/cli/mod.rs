@@ -209,6 +209,16 @@ fn load_dataset(global: &GlobalArgs) -> anyhow::Result<Dataset> {
 }
 
 /// A clap value parser for a vocabulary, with "did you mean" and the allowed values.
+/// A count that must be at least 1 (`--top`): 0 would ask for an empty result that reads
+/// like "nothing passes the filters".
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn parse_enum<T: Enumeration>(text: &str) -> Result<T, String> {
     T::parse_name(text).map_err(|e| format!("{}; {}", e.message(), e.help()))
 }

@@ -5,21 +5,85 @@ use std::io::{self, BufWriter, Write};
 
 use partnermatch::diagnostic::Diagnostics;
 
-/// A buffered, locked standard output.
-pub fn stdout() -> BufWriter<io::StdoutLock<'static>> {
-    BufWriter::new(io::stdout().lock())
+/// A buffered, locked standard output; on a terminal, control characters are escaped
+/// (`Terminal`).
+pub fn stdout() -> BufWriter<Terminal> {
+    use std::io::IsTerminal as _;
+    let escape = io::stdout().is_terminal();
+    BufWriter::new(Terminal { out: io::stdout().lock(), escape, pending: Vec::new() })
+}
+
+/// Standard output that, when it is a terminal, shows control characters and bidirectional
+/// controls as escapes (`\u{1b}`) instead of letting the terminal act on them: text from a
+/// data file cannot clear the screen, retitle the window or reorder a line. A pipe or a file
+/// gets the bytes unchanged.
+pub struct Terminal {
+    out: io::StdoutLock<'static>,
+    escape: bool,
+    /// The incomplete end of a UTF-8 character, kept for the next write.
+    pending: Vec<u8>,
+}
+
+impl Write for Terminal {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.escape {
+            return self.out.write(buf);
+        }
+        self.pending.extend_from_slice(buf);
+        let complete = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.pending.len(),
+        };
+        let text = String::from_utf8_lossy(&self.pending[..complete]).into_owned();
+        self.out.write_all(escape_controls(&text).as_bytes())?;
+        self.pending.drain(..complete);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            let text = String::from_utf8_lossy(&self.pending).into_owned();
+            self.pending.clear();
+            self.out.write_all(escape_controls(&text).as_bytes())?;
+        }
+        self.out.flush()
+    }
+}
+
+/// Text with its control characters (but line breaks and tabs) and bidirectional controls
+/// written as escapes, for a terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Prints an error once to standard error: located problems one per line, anything else with
 /// its chain of causes.
 pub fn print_error(err: &anyhow::Error) -> io::Result<()> {
+    // Messages quote what the user gave, so any control character in it is escaped.
     let mut stderr = io::stderr().lock();
     if let Some(diagnostics) = err.chain().find_map(|c| c.downcast_ref::<Diagnostics>()) {
-        writeln!(stderr, "{err}:")?;
-        writeln!(stderr, "{diagnostics}")?;
+        writeln!(stderr, "{}:", escape_controls(&err.to_string()))?;
+        writeln!(stderr, "{}", escape_controls(&diagnostics.to_string()))?;
         return Ok(());
     }
-    writeln!(stderr, "error: {err:#}")
+    writeln!(stderr, "error: {}", escape_controls(&format!("{err:#}")))
 }
 
 /// A borderless table for terminals: columns two spaces apart, numbers right-aligned where
@@ -106,7 +170,7 @@ pub fn write_json<T: serde::Serialize + ?Sized>(
 
 /// Writes records as CSV with a header row.
 pub fn write_csv<T: serde::Serialize>(out: &mut impl Write, records: &[T]) -> anyhow::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = partnermatch::export::csv_safe::Writer::from_writer(out);
     for r in records {
         writer.serialize(r)?;
     }
@@ -125,24 +189,26 @@ pub fn check_out(out: Option<&std::path::Path>, force: bool) -> anyhow::Result<(
     }
 }
 
-/// Refuses an `--out` path that is a directory (the fix names the file expected: `hint`, such
-/// as " ending in .toml"), or an existing file without `force`.
+/// Refuses an `--out` path that is not something a file can be written to (a directory, a
+/// block device, a socket, a dangling link; the fix names the file expected: `hint`, such as
+/// " ending in .toml"), or an existing regular file without `force`. `-` (standard output), a
+/// character device and a FIFO (written straight into, never replaced) need no `force`.
 pub fn check_out_file(path: &std::path::Path, force: bool, hint: &str) -> anyhow::Result<()> {
-    if path.is_dir() {
-        return Err(super::UsageError(format!(
+    use partnermatch::export::{OutputError, OutputKind, output_kind};
+    match output_kind(path) {
+        Ok(OutputKind::File { .. }) if !force => Err(super::UsageError(format!(
+            "--out {} exists; pass --force to replace it",
+            path.display()
+        ))
+        .into()),
+        Ok(_) => Ok(()),
+        Err(OutputError::NotAFile { what: "a directory", .. }) => Err(super::UsageError(format!(
             "--out {} is a directory; give a file path{hint}",
             path.display()
         ))
-        .into());
+        .into()),
+        Err(e) => Err(super::UsageError(format!("--out {e}")).into()),
     }
-    if path.exists() && !force {
-        return Err(super::UsageError(format!(
-            "{} exists; pass --force to replace it",
-            path.display()
-        ))
-        .into());
-    }
-    Ok(())
 }
 
 /// Refuses an `--out` path whose folder does not exist.
@@ -157,13 +223,14 @@ pub fn check_out_folder(path: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a report to `--out` (atomically, through `write_atomic`) or to standard output.
+/// Writes a report to `--out` (atomically, through `write_atomic`) or to standard output (no
+/// `--out`, or `--out -`).
 pub fn emit(
     out: Option<&std::path::Path>,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    match out {
+    match out.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             let mut failure = None;
             let written = partnermatch::export::write_atomic(path, |w| {
@@ -189,6 +256,13 @@ pub fn emit(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn control_characters_are_escaped_for_terminals() {
+        assert_eq!(super::escape_controls("a\u{1b}]0;x\u{7}b\n\tc"), "a\\u{1b}]0;x\\u{7}b\n\tc");
+        assert_eq!(super::escape_controls("\u{202e}abc"), "\\u{202e}abc");
+        assert_eq!(super::escape_controls("Adur"), "Adur");
+    }
+
     #[test]
     fn thousands_separators() {
         for (n, want) in

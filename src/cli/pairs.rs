@@ -52,7 +52,7 @@ pub struct Args {
     compare: bool,
 
     /// Partners per body in the candidate graph.
-    #[arg(long, default_value_t = 10, value_name = "K")]
+    #[arg(long, default_value_t = 10, value_name = "K", value_parser = super::at_least_one)]
     candidates: usize,
 
     /// Leave out candidate pairs whose score is below X (0 to 1).
@@ -63,7 +63,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
     format: SheetFormat,
 
-    /// Write to FILE instead of standard output (the file appears whole or not at all).
+    /// Write to FILE instead of standard output (the file appears whole or not at all; `-`:
+    /// standard output; a FIFO or a device is written straight into).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 

@@ -121,7 +121,7 @@ pub struct Args {
     body: String,
 
     /// How many candidates to show.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = super::at_least_one)]
     top: usize,
 
     /// Output format (xlsx needs --out).

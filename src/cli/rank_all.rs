@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::rank::{ScoringArgs, engine};
 use super::weight_args::WeightArgs;
-use super::{GlobalArgs, UsageError, output};
+use super::{GlobalArgs, output};
 
 /// Output formats of `rank-all`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,10 +38,11 @@ Examples:
   partnermatch --data national.csv rank-all --format jsonl --out all.jsonl")]
 pub struct Args {
     /// How many candidates per body.
-    #[arg(long, default_value_t = 10, value_name = "K")]
+    #[arg(long, default_value_t = 10, value_name = "K", value_parser = super::at_least_one)]
     top: usize,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output (`-`: standard output; a FIFO or a device is
+    /// written straight into).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 
@@ -87,22 +88,7 @@ struct Line<'a> {
 /// Runs `rank-all`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    if let Some(out) = &args.out {
-        if out.is_dir() {
-            return Err(UsageError(format!(
-                "--out {} is a directory; give a file path",
-                out.display()
-            ))
-            .into());
-        }
-        if out.exists() && !args.force {
-            return Err(UsageError(format!(
-                "{} exists; pass --force to replace it",
-                out.display()
-            ))
-            .into());
-        }
-    }
+    output::check_out(args.out.as_deref(), args.force)?;
     let engine = engine(global, &args.weighting)?;
     let settings = args.scoring.settings(&engine, args.top)?;
     let loaded = started.elapsed();
@@ -185,7 +171,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
             &progress,
         )
     };
-    let stats = match &args.out {
+    let stats = match args.out.as_deref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             let mut stats = None;
             write_atomic(path, |w| {

@@ -35,6 +35,10 @@ pub struct Args {
     #[arg(long, short = 'o', value_name = "FILE")]
     out: PathBuf,
 
+    /// Replace FILE if it exists (without it, an existing file is left untouched).
+    #[arg(long)]
+    force: bool,
+
     /// How many candidates to show.
     #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
     top: u16,
@@ -60,6 +64,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     if args.samples == 0 || args.samples > MAX_SAMPLES {
         return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}")).into());
     }
+    output::check_out_file(&args.out, args.force, " ending in .html")?;
     let engine = engine(global, &args.weighting)?;
     let subject = engine.dataset.find(&args.body)?;
     let rank = args.scoring.settings(&engine, usize::from(args.top))?;

@@ -40,7 +40,7 @@ pub struct Args {
     seed: u64,
 
     /// K: the ranks and the top-K chance to report.
-    #[arg(long, default_value_t = 10, value_name = "K")]
+    #[arg(long, default_value_t = 10, value_name = "K", value_parser = super::at_least_one)]
     top: usize,
 
     /// Output format.
@@ -119,7 +119,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
             output::write_json(&mut out, &document)?;
         }
         Format::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut out);
+            let mut writer = partnermatch::export::csv_safe::Writer::from_writer(&mut out);
             let mut header = vec!["id".to_owned(), "name".to_owned(), "top_k".to_owned()];
             header.extend((1..=args.top).map(|r| format!("rank_{r}")));
             header.extend(["always_in_top_k", "possible_in_top_k"].map(str::to_owned));

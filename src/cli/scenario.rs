@@ -169,6 +169,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn run_scenarios(args: &RunArgs) -> anyhow::Result<()> {
+    if args.out.as_os_str() == "-" {
+        // Everywhere else `-` is standard output; a run is a folder of files, which cannot go
+        // there, so `-` is refused rather than made into a folder named `-`.
+        return Err(UsageError(
+            "--out -: scenario run writes a folder per run, which cannot go to standard output; give a folder (for example --out runs)"
+                .to_owned(),
+        )
+        .into());
+    }
     let what = if args.files.len() == 1 { "invalid scenario" } else { "invalid scenarios" };
     let scenarios = scenario::load_all(&args.files).context(what)?;
     print_warnings(&scenarios);

@@ -107,6 +107,32 @@ pub fn cross_check(
             }
         }
     }
+    // Ids are looked up ignoring case (`Dataset::find`), so two that differ only in case
+    // could not both be reached: the later one is refused, naming the first.
+    let mut folded: HashMap<Folded<'_>, (&str, &Place), FastHash> =
+        HashMap::with_capacity_and_hasher(parsed.len() + broken.len(), FastHash::default());
+    for ((_, at), key) in broken.iter().zip(broken_keys) {
+        folded.entry(Folded(key)).or_insert((key, at));
+    }
+    for (index, (p, key)) in parsed.iter().zip(parsed_keys).enumerate() {
+        if duplicate[index] {
+            continue;
+        }
+        match folded.get(&Folded(key)) {
+            Some(&(other, first)) if other != *key => {
+                faults.push(Fault {
+                    index,
+                    kind: FaultKind::DuplicateId,
+                    diagnostic: case_duplicate_id(&p.origin.id, key, other, first),
+                });
+                duplicate[index] = true;
+            }
+            Some(_) => {}
+            None => {
+                folded.insert(Folded(key), (key, &p.origin.id));
+            }
+        }
+    }
     let ids: Vec<&str> = first_seen.keys().copied().collect();
     let mut n_suggestions = 0usize;
     let mut unknown = |at: &Place, what: &str, id: &OrganisationId| {
@@ -195,6 +221,38 @@ fn bad_references<'a>(
         check(Reference::Within(j), area, at, "area");
     }
     bad
+}
+
+/// An id compared and hashed ignoring ASCII case (ids are ASCII).
+#[derive(Clone, Copy)]
+struct Folded<'a>(&'a str);
+
+impl PartialEq for Folded<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Folded<'_> {}
+
+impl std::hash::Hash for Folded<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+        state.write_u8(0xff);
+    }
+}
+
+fn case_duplicate_id(at: &Place, id: &str, other: &str, first: &Place) -> Diagnostic {
+    let first_at = match first.row {
+        Some(row) => format!("{} (row {row})", first.location),
+        None => first.location.to_string(),
+    };
+    at.diagnostic(format!(
+        "id \"{id}\" differs only in case from \"{other}\", defined at {first_at}; ids are matched ignoring case, so one of them could not be found"
+    ))
+    .help("give each body an id that differs in more than case, or remove the repeated profile")
 }
 
 fn duplicate_id(at: &Place, id: &OrganisationId, first: &Place) -> Diagnostic {

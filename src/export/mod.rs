@@ -1,13 +1,14 @@
 //! Results out: every file the tool writes goes through `write_atomic`, so it appears whole or
 //! not at all. Exporters for each output format live beside it.
 
+pub mod csv_safe;
 pub mod ranking;
 pub mod records;
 pub mod table;
 pub mod xlsx;
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A whole number with thousands separators: 64187 → "64,187".
 pub fn thousands(n: u64) -> String {
@@ -45,6 +46,97 @@ pub fn push_number(out: &mut String, v: f64) {
     }
 }
 
+/// What an output path names, as `write_atomic` treats it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputKind {
+    /// `-`: standard output (the caller writes it).
+    Stdout,
+    /// Nothing yet: a new regular file is created.
+    New,
+    /// A regular file (through a symbolic link when `through_link`), replaced whole.
+    File {
+        /// The path was a symbolic link; the file it points to is replaced and the link kept.
+        through_link: bool,
+    },
+    /// A character device or a FIFO (such as `/dev/null` or a named pipe), written straight
+    /// into: never replaced, and not atomic.
+    Stream,
+}
+
+/// Why an output path cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A directory, a block device, a socket or another special file.
+    #[error("{} is {what}, not a file; give the path of a file to write", .path.display())]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is ("a directory", "a block device", ...).
+        what: &'static str,
+    },
+    /// A symbolic link whose target does not exist.
+    #[error("{} is a symbolic link to {}, which does not exist; remove the link or give another path", .path.display(), .target.display())]
+    DanglingLink {
+        /// The path given.
+        path: PathBuf,
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// The path's metadata cannot be read.
+    #[error("cannot inspect {}: {source}", .path.display())]
+    Io {
+        /// The path given.
+        path: PathBuf,
+        /// The failure.
+        source: io::Error,
+    },
+}
+
+/// What `path` names as an output: standard output (`-`), a new file, an existing regular file
+/// (possibly through symbolic links), or a character device or FIFO written straight into.
+/// Anything else (a directory, a block device, a socket, a dangling link) is an error.
+pub fn output_kind(path: &Path) -> Result<OutputKind, OutputError> {
+    if path.as_os_str() == "-" {
+        return Ok(OutputKind::Stdout);
+    }
+    let io_error = |source| OutputError::Io { path: path.to_path_buf(), source };
+    let through_link = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta.file_type().is_symlink(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(OutputKind::New),
+        Err(e) => return Err(io_error(e)),
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            return Err(OutputError::DanglingLink { path: path.to_path_buf(), target });
+        }
+        Err(e) => return Err(io_error(e)),
+    };
+    let file_type = meta.file_type();
+    if file_type.is_file() {
+        return Ok(OutputKind::File { through_link });
+    }
+    let not_a_file = |what| Err(OutputError::NotAFile { path: path.to_path_buf(), what });
+    if file_type.is_dir() {
+        return not_a_file("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_char_device() || file_type.is_fifo() {
+            return Ok(OutputKind::Stream);
+        }
+        if file_type.is_block_device() {
+            return not_a_file("a block device");
+        }
+        if file_type.is_socket() {
+            return not_a_file("a socket");
+        }
+    }
+    not_a_file("a special file")
+}
+
 /// Writes a file atomically: it appears whole, or not at all, even if the process is killed.
 ///
 /// On Linux the bytes go to an unnamed temporary file in the target's folder (`O_TMPFILE`),
@@ -53,12 +145,33 @@ pub fn push_number(out: &mut String, v: f64) {
 /// at any moment leaves the previous target (or none) and no partial file. Elsewhere, or on a
 /// file system without unnamed files, a named temporary file is used and removed on failure.
 ///
+/// Only regular files are ever replaced. A symbolic link is followed: the file it points to is
+/// replaced (in that file's folder) and the link is kept. A character device or a FIFO (such
+/// as `/dev/null` or a named pipe) is opened and written straight into, never renamed over.
+/// Anything else (a directory, a block device, a socket, a dangling link) is refused before a
+/// byte is written. `-` is not special here: callers send it to standard output
+/// (`output_kind`).
+///
 /// The file gets the permissions a plain create would give: the target's own when it exists,
 /// else read-write for all less the umask (not the owner-only mode of a temporary file).
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    let kind = match output_kind(path) {
+        Ok(OutputKind::Stdout) => OutputKind::New,
+        Ok(kind) => kind,
+        Err(e) => return Err(io::Error::other(e.to_string())),
+    };
+    let resolved;
+    let path = match kind {
+        OutputKind::Stream => return write_stream(path, write),
+        OutputKind::File { through_link: true } => {
+            resolved = std::fs::canonicalize(path)?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -85,6 +198,18 @@ pub fn write_atomic(
     write_synced(file.as_file(), write)?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Writes into a character device or a FIFO: opened for writing only (never created,
+/// truncated or renamed over), buffered.
+fn write_stream(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let file = std::fs::OpenOptions::new().write(true).open(path)?;
+    let mut buffered = io::BufWriter::with_capacity(BUFFER, file);
+    write(&mut buffered)?;
+    buffered.flush()
 }
 
 /// The write buffer: large writes, few system calls (a national `rank-all` writes 70 MB).
@@ -303,6 +428,39 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(std::fs::read_to_string(&target).unwrap(), text, "the old file is kept");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    }
+
+    /// Issue 20, item 2: only regular files are replaced; links are followed and kept;
+    /// devices and FIFOs are written into; other things are refused.
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_ever_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(output_kind(Path::new("-")).unwrap(), OutputKind::Stdout);
+        assert_eq!(output_kind(&dir.path().join("new.csv")).unwrap(), OutputKind::New);
+        assert!(matches!(
+            output_kind(dir.path()),
+            Err(OutputError::NotAFile { what: "a directory", .. })
+        ));
+        assert_eq!(output_kind(Path::new("/dev/null")).unwrap(), OutputKind::Stream);
+        write_atomic(Path::new("/dev/null"), |w| w.write_all(b"into the void")).unwrap();
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+
+        let real = dir.path().join("real.txt");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert_eq!(output_kind(&link).unwrap(), OutputKind::File { through_link: true });
+        write_atomic(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+
+        let dangling = dir.path().join("dangling.txt");
+        std::os::unix::fs::symlink(dir.path().join("missing"), &dangling).unwrap();
+        assert!(matches!(output_kind(&dangling), Err(OutputError::DanglingLink { .. })));
+        assert!(write_atomic(&dangling, |w| w.write_all(b"x")).is_err());
+        assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
     }
 
     /// Reports written for colleagues were readable by their owner only (a temporary file's

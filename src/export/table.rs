@@ -89,9 +89,10 @@ impl Table {
         self.rows.push(row);
     }
 
-    /// Writes the table as CSV with a header row.
+    /// Writes the table as CSV with a header row; text cells that a spreadsheet would read as
+    /// a formula are neutralised (`csv_safe`), numbers stay numbers.
     pub fn write_csv(&self, out: &mut dyn Write) -> Result<(), csv::Error> {
-        let mut writer = csv::Writer::from_writer(out);
+        let mut writer = super::csv_safe::Writer::from_writer(out);
         writer.write_record(self.columns.iter().map(|c| c.header.as_str()))?;
         for row in &self.rows {
             writer.write_record(row.iter().map(Cell::to_csv_field))?;

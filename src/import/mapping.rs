@@ -216,6 +216,9 @@ pub struct Mapping {
     pub ignore: Vec<String>,
     /// A comment to put at the top of the written profiles.
     pub header: Option<String>,
+    /// Numbers are written with a decimal comma (`5,1` is 5.1); thousands groups, where
+    /// allowed, are then separated by `.` (`1.234,5`).
+    pub decimal_comma: bool,
 }
 
 impl Default for Mapping {
@@ -228,12 +231,21 @@ impl Default for Mapping {
             list_separator: ';',
             ignore: Vec::new(),
             header: None,
+            decimal_comma: false,
         }
     }
 }
 
-const MAPPING_KEYS: &[&str] =
-    &["columns", "values", "defaults", "delimiter", "list_separator", "ignore", "header"];
+const MAPPING_KEYS: &[&str] = &[
+    "columns",
+    "values",
+    "defaults",
+    "delimiter",
+    "list_separator",
+    "ignore",
+    "header",
+    "decimal_comma",
+];
 
 impl Mapping {
     /// Reads a mapping file (TOML), reporting every problem with its place.
@@ -312,6 +324,9 @@ impl Mapping {
             mapping.ignore = ignore.into_iter().map(|s| s.into_inner()).collect();
         }
         mapping.header = root.string("header").map(|h| h.into_inner());
+        if let Some(comma) = root.boolean("decimal_comma") {
+            mapping.decimal_comma = comma.into_inner();
+        }
         if reader.has_errors() {
             return Err(reader.into_diagnostics());
         }

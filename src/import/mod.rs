@@ -32,6 +32,20 @@ pub const MAX_ROWS: usize = 10_000_000;
 /// no line breaks (binary junk, a wrong delimiter) must not be read as one giant row.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
+/// The largest table file accepted, in bytes (4 GiB): a table is streamed, not read whole, so
+/// it may be larger than `input::MAX_FILE_BYTES`, but the bodies built from it must fit in
+/// memory (`BYTES_PER_BODY`). Checked before reading.
+pub const MAX_TABLE_BYTES: u64 = 4 << 30;
+
+/// The longest row a table may have (1 MiB), over all its lines: a quoted cell that is never
+/// closed would otherwise swallow the rest of the file into one row.
+pub const MAX_ROW_BYTES: u64 = 1 << 20;
+
+/// Memory a body takes at the peak of loading and ranking, in bytes: 1.7 KB was measured at
+/// 1,000,000 bodies (`rank-all`, 1,615 MB peak; BENCHMARKS.md); this adds a margin. A table
+/// whose bodies would need more than the memory available is refused before it is read.
+pub const BYTES_PER_BODY: u64 = 2048;
+
 /// What reading a table produced.
 pub struct TableRead {
     /// Rows converted into profiles.
@@ -62,6 +76,8 @@ struct Lines {
     read: u64,
     passed: usize,
     current_line: usize,
+    /// Where the last record read starts (0 for the header).
+    record_start: u64,
 }
 
 impl Lines {
@@ -69,6 +85,7 @@ impl Lines {
     /// asked for in increasing order; only newlines not yet passed are kept, so memory stays
     /// bounded by the read buffer.
     fn line_of(&mut self, byte: u64) -> usize {
+        self.record_start = byte;
         while self.pending.front().is_some_and(|&nl| nl <= byte) {
             self.pending.pop_front();
             self.passed += 1;
@@ -107,6 +124,18 @@ impl<R: std::io::Read> std::io::Read for LineCounter<R> {
             return Err(too_long(&state));
         }
         state.current_line += stop - line_start;
+        // The reader reads ahead of the record it returns by at most its buffer, so a row
+        // cannot span more than the limit plus that.
+        if start + n as u64 > state.record_start + MAX_ROW_BYTES + (64 << 10) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "the row after line {} is longer than {} MiB; check for a quote that is never closed",
+                    state.passed + 1,
+                    MAX_ROW_BYTES >> 20
+                ),
+            ));
+        }
         if stop < n {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -173,7 +202,73 @@ fn delimiter_for(path: &Path, mapping: &Mapping) -> u8 {
 /// Reads a table of bodies. File-level problems (unreadable, no header, missing required
 /// columns) are errors; row problems are returned per row in `failures`.
 pub fn read_table(path: &Path, mapping: &Mapping) -> Result<TableRead, Diagnostics> {
-    read_table_from(path, open_file(path)?, mapping)
+    let file = open_file(path)?;
+    let rows = count_lines(path, &file)?;
+    check_memory(path, rows, crate::input::available_memory())?;
+    use std::io::Seek as _;
+    let mut file = file;
+    file.rewind()
+        .map_err(|e| Diagnostic::new(Location::file(path), format!("cannot read file: {e}")))?;
+    let mut read = read_table_with(path, file, mapping, rows.min(MAX_ROWS as u64) as usize)?;
+    read.rows.shrink_to_fit();
+    Ok(read)
+}
+
+/// Checks a table file's size (at most `MAX_TABLE_BYTES`, from its metadata) and counts its
+/// lines in one quick pass (no parsing): an upper bound on its rows, known before any body is
+/// built.
+fn count_lines(path: &Path, file: &std::fs::File) -> Result<u64, Diagnostic> {
+    let cannot = |e: std::io::Error| {
+        Diagnostic::new(Location::file(path), format!("cannot read file: {e}"))
+            .help("check that the file is readable")
+    };
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > MAX_TABLE_BYTES {
+        return Err(Diagnostic::new(
+            Location::file(path),
+            format!("the table is larger than the limit of {} GiB", MAX_TABLE_BYTES >> 30),
+        )
+        .help("split it into several tables"));
+    }
+    let mut lines = 0u64;
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut reader = file;
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buffer).map_err(cannot)?;
+        if n == 0 {
+            break;
+        }
+        if lines == 0 {
+            crate::input::check_not_utf16(path, &buffer[..n])?;
+        }
+        lines += memchr::memchr_iter(b'\n', &buffer[..n]).count() as u64;
+        // A file that grows while it is counted is not read past the limit.
+        if lines > MAX_ROWS as u64 * 2 {
+            break;
+        }
+    }
+    Ok(lines)
+}
+
+/// Refuses a table whose `lines` (an upper bound on its rows) would need more memory than is
+/// `available`, before any of it is read.
+fn check_memory(path: &Path, lines: u64, available: Option<u64>) -> Result<(), Diagnostic> {
+    let Some(available) = available else { return Ok(()) };
+    let needed = lines.min(MAX_ROWS as u64 + 1).saturating_mul(BYTES_PER_BODY);
+    if needed > available {
+        return Err(Diagnostic::new(
+            Location::file(path),
+            format!(
+                "the table has up to {} rows, which need about {} MiB of memory ({} bytes a body), but only {} MiB are available",
+                crate::export::thousands(lines),
+                needed >> 20,
+                BYTES_PER_BODY,
+                available >> 20
+            ),
+        )
+        .help("split the table, filter it to the bodies you need, or use a machine with more memory"));
+    }
+    Ok(())
 }
 
 /// Reads a table of bodies from any reader; `path` names it in messages and picks the
@@ -182,6 +277,17 @@ pub fn read_table_from(
     path: &Path,
     input: impl std::io::Read,
     mapping: &Mapping,
+) -> Result<TableRead, Diagnostics> {
+    read_table_with(path, input, mapping, 0)
+}
+
+/// `read_table_from` with room reserved for `expected_rows` up front, so that the rows are not
+/// moved as they grow (growing by doubling asked for twice the memory the rows need).
+fn read_table_with(
+    path: &Path,
+    input: impl std::io::Read,
+    mapping: &Mapping,
+    expected_rows: usize,
 ) -> Result<TableRead, Diagnostics> {
     let (mut reader, lines) = open_csv(input, delimiter_for(path, mapping));
     let headers: Vec<String> = match reader.headers() {
@@ -217,8 +323,18 @@ pub fn read_table_from(
         by_field: &by_field,
         mapping,
     };
-    let mut out =
-        TableRead { rows: Vec::new(), failures: Vec::new(), n_rows: 0, unmatched_columns };
+    let mut rows = Vec::new();
+    rows.try_reserve_exact(expected_rows).map_err(|_| {
+        Diagnostic::new(
+            Location::file(path),
+            format!(
+                "not enough memory for the {} rows of the table",
+                crate::export::thousands(expected_rows as u64)
+            ),
+        )
+        .help("split the table, or use a machine with more memory")
+    })?;
+    let mut out = TableRead { rows, failures: Vec::new(), n_rows: 0, unmatched_columns };
     // Records are read in order (the line count needs it) into a batch, whose rows are then
     // converted in parallel and appended in file order, so that rows and failures come out
     // exactly as a sequential read would give them. Reading and appending are sequential:
@@ -482,23 +598,46 @@ fn attach_edges(
     }
     let index: HashMap<OrganisationId, usize, foldhash::fast::RandomState> =
         rows.iter().enumerate().map(|(i, p)| (p.organisation.id.clone(), i)).collect();
+    // The neighbours each row has, so that an edge is added once in constant time (a body
+    // with tens of thousands of edges made the list scan quadratic).
+    let mut present: std::collections::HashSet<
+        (usize, OrganisationId),
+        foldhash::fast::RandomState,
+    > = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.organisation.neighbours.iter().map(move |n| (i, n.clone())))
+        .collect();
     let mut orphans = Vec::new();
     for Edge { a, b } in edges {
         let (ia, ib) = (index.get(&a.0).copied(), index.get(&b.0).copied());
         for (from, to) in [(ia, &b), (ib, &a)] {
             if let Some(i) = from {
                 let p = &mut rows[i];
-                if !p.organisation.neighbours.contains(&to.0) {
+                if present.insert((i, to.0.clone())) {
                     p.organisation.neighbours.push(to.0.clone());
                     p.origin.neighbours.push(to.1.clone());
                 }
             }
         }
         // An edge between two rows that failed is not a problem of its own.
-        if ia.is_none() && ib.is_none() && !broken.contains(&a.0) && !broken.contains(&b.0) {
-            orphans.push(
-                a.1.diagnostic(format!("neither \"{}\" nor \"{}\" is a known body", a.0, b.0)),
-            );
+        // An edge between two rows that failed is not a problem of its own; one between a
+        // failed row and an unknown id still names the unknown id.
+        if ia.is_none() && ib.is_none() {
+            match (broken.contains(&a.0), broken.contains(&b.0)) {
+                (false, false) => orphans.push(
+                    a.1.diagnostic(format!("neither \"{}\" nor \"{}\" is a known body", a.0, b.0)),
+                ),
+                (true, false) => orphans.push(
+                    b.1.diagnostic(format!("neighbour \"{}\" is not a known body", b.0))
+                        .help(format!("add a row for \"{}\", or remove this line", b.0)),
+                ),
+                (false, true) => orphans.push(
+                    a.1.diagnostic(format!("neighbour \"{}\" is not a known body", a.0))
+                        .help(format!("add a row for \"{}\", or remove this line", a.0)),
+                ),
+                (true, true) => {}
+            }
         }
     }
     orphans
@@ -588,12 +727,17 @@ pub fn import_read(
         }
         drop_references(&mut rows, drop_refs);
         let mut kept = Vec::with_capacity(rows.len());
+        let kept_ids: std::collections::HashSet<OrganisationId> = rows
+            .iter()
+            .zip(&drop_row)
+            .filter(|(_, drop)| !**drop)
+            .map(|(p, _)| p.organisation.id.clone())
+            .collect();
         for (p, drop) in rows.into_iter().zip(drop_row) {
             if drop {
                 n_skipped += 1;
-                // A duplicate's id lives on in the first row with it.
-                if kept.iter().all(|k: &ParsedOrganisation| k.organisation.id != p.organisation.id)
-                {
+                // A duplicate's id lives on in the row kept with it.
+                if !kept_ids.contains(&p.organisation.id) {
                     gone.insert(p.organisation.id);
                 }
             } else {
@@ -649,3 +793,31 @@ pub fn load_csv(path: &Path) -> Result<Dataset, Diagnostics> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_a_table_needs_is_checked_before_reading() {
+        let path = Path::new("big.csv");
+        assert!(check_memory(path, 1_000, Some(10 << 20)).is_ok());
+        let err = check_memory(path, 10_000_001, Some(8 << 30)).unwrap_err();
+        assert!(err.message.contains("up to 10,000,001 rows"), "{}", err.message);
+        assert!(err.message.contains("2048 bytes a body"), "{}", err.message);
+        assert!(check_memory(path, u64::MAX, None).is_ok(), "unknown memory: not refused");
+    }
+
+    #[test]
+    fn lines_are_counted_and_utf16_named_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "id,name\nA,B\nC,D\n").unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        assert_eq!(count_lines(&path, &file).unwrap(), 3);
+        let utf16: Vec<u8> = "id,name\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        std::fs::write(&path, utf16).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        assert!(count_lines(&path, &file).unwrap_err().message.contains("UTF-16"));
+    }
+}

@@ -112,33 +112,20 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    /// A number, allowing thousands separators and a leading pound sign.
-    fn number(&mut self, field: Field) -> Option<f64> {
+    /// A number; thousands groups and a leading pound sign only where `grouped`.
+    fn number(&mut self, field: Field, grouped: bool) -> Option<f64> {
         let text = self.cell(field)?;
-        // Plain numbers (the usual case) are parsed in place; only text with a pound sign or
-        // separators is cleaned into a copy first.
-        let parsed = if text.contains(['£', ',', '_']) {
-            let cleaned: String =
-                text.trim_start_matches('£').chars().filter(|c| *c != ',' && *c != '_').collect();
-            cleaned.parse::<f64>()
-        } else {
-            text.parse::<f64>()
-        };
-        match parsed {
-            Ok(n) if n.is_finite() => Some(n),
-            _ => {
-                self.problem(
-                    field,
-                    format!("\"{text}\" is not a finite number"),
-                    "write a number such as 64187 or 50.84",
-                );
+        match parse_number(text, grouped, self.shape.mapping.decimal_comma) {
+            Ok(n) => Some(n),
+            Err(help) => {
+                self.problem(field, format!("\"{text}\" is not a finite number"), help);
                 None
             }
         }
     }
 
-    fn positive(&mut self, field: Field) -> Option<f64> {
-        let n = self.number(field)?;
+    fn positive(&mut self, field: Field, grouped: bool) -> Option<f64> {
+        let n = self.number(field, grouped)?;
         if n > 0.0 {
             Some(n)
         } else {
@@ -152,7 +139,7 @@ impl<'a> RowReader<'a> {
     }
 
     fn whole_positive(&mut self, field: Field) -> Option<u64> {
-        let n = self.positive(field)?;
+        let n = self.positive(field, true)?;
         if n.fract() == 0.0 && n < 9.0e15 {
             Some(n as u64)
         } else {
@@ -199,9 +186,11 @@ impl<'a> RowReader<'a> {
     fn ids(&mut self, field: Field) -> Vec<OrganisationId> {
         let Some(items) = self.items(field) else { return Vec::new() };
         let mut out: Vec<OrganisationId> = Vec::with_capacity(items.len());
+        // Ids seen, so that finding a repeat is linear in the list, not quadratic.
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
         for item in items {
             match OrganisationId::new(item) {
-                Ok(id) if out.contains(&id) => {
+                Ok(id) if !seen.insert(id.clone()) => {
                     self.problem(field, format!("\"{id}\" is listed twice"), "list each body once");
                 }
                 Ok(id) => out.push(id),
@@ -442,6 +431,12 @@ impl<'a> RowReader<'a> {
         if name.is_none() {
             self.problem(Field::Name, "the name is empty", "give every row a name");
         }
+        let short_name = self.text(Field::ShortName);
+        for (field, text) in [(Field::Name, &name), (Field::ShortName, &short_name)] {
+            if let Some(problem) = text.as_deref().and_then(crate::profiles::forbidden_in_name) {
+                self.problem(field, problem, crate::profiles::FORBIDDEN_IN_NAME_HELP);
+            }
+        }
         let sector = self.enumeration::<Sector>(Field::Sector);
         let sector_given = self.cell(Field::Sector).is_some();
         let kind = self.kind(sector);
@@ -467,8 +462,8 @@ impl<'a> RowReader<'a> {
         });
         let parent = self.id(Field::Parent);
         let population = self.whole_positive(Field::Population);
-        let budget_gbp = self.positive(Field::BudgetGbp);
-        let area_km2 = self.positive(Field::AreaKm2);
+        let budget_gbp = self.positive(Field::BudgetGbp, true);
+        let area_km2 = self.positive(Field::AreaKm2, false);
         let political_control = self.control();
         let reasons = self.enumerations::<Reason>(Field::Reasons);
         let barriers = self.barriers();
@@ -483,6 +478,9 @@ impl<'a> RowReader<'a> {
         let criteria_order = self.criteria_order();
         let aliases: Vec<String> =
             self.items(Field::Aliases).unwrap_or_default().into_iter().map(str::to_owned).collect();
+        if let Some(problem) = aliases.iter().find_map(|a| crate::profiles::forbidden_in_name(a)) {
+            self.problem(Field::Aliases, problem, crate::profiles::FORBIDDEN_IN_NAME_HELP);
+        }
 
         let (Some(id), Some(name), Some(sector), Some(location), true) =
             (id.clone(), name, sector, location, self.problems.is_empty())
@@ -491,7 +489,7 @@ impl<'a> RowReader<'a> {
             return Err(RowFailure { problems: self.problems, id: id.map(|id| (id, at)) });
         };
         let mut o = Organisation::new(id, name, sector, location);
-        o.short_name = self.text(Field::ShortName);
+        o.short_name = short_name;
         o.aliases = aliases;
         o.kind = kind;
         o.tier = tier.or_else(|| kind.and_then(Kind::implied_tier));
@@ -529,8 +527,8 @@ impl<'a> RowReader<'a> {
     }
 
     fn location(&mut self) -> Option<LatLon> {
-        let lat = self.number(Field::Lat);
-        let lon = self.number(Field::Lon);
+        let lat = self.number(Field::Lat, false);
+        let lon = self.number(Field::Lon, false);
         if self.cell(Field::Lat).is_none() {
             self.problem(
                 Field::Lat,
@@ -585,4 +583,104 @@ fn ons_type_code(text: &str) -> Option<Kind> {
         "NID" => Kind::NorthernIrelandDistrict,
         _ => return None,
     })
+}
+
+/// Reads a table cell as a finite number, never guessing what a separator means.
+///
+/// The decimal separator is `.`, or `,` with `decimal_comma`. Where `grouped` (population,
+/// budget), a leading `£` and thousands groups are allowed, but only well-formed ones: one to
+/// three digits, then groups of exactly three, each after a `,` (a `.` with `decimal_comma`),
+/// as in `64,187` or `1,234,567.5`. Anything else, such as `5,1` or `1,2,3` without
+/// `--decimal-comma`, is refused with the fix as the error.
+pub fn parse_number(text: &str, grouped: bool, decimal_comma: bool) -> Result<f64, String> {
+    let (point, group) = if decimal_comma { (',', '.') } else { ('.', ',') };
+    let plain_help = if decimal_comma {
+        "write a number with a decimal comma, such as 50,84 (the mapping's decimal_comma is on)"
+    } else {
+        "write a number such as 50.84; for a decimal comma (5,1) pass --decimal-comma"
+    };
+    let body = if grouped { text.strip_prefix('£').unwrap_or(text) } else { text };
+    let (sign, unsigned) = match body.strip_prefix(['-', '+']) {
+        Some(rest) => (&body[..1], rest),
+        None => ("", body),
+    };
+    let (whole, fraction) = match unsigned.split_once(point) {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let whole_digits: String = if grouped && whole.contains(group) {
+        let mut groups = whole.split(group);
+        let first = groups.next().unwrap_or_default();
+        let well_formed = (1..=3).contains(&first.len())
+            && first.bytes().all(|b| b.is_ascii_digit())
+            && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        if !well_formed {
+            return Err(format!(
+                "thousands must be grouped in threes after a \"{group}\", as in {}; {plain_help}",
+                if decimal_comma { "64.187" } else { "64,187" }
+            ));
+        }
+        whole.chars().filter(|c| *c != group).collect()
+    } else {
+        whole.to_owned()
+    };
+    if whole_digits.contains(group) || fraction.is_some_and(|f| f.contains([group, point])) {
+        return Err(plain_help.to_owned());
+    }
+    let mut normal = String::with_capacity(text.len());
+    normal.push_str(sign);
+    normal.push_str(&whole_digits);
+    if let Some(f) = fraction {
+        normal.push('.');
+        normal.push_str(f);
+    }
+    // Rust's parser also takes "inf", "nan" and exponents; non-finite values are refused below.
+    match normal.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n),
+        Ok(_) => Err("give a finite number (not nan or infinity)".to_owned()),
+        Err(_) => Err(plain_help.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    /// (cell, grouped, decimal comma, expected number or None for an error).
+    fn check(cell: &str, grouped: bool, comma: bool, expected: Option<f64>) {
+        assert_eq!(
+            parse_number(cell, grouped, comma).ok(),
+            expected,
+            "{cell:?} grouped={grouped} comma={comma}"
+        );
+    }
+
+    #[test]
+    fn numbers_are_read_without_guessing_separators() {
+        check("50.84", false, false, Some(50.84));
+        check("-1.25", false, false, Some(-1.25));
+        check("5,1", false, false, None);
+        check("-1,25", false, false, None);
+        check("1,5", false, false, None);
+        check("64,187", false, false, None);
+        check("64,187", true, false, Some(64187.0));
+        check("1,234,567", true, false, Some(1_234_567.0));
+        check("1,234,567.5", true, false, Some(1_234_567.5));
+        check("£64,187.50", true, false, Some(64187.5));
+        check("£5", false, false, None);
+        check("1,2,3", true, false, None);
+        check("1234,567", true, false, None);
+        check(",123", true, false, None);
+        check("1,23", true, false, None);
+        check("1.5.2", false, false, None);
+        check("5,1", false, true, Some(5.1));
+        check("-1,25", false, true, Some(-1.25));
+        check("1.234,5", true, true, Some(1234.5));
+        check("1.234,5", false, true, None);
+        check("5.1", false, true, None);
+        check("nan", false, false, None);
+        check("inf", false, false, None);
+        check("1e999", false, false, None);
+        check("1e3", false, false, Some(1000.0));
+    }
 }

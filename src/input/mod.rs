@@ -27,6 +27,18 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
         Diagnostic::new(Location::file(path), format!("cannot read file: {err}"))
             .help("check that the path exists and that you may read it")
     })?;
+    let too_large = || {
+        Diagnostic::new(
+            Location::file(path),
+            format!("file is larger than the limit of {} MiB", MAX_FILE_BYTES >> 20),
+        )
+        .help("split the data into several files in one directory")
+    };
+    // Refused by its size before a byte is read; the limit on reading below also catches a
+    // file that grows, or one whose size is not known (a pipe).
+    if file.metadata().is_ok_and(|m| m.is_file() && m.len() > MAX_FILE_BYTES) {
+        return Err(too_large());
+    }
     let mut bytes = Vec::new();
     let read = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|err| {
         let help = if err.kind() == std::io::ErrorKind::IsADirectory {
@@ -37,21 +49,48 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
         Diagnostic::new(Location::file(path), format!("cannot read file: {err}")).help(help)
     })?;
     if read as u64 > MAX_FILE_BYTES {
-        return Err(Diagnostic::new(
-            Location::file(path),
-            format!("file is larger than the limit of {} MiB", MAX_FILE_BYTES >> 20),
-        )
-        .help("split the data into several files in one directory"));
+        return Err(too_large());
     }
     Ok(bytes)
 }
 
-/// Checks that bytes are non-empty UTF-8 text (a leading byte-order mark is dropped).
-pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
-    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+/// Memory this process may use, in bytes, where it can be known (Linux: the smaller of the
+/// system's available memory and the cgroup's memory limit, v2 or v1); `None` elsewhere.
+pub fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let system = meminfo.lines().find_map(|l| {
+        let kib = l.strip_prefix("MemAvailable:")?.trim().strip_suffix("kB")?.trim();
+        kib.parse::<u64>().ok().map(|k| k * 1024)
+    })?;
+    let read = |name: &str| -> Option<u64> {
+        std::fs::read_to_string(Path::new("/sys/fs/cgroup").join(name)).ok()?.trim().parse().ok()
+    };
+    // The cgroup's limit (v2, then v1, where "no limit" is a huge number): its usage is not
+    // subtracted, since that counts the page cache, which the kernel reclaims when needed.
+    let cgroup = read("memory.max").or_else(|| read("memory/memory.limit_in_bytes"));
+    Some(cgroup.map_or(system, |c| c.min(system)))
+}
+
+/// Refuses text in UTF-16 (with a byte-order mark, or ASCII interleaved with NULs), naming it.
+pub fn check_not_utf16(path: &Path, head: &[u8]) -> Result<(), Diagnostic> {
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) || looks_utf16(head) {
         return Err(Diagnostic::new(Location::at(path, 1, Some(1)), "file is UTF-16, not UTF-8")
             .help("save the file as UTF-8 (for a spreadsheet: \"CSV UTF-8\"; in an editor: encoding UTF-8)"));
     }
+    Ok(())
+}
+
+/// UTF-16 without a byte-order mark: text whose first bytes alternate NULs with ASCII.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    head.len() >= 4
+        && (head.chunks(2).all(|p| p[0] == 0 && p[1] != 0)
+            || head.chunks(2).all(|p| p[1] == 0 && p[0] != 0))
+}
+
+/// Checks that bytes are non-empty UTF-8 text (a leading byte-order mark is dropped).
+pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
+    check_not_utf16(path, &bytes)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {

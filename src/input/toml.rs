@@ -43,7 +43,8 @@ impl<'s> TomlReader<'s> {
         }
         for err in errors {
             let message = err.message().trim().trim_end_matches('.').to_owned();
-            let location = self.source.location_of(err.span());
+            let span = err.span().or_else(|| deep_nesting(self.source.text()).map(|at| at..at));
+            let location = self.source.location_of(span);
             self.push(
                 Diagnostic::new(location, format!("invalid TOML: {message}"))
                     .help("fix the syntax; see https://toml.io for the format"),
@@ -463,6 +464,36 @@ pub fn is_iso_date(text: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Where a document nests too deeply to parse, for the parser's errors that come without a
+/// place ("recursion limit" on a key of thousands of dotted parts): the start of the first
+/// line whose key has more than `DEEP` parts, or the first bracket that opens more than `DEEP`
+/// levels.
+fn deep_nesting(text: &str) -> Option<usize> {
+    const DEEP: usize = 64;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let key = line.split('=').next().unwrap_or_default();
+        if line.contains('=') && key.matches('.').count() >= DEEP {
+            return Some(start + (line.len() - line.trim_start().len()));
+        }
+        start += line.len();
+    }
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > DEEP {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -15,6 +15,22 @@ use crate::model::OrganisationId;
 pub use organisation::{FIELDS, Origin, ParsedOrganisation, Places, read_criteria_order};
 pub use write::to_toml;
 
+/// The first character a name may not hold, with why: control characters (ESC, BEL, NUL, line
+/// breaks, ...), which a terminal would act on, and the invisible bidirectional controls
+/// (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C), which reorder what is shown.
+pub fn forbidden_in_name(text: &str) -> Option<String> {
+    let bad = text.chars().find(|&c| {
+        c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+    })?;
+    let what = if bad.is_control() { "a control character" } else { "a bidirectional control" };
+    Some(format!("the name holds {what} (U+{:04X}), which would act on a terminal", u32::from(bad)))
+}
+
+/// The help for a name `forbidden_in_name` refuses.
+pub const FORBIDDEN_IN_NAME_HELP: &str = "remove the character: names are plain text (copying from a web page or a PDF can bring such characters)";
+
 /// What reading profile files produced: the profiles that could be built, the ids of those that
 /// could not (so that references to them are not reported as unknown as well), and every
 /// problem found.

@@ -177,6 +177,14 @@ pub fn read_organisation(
     if name.is_none() && !t.contains("name") {
         t.missing("name", "add `name = \"...\"`, the body's official name");
     }
+    let check_name = |key: &str, text: &Sp<String>| {
+        if let Some(problem) = super::forbidden_in_name(text.get_ref()) {
+            t.error(text.span(), key, problem).help(super::FORBIDDEN_IN_NAME_HELP);
+        }
+    };
+    if let Some(name) = &name {
+        check_name("name", name);
+    }
     let sector = t.enumeration::<Sector>("sector");
     if sector.is_none() && !t.contains("sector") {
         let allowed: Vec<&str> = Sector::all().iter().map(|s| s.name()).collect();
@@ -187,10 +195,21 @@ pub fn read_organisation(
     let tier = t.enumeration::<Tier>("tier").map(Sp::into_inner);
     let status = t.enumeration::<Status>("status").map(Sp::into_inner);
 
-    let short_name = t.text("short_name").map(Sp::into_inner);
+    let short_name = t.text("short_name");
+    if let Some(short) = &short_name {
+        check_name("short_name", short);
+    }
+    let short_name = short_name.map(Sp::into_inner);
     let aliases = t
         .strings("aliases")
-        .map(|v| v.into_iter().map(Sp::into_inner).collect())
+        .map(|v| {
+            v.into_iter()
+                .map(|alias| {
+                    check_name("aliases", &alias);
+                    alias.into_inner()
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let nation = t.text("nation").map(Sp::into_inner);
     let region = t.text("region").map(Sp::into_inner);
@@ -307,10 +326,12 @@ fn read_ids(t: &Table<'_, '_>, key: &str) -> Vec<(usize, Sp<OrganisationId>)> {
         return Vec::new();
     };
     let mut out: Vec<(usize, Sp<OrganisationId>)> = Vec::with_capacity(items.len());
+    // Ids seen, so that finding a repeat is linear in the list, not quadratic.
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let path = format!("{key}[{i}]");
         match OrganisationId::new(item.get_ref()) {
-            Ok(id) if out.iter().any(|(_, seen)| *seen.get_ref() == id) => {
+            Ok(id) if !seen.insert(id.clone()) => {
                 t.error(item.span(), &path, format!("\"{id}\" is listed twice"))
                     .help("list each body once");
             }
@@ -468,6 +489,7 @@ fn read_services(t: &Table<'_, '_>, key: &str) -> Option<ServiceSet> {
 fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Place)>> {
     let tables = t.tables("partnership")?;
     let mut out: Vec<(Partnership, Place)> = Vec::with_capacity(tables.len());
+    let mut partners = std::collections::HashSet::with_capacity(tables.len());
     for table in tables {
         table.deny_unknown(PARTNERSHIP_FIELDS);
         let partner = read_id(&table, "partner");
@@ -490,7 +512,7 @@ fn read_partnerships(t: &Table<'_, '_>) -> Option<Vec<(Partnership, Place)>> {
         let kind = table.text("kind").map(Sp::into_inner);
         let source = table.text("source").map(Sp::into_inner);
         let Some(partner) = partner else { continue };
-        if out.iter().any(|(p, _)| p.partner == *partner.get_ref()) {
+        if !partners.insert(partner.get_ref().clone()) {
             table
                 .error(
                     partner.span(),

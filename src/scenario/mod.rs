@@ -67,11 +67,22 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, Diagnostics> {
     let mut scenarios = Vec::with_capacity(paths.len());
     let mut problems = Diagnostics::new();
+    let mut references = Vec::new();
     for path in paths {
         match Scenario::load(path) {
             Ok(scenario) => scenarios.push(scenario),
-            Err(found) => problems.extend(found),
+            Err(found) => {
+                problems.extend(found);
+                references.extend(parse::read_body_references(path));
+            }
         }
+    }
+    if !problems.is_empty() {
+        // Bodies a broken file names are checked too, so that one run reports them all.
+        for d in plan::check_body_references(&references) {
+            problems.push(d);
+        }
+        problems.sort();
     }
     problems.into_result(scenarios)
 }

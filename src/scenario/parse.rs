@@ -383,6 +383,32 @@ pub struct Scenario {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The bodies a scenario file names, read leniently from a file that failed to parse (its own
+/// problems were reported then), so that bodies unknown to its dataset are reported in the
+/// same run rather than only once the rest is fixed.
+pub(super) struct BodyReferences {
+    /// The dataset the bodies must be in.
+    pub dataset: (Source, Option<Place>),
+    /// The subjects listed.
+    pub subjects: Subjects,
+    /// The overrides, with the bodies each changes.
+    pub overrides: Vec<Override>,
+}
+
+/// Reads a scenario file's `BodyReferences`, or `None` when it is not readable TOML.
+pub(super) fn read_body_references(path: &Path) -> Option<BodyReferences> {
+    let source = read_text(path).ok()?;
+    let reader = TomlReader::new(&source);
+    let document = reader.parse()?;
+    let root = reader.root(&document);
+    let file: Arc<Path> = source.path().clone();
+    Some(BodyReferences {
+        dataset: read_source(&root, "dataset", &file),
+        subjects: read_subjects(&root),
+        overrides: read_overrides(&root),
+    })
+}
+
 impl Scenario {
     /// Reads and parses a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
@@ -445,10 +471,28 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Whether a name is safe as a folder name on every common system: ASCII letters, digits, `-`,
-/// `_` and `.`, starting with a letter or digit.
+/// `_` and `.`, starting with a letter or digit, not ending in `.` (Windows drops it), and not
+/// a name Windows reserves for a device (`CON`, `NUL`, `COM1`, ..., also with an extension:
+/// `nul.txt`), in any case.
 pub(super) fn is_safe_name(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && !name.ends_with('.')
+        && !is_reserved_name(name)
+}
+
+/// Whether Windows reserves a name (before its first `.`) for a device.
+fn is_reserved_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    match stem.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" => true,
+        _ => {
+            let (word, digit) = stem.split_at(stem.len().min(3));
+            (word == "COM" || word == "LPT")
+                && digit.len() == 1
+                && digit.bytes().all(|b| (b'1'..=b'9').contains(&b))
+        }
+    }
 }
 
 /// A file-name safe form of any text: unsafe characters become `-`.
@@ -458,8 +502,14 @@ pub(super) fn safe_name(text: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || "-_.+".contains(c) { c } else { '-' })
         .collect();
-    let trimmed = mapped.trim_start_matches(['-', '.', '+']);
-    if trimmed.is_empty() { "x".to_owned() } else { trimmed.to_owned() }
+    let trimmed = mapped.trim_start_matches(['-', '.', '+']).trim_end_matches('.');
+    if trimmed.is_empty() {
+        "x".to_owned()
+    } else if is_reserved_name(trimmed) {
+        format!("x-{trimmed}")
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 fn read_scenario(root: &Table<'_, '_>) -> Option<Scenario> {
@@ -1056,5 +1106,23 @@ fn read_output(root: &Table<'_, '_>) -> OutputOptions {
     OutputOptions {
         csv: t.boolean("csv").map_or(defaults.csv, Sp::into_inner),
         explain: t.boolean("explain").map_or(defaults.explain, Sp::into_inner),
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::{is_safe_name, safe_name};
+
+    #[test]
+    fn folder_names_safe_everywhere() {
+        for bad in
+            ["CON", "con", "Nul", "aux.txt", "COM1", "lpt9.x", "a.", "x..", "", "-a", ".a", "a b"]
+        {
+            assert!(!is_safe_name(bad), "{bad:?}");
+            assert!(is_safe_name(&safe_name(bad)), "{bad:?} -> {:?}", safe_name(bad));
+        }
+        for good in ["console", "COM10", "com", "a.b", "nul1", "baseline_2026", "a-b"] {
+            assert!(is_safe_name(good), "{good:?}");
+        }
     }
 }

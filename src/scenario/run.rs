@@ -500,7 +500,7 @@ fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// One row per (body, candidate); with `explain`, each criterion's value both ways.
 fn csv_bytes(rankings: &Rankings, explain: bool) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = crate::export::csv_safe::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [
         "subject_id",
         "subject_name",

@@ -300,11 +300,27 @@ fn push_axis(
             .help("list at least one value, or remove the parameter");
         return;
     }
+    if items.len() > MAX_RUNS {
+        // Refused at once: one axis alone exceeds the runs allowed.
+        t.error(
+            span,
+            key,
+            format!(
+                "the sweep over `{}` has {} values, more than {MAX_RUNS} runs",
+                parameter.name(),
+                items.len()
+            ),
+        )
+        .help("sweep fewer values, or split the scenario into several files");
+        return;
+    }
     let mut values: Vec<At<SweepValue>> = Vec::with_capacity(items.len());
+    // Labels seen, so that finding a repeat is linear in the values, not quadratic.
+    let mut labels = std::collections::HashSet::with_capacity(items.len());
     for (path, item) in items {
         let Some(value) = read_value(t, &path, item, parameter, weight_sets) else { continue };
         let label = value.label();
-        if values.iter().any(|v| v.value.label() == label) {
+        if !labels.insert(label.clone()) {
             t.error(item.span(), &path, format!("value {label} is listed twice"))
                 .help("list each value once; run names must differ");
             continue;

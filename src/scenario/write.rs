@@ -2,11 +2,13 @@
 //! all, and reading a run folder back for `compare`.
 //!
 //! Writing is staged: each file is written with `export::write_atomic` into a temporary folder
-//! (`.partnermatch-stage-*`) inside the output folder, so on the same file system; once every
-//! file of every run is there, each run folder is renamed into place. If any step fails, the
-//! runs already moved are moved back, replaced folders are restored, the staging folder is
-//! removed, and an output folder this call created is removed too: a failed call leaves the
-//! output folder as it found it. A run folder that exists and is not empty is refused unless
+//! (`.partnermatch-stage-PID-*`) inside the output folder, so on the same file system; once
+//! every file of every run is there, each run folder is renamed into place. If any step fails,
+//! the runs already moved are moved back, replaced folders are restored and the staging folder
+//! is removed: a failed call leaves the output folder as it found it. An output folder that
+//! does not exist yet is staged whole beside its place and renamed into place at the end. A run
+//! that is killed leaves at most its stage, which the next run into the same output removes
+//! (a stage whose process no longer runs). A run folder that exists and is not empty is refused unless
 //! `force` is set, and then replaced whole.
 
 use std::io;
@@ -80,14 +82,83 @@ pub fn write_runs(
     if !occupied.is_empty() && !force {
         return Err(WriteError::Exists { paths: occupied });
     }
-    let created_out = !out.exists();
-    std::fs::create_dir_all(out).map_err(io_error(out))?;
-    let outcome = stage_and_commit(results, out, &targets, &|from, to| std::fs::rename(from, to));
-    if outcome.is_err() && created_out {
-        // Only what this call created: the staging folder is already gone.
-        let _ = std::fs::remove_dir(out);
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    remove_stale_stages(parent);
+    if out.is_dir() {
+        remove_stale_stages(out);
+        stage_and_commit(results, out, &targets, &|from, to| std::fs::rename(from, to))?;
+        return Ok(targets);
     }
-    outcome.map(|()| targets)
+    // A new output folder is staged whole beside where it goes and renamed into place, so
+    // that a run killed midway leaves no half-made folder, only a stage a later run removes.
+    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let stage = new_stage(parent)?;
+    write_staged(results, stage.path())?;
+    let staged = stage.keep();
+    std::fs::rename(&staged, out).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staged);
+        io_error(out)(e)
+    })?;
+    Ok(targets)
+}
+
+/// The prefix of staging folders; the process id follows, so that a later run can tell a
+/// stage left by a killed run from one in use.
+const STAGE_PREFIX: &str = ".partnermatch-stage-";
+
+/// A staging folder in `dir`, named after this process.
+fn new_stage(dir: &Path) -> Result<tempfile::TempDir, WriteError> {
+    tempfile::Builder::new()
+        .prefix(&format!("{STAGE_PREFIX}{}-", std::process::id()))
+        .tempdir_in(dir)
+        .map_err(io_error(dir))
+}
+
+/// Removes the staging folders in `dir` left by runs that were killed: those whose process
+/// no longer runs. Where that cannot be known (not Linux), stages are left alone.
+fn remove_stale_stages(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(STAGE_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !process_alive(pid) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether a process runs (Linux: it has a `/proc` entry); `true` where it cannot be known.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    true
+}
+
+/// Writes each run's files into its folder under `stage`.
+fn write_staged(results: &[RunResult], stage: &Path) -> Result<(), WriteError> {
+    for result in results {
+        let folder = stage.join(&result.name);
+        std::fs::create_dir(&folder).map_err(io_error(&folder))?;
+        for file in &result.files {
+            let path = folder.join(file.name);
+            write_atomic(&path, |w| w.write_all(&file.bytes)).map_err(io_error(&path))?;
+        }
+    }
+    Ok(())
 }
 
 /// How a folder is moved; a parameter so that tests can make a move fail midway.
@@ -99,18 +170,8 @@ fn stage_and_commit(
     targets: &[PathBuf],
     rename: Rename<'_>,
 ) -> Result<(), WriteError> {
-    let stage = tempfile::Builder::new()
-        .prefix(".partnermatch-stage-")
-        .tempdir_in(out)
-        .map_err(io_error(out))?;
-    for result in results {
-        let folder = stage.path().join(&result.name);
-        std::fs::create_dir(&folder).map_err(io_error(&folder))?;
-        for file in &result.files {
-            let path = folder.join(file.name);
-            write_atomic(&path, |w| w.write_all(&file.bytes)).map_err(io_error(&path))?;
-        }
-    }
+    let stage = new_stage(out)?;
+    write_staged(results, stage.path())?;
     commit(results, stage.path(), targets, rename)?;
     // Removing the staging folder removes any run folders that were replaced, kept there until
     // every run was in place.

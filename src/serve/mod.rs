@@ -11,6 +11,7 @@
 //! `textContent` and SVG attributes, never as markup.
 
 pub mod api;
+pub mod listener;
 pub mod params;
 
 use std::future::Future;
@@ -153,7 +154,9 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
-        axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await?;
+        axum::serve(listener::Guarded::new(self.listener), router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await?;
         Ok(())
     }
 }
@@ -196,10 +199,38 @@ pub fn is_loopback_host(headers: &HeaderMap) -> bool {
         || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Refuses requests not addressed to a loopback host (DNS rebinding), and adds the security
-/// headers to every response.
+/// Why a request's addressing is refused with 400: several `Host` headers (two readers of the
+/// request could each pick a different one), or an absolute-form target naming a host that is
+/// not this computer.
+fn addressing_problem(request: &Request) -> Option<ApiError> {
+    let n_hosts = request.headers().get_all(header::HOST).iter().count();
+    let problem = if n_hosts > 1 {
+        format!("the request has {n_hosts} Host headers; send exactly one")
+    } else {
+        let host = request.uri().host()?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.eq_ignore_ascii_case("localhost")
+            || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        {
+            return None;
+        }
+        format!("the request's target names another host ({host})")
+    };
+    Some(ApiError {
+        status: 400,
+        error: problem,
+        parameter: None,
+        help: Some("open the URL the server printed when it started".to_owned()),
+        closest: Vec::new(),
+    })
+}
+
+/// Refuses requests not addressed to a loopback host (DNS rebinding) or addressed ambiguously
+/// (`addressing_problem`), and adds the security headers to every response.
 async fn guard(request: Request, next: Next) -> Response {
-    let mut response = if is_loopback_host(request.headers()) {
+    let mut response = if let Some(problem) = addressing_problem(&request) {
+        error_response(&problem)
+    } else if is_loopback_host(request.headers()) {
         next.run(request).await
     } else {
         error_response(&ApiError {
