@@ -289,9 +289,7 @@ fn reason(
                         if let Some(since) = p.since {
                             out.push_str(&format!(", since {since}"));
                         }
-                        if let Some(source) = &p.source {
-                            out.push_str(&format!(" (source: {source})"));
-                        }
+                        // The sources are long (URLs, repository paths): `show` lists them.
                         out
                     }
                     None => what,
