@@ -26,7 +26,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use partnermatch::dataset::{Dataset, FindError};
+use partnermatch::dataset::{Dataset, FindError, apply_layers};
 use partnermatch::diagnostic::{Diagnostic, Diagnostics};
 use partnermatch::model::Enumeration;
 use partnermatch::weights::{Survey, WeightError};
@@ -60,6 +60,13 @@ pub struct GlobalArgs {
     /// table. Default: the embedded UK councils.
     #[arg(long, global = true, value_name = "PATH")]
     data: Option<PathBuf>,
+
+    /// A profile layer: a TOML or CSV file of partial profiles that states fields of bodies
+    /// (by id or name) over the data, or adds bodies. Repeatable; applied after --data, in
+    /// order, later layers winning. Stated fields are marked "stated by FILE" in every output.
+    /// `partnermatch profile BODY --out FILE` writes one to fill in (docs/profiles.md).
+    #[arg(long = "profile", global = true, value_name = "FILE")]
+    profiles: Vec<PathBuf>,
 
     /// Survey file with the criteria, barrier and reason orders, their evidence and the
     /// weighting method [default: the embedded profiles/survey.toml].
@@ -188,14 +195,29 @@ fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
     kind == Some(io::ErrorKind::BrokenPipe)
 }
 
-/// Loads the dataset named by `--data`, or the embedded default.
+/// Loads the dataset named by `--data`, or the embedded default, with the `--profile` layers
+/// laid over it in order: the one loading path of every command.
 fn load_dataset(global: &GlobalArgs) -> anyhow::Result<Dataset> {
-    match &global.data {
+    let dataset = match &global.data {
         Some(path) => {
-            Dataset::load(path).with_context(|| format!("invalid data in {}", path.display()))
+            Dataset::load(path).with_context(|| format!("invalid data in {}", path.display()))?
         }
-        None => Dataset::embedded().context("the embedded dataset is invalid (a build problem)"),
+        None => Dataset::embedded().context("the embedded dataset is invalid (a build problem)")?,
+    };
+    if global.profiles.is_empty() {
+        return Ok(dataset);
     }
+    let mut layers = Vec::with_capacity(global.profiles.len());
+    let mut problems = Diagnostics::new();
+    for path in &global.profiles {
+        match partnermatch::profiles::load_layer(path) {
+            Ok(layer) => layers.push(layer),
+            Err(found) => problems.extend(found),
+        }
+    }
+    let names: Vec<String> = global.profiles.iter().map(|p| p.display().to_string()).collect();
+    problems.into_result(()).with_context(|| format!("invalid profile {}", names.join(", ")))?;
+    apply_layers(dataset, &layers).with_context(|| format!("invalid profile {}", names.join(", ")))
 }
 
 /// A clap value parser for a vocabulary, with "did you mean" and the allowed values.

@@ -520,6 +520,122 @@ impl<'a> RowReader<'a> {
         Ok(ParsedOrganisation { organisation: o, origin })
     }
 
+    /// Reads the row as an entry of a profile layer: `id` (an id or a name) and the fields
+    /// whose cells are not empty (an empty cell states nothing), each checked as in a full
+    /// row. Returns every problem when the row has one.
+    pub fn read_patch(mut self) -> Result<crate::profiles::LayerEntry, Vec<Diagnostic>> {
+        let key = self.text(Field::Id);
+        if key.is_none() {
+            self.problem(
+                Field::Id,
+                "the id is empty",
+                "give the id or name of the body the row describes, or a new id",
+            );
+        }
+        let sector = self.enumeration::<Sector>(Field::Sector);
+        let kind = self.kind(sector);
+        let given = |r: &Self, f: Field| r.cell(f).is_some();
+        let location = if given(&self, Field::Lat) || given(&self, Field::Lon) {
+            self.location()
+        } else {
+            None
+        };
+        let status = self.enumeration::<Status>(Field::Status);
+        let patch = crate::profiles::Patch {
+            name: self.text(Field::Name),
+            short_name: self.text(Field::ShortName),
+            aliases: self.items(Field::Aliases).map(|v| v.into_iter().map(str::to_owned).collect()),
+            sector,
+            kind,
+            tier: self.enumeration::<Tier>(Field::Tier),
+            status,
+            nation: self.text(Field::Nation),
+            region: self.text(Field::Region),
+            parent: self.id(Field::Parent),
+            police_force_area: self.text(Field::PoliceForceArea),
+            combined_authority: self.text(Field::CombinedAuthority),
+            location,
+            population: self.whole_positive(Field::Population),
+            budget_gbp: self.positive(Field::BudgetGbp),
+            area_km2: self.positive(Field::AreaKm2),
+            rural_urban: self.text(Field::RuralUrban),
+            political_control: self.control(),
+            reasons: self.enumerations::<Reason>(Field::Reasons),
+            barriers: self.barriers(),
+            services_sought: self
+                .enumerations::<Service>(Field::ServicesSought)
+                .map(|v| v.into_iter().collect()),
+            services_offered: self
+                .enumerations::<Service>(Field::ServicesOffered)
+                .map(|v| v.into_iter().collect()),
+            partnerships: self.partners(),
+            neighbours: if given(&self, Field::Neighbours) {
+                Some(self.ids(Field::Neighbours))
+            } else {
+                None
+            },
+            ict: self.ict(),
+            payback: self.enumeration::<Payback>(Field::Payback),
+            criteria_order: self.criteria_order(),
+            notes: self.text(Field::Notes),
+        };
+        let (Some(key), true) = (key, self.problems.is_empty()) else {
+            return Err(self.problems);
+        };
+        // Profile field names, in documented order, with the cell each came from.
+        let columns: [(&'static str, &[Field]); 28] = [
+            ("name", &[Field::Name]),
+            ("short_name", &[Field::ShortName]),
+            ("aliases", &[Field::Aliases]),
+            ("sector", &[Field::Sector]),
+            ("kind", &[Field::Kind]),
+            ("tier", &[Field::Tier]),
+            ("status", &[Field::Status]),
+            ("nation", &[Field::Nation]),
+            ("region", &[Field::Region]),
+            ("parent", &[Field::Parent]),
+            ("police_force_area", &[Field::PoliceForceArea]),
+            ("combined_authority", &[Field::CombinedAuthority]),
+            ("location", &[Field::Lat, Field::Lon]),
+            ("population", &[Field::Population]),
+            ("budget_gbp", &[Field::BudgetGbp]),
+            ("area_km2", &[Field::AreaKm2]),
+            ("rural_urban", &[Field::RuralUrban]),
+            (
+                "political_control",
+                &[Field::LeadParty, Field::Control, Field::ControlLabel, Field::ControlAsOf],
+            ),
+            ("reasons", &[Field::Reasons]),
+            ("barriers", &[Field::Barriers]),
+            ("services_sought", &[Field::ServicesSought]),
+            ("services_offered", &[Field::ServicesOffered]),
+            ("partnership", &[Field::Partners]),
+            ("neighbours", &[Field::Neighbours]),
+            ("ict", &[Field::Ict]),
+            ("payback", &[Field::Payback]),
+            ("criteria_order", &[Field::CriteriaOrder]),
+            ("notes", &[Field::Notes]),
+        ];
+        let stated = columns
+            .iter()
+            .filter_map(|(name, fields)| {
+                let first = fields.iter().find(|f| given(&self, **f))?;
+                Some((*name, self.place(*first)))
+            })
+            .collect();
+        let n_neighbours = patch.neighbours.as_ref().map_or(0, Vec::len);
+        let n_partners = patch.partnerships.as_ref().map_or(0, Vec::len);
+        Ok(crate::profiles::LayerEntry {
+            key,
+            key_place: self.place(Field::Id),
+            table: self.place(Field::Id),
+            neighbour_places: vec![self.place(Field::Neighbours); n_neighbours],
+            partner_places: vec![self.place(Field::Partners); n_partners],
+            patch,
+            stated,
+        })
+    }
+
     fn location(&mut self) -> Option<LatLon> {
         let lat = self.number(Field::Lat);
         let lon = self.number(Field::Lon);

@@ -2,6 +2,7 @@
 //! is read recursively) into `ParsedOrganisation`s, with every problem located. Does not check
 //! references between bodies: that needs the whole dataset (`dataset`).
 
+mod layer;
 mod organisation;
 mod write;
 
@@ -12,6 +13,7 @@ use crate::input::toml::TomlReader;
 use crate::input::{read_text, text_from_bytes};
 use crate::model::OrganisationId;
 
+pub use layer::{Layer, LayerEntry, Patch, load_layer, parse_layer};
 pub use organisation::{FIELDS, Origin, ParsedOrganisation, Places, read_criteria_order};
 pub use write::to_toml;
 

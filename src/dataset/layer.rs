@@ -1,0 +1,284 @@
+//! Applying profile layers (`--profile`) to a dataset: each entry finds its body by id or any
+//! name `Dataset::find` resolves (or adds a new body), its stated fields replace the data's
+//! field by field, later layers winning, and the result is checked like any dataset. Keeps,
+//! per body, which layer stated which field (`Stated`), so that every output can say so.
+//! Reads no file: layers arrive parsed (`profiles::load_layer`).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Dataset, FindError};
+use crate::diagnostic::{Diagnostics, Location, Place};
+use crate::model::{Kind, Organisation, OrganisationId};
+use crate::profiles::{FIELDS, Layer, LayerEntry, Origin, Parsed, ParsedOrganisation, Places};
+
+/// Which layer stated which field of which body: the provenance of stated values, apart from
+/// the data's own sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stated {
+    /// The layers applied, in order, as given (`our.toml`).
+    layers: Vec<Arc<str>>,
+    /// Per body, each stated field (profile field name, documented order) and its layer.
+    by_body: HashMap<OrganisationId, Vec<(&'static str, Arc<str>)>>,
+}
+
+impl Stated {
+    /// The layers applied, in order, as given on the command line or in a scenario.
+    pub fn layers(&self) -> &[Arc<str>] {
+        &self.layers
+    }
+
+    /// Whether no layer stated anything.
+    pub fn is_empty(&self) -> bool {
+        self.by_body.is_empty()
+    }
+
+    /// The layer that stated a field of a body (the last one, when several did).
+    pub fn by(&self, id: &OrganisationId, field: &str) -> Option<&str> {
+        self.by_body.get(id)?.iter().find(|(f, _)| *f == field).map(|(_, layer)| &**layer)
+    }
+
+    /// Every field stated for a body, in documented field order, with its layer.
+    pub fn fields(&self, id: &OrganisationId) -> &[(&'static str, Arc<str>)] {
+        self.by_body.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    fn record(&mut self, id: &OrganisationId, field: &'static str, layer: &Arc<str>) {
+        let fields = self.by_body.entry(id.clone()).or_default();
+        match fields.iter_mut().find(|(f, _)| *f == field) {
+            Some(entry) => entry.1 = layer.clone(),
+            None => {
+                fields.push((field, layer.clone()));
+                let order = |f: &str| FIELDS.iter().position(|x| *x == f);
+                fields.sort_by_key(|(f, _)| order(f));
+            }
+        }
+    }
+}
+
+/// Where the references of a body stated by a layer were written (the last layer to state
+/// each).
+#[derive(Default)]
+struct StatedPlaces {
+    parent: Option<Place>,
+    neighbours: Option<Vec<Place>>,
+    partners: Option<Vec<Place>>,
+}
+
+/// Lays `layers` over `base`, in order (later layers win), and checks the result as a whole:
+/// every problem of every layer comes back at once, located in the layer files. Without
+/// layers the dataset is returned as it is.
+///
+/// O(n) for n bodies plus the cross-checks of `Dataset::from_parsed` when any layer is given.
+pub fn apply_layers(base: Dataset, layers: &[Layer]) -> Result<Dataset, Diagnostics> {
+    if layers.is_empty() {
+        return Ok(base);
+    }
+    let mut diagnostics = Diagnostics::new();
+    // Every entry resolved to a body index first, against the data as loaded; new bodies are
+    // numbered after it, and a later entry with the same new id reaches the same one.
+    let n_base = base.len();
+    let mut new_bodies: Vec<Organisation> = Vec::new();
+    let mut new_ids: HashMap<String, usize> = HashMap::new();
+    let mut targets: Vec<Vec<Option<usize>>> = Vec::with_capacity(layers.len());
+    for layer in layers {
+        let mut resolved = Vec::with_capacity(layer.entries.len());
+        for entry in &layer.entries {
+            let target = match base.find(&entry.key) {
+                Ok(i) => Some(i),
+                Err(err) => {
+                    let lower = entry.key.trim().to_ascii_lowercase();
+                    if let Some(&k) = new_ids.get(&lower) {
+                        Some(n_base + k)
+                    } else {
+                        match new_body(entry, &err) {
+                            Ok(o) => {
+                                new_ids.insert(lower, new_bodies.len());
+                                new_bodies.push(o);
+                                Some(n_base + new_bodies.len() - 1)
+                            }
+                            Err(d) => {
+                                diagnostics.push(d);
+                                None
+                            }
+                        }
+                    }
+                }
+            };
+            resolved.push(target);
+        }
+        targets.push(resolved);
+    }
+    let description = format!(
+        "{} with profiles {}",
+        base.description(),
+        layers.iter().map(|l| &*l.name).collect::<Vec<_>>().join(", ")
+    );
+    let mut stated = base.stated.clone();
+    stated.layers.extend(layers.iter().map(|l| l.name.clone()));
+    let mut organisations = base.organisations;
+    organisations.extend(new_bodies);
+    let mut places: HashMap<usize, StatedPlaces> = HashMap::new();
+    for (layer, resolved) in layers.iter().zip(&targets) {
+        for (entry, target) in layer.entries.iter().zip(resolved) {
+            let Some(i) = *target else { continue };
+            let o = &mut organisations[i];
+            apply(o, entry);
+            for (field, _) in &entry.stated {
+                stated.record(&o.id, field, &layer.name);
+            }
+            let at = places.entry(i).or_default();
+            if entry.patch.parent.is_some() {
+                at.parent = Some(entry.place_of("parent").clone());
+            }
+            if entry.patch.neighbours.is_some() {
+                at.neighbours = Some(entry.neighbour_places.clone());
+            }
+            if entry.patch.partnerships.is_some() {
+                at.partners = Some(entry.partner_places.clone());
+            }
+            if let Some(kind) = o.kind
+                && kind.sector() != o.sector
+            {
+                let field = if entry.patch.kind.is_some() { "kind" } else { "sector" };
+                diagnostics.push(
+                    entry
+                        .place_of(field)
+                        .diagnostic(format!(
+                            "kind \"{kind}\" belongs to sector \"{}\", but {} is in sector \"{}\"",
+                            kind.sector(),
+                            o.id,
+                            o.sector
+                        ))
+                        .help("state a kind and a sector that go together"),
+                );
+            }
+        }
+    }
+    // The data's own references are checked again with the stated ones; they point at the
+    // data as a whole, since only a stated reference can be at fault.
+    let file: Arc<Path> = Arc::from(Path::new(&description));
+    let parsed = organisations
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let own = Place::new(Location::file(file.clone()), o.id.as_str());
+            let at = places.remove(&i).unwrap_or_default();
+            let n_partners = o.partnerships.as_ref().map_or(0, Vec::len);
+            let origin = Origin {
+                table: own.clone(),
+                id: own.clone(),
+                parent: o.parent.as_ref().map(|_| at.parent.unwrap_or_else(|| own.clone())),
+                neighbours: match at.neighbours {
+                    Some(each) => Places::each(each),
+                    None => Places::repeated(own.clone(), o.neighbours.len()),
+                },
+                partners: match at.partners {
+                    Some(each) => Places::each(each),
+                    None => Places::repeated(own, n_partners),
+                },
+            };
+            ParsedOrganisation { organisation: o, origin }
+        })
+        .collect();
+    let checked = Dataset::from_parsed(Parsed { organisations: parsed, ..Parsed::default() }, "");
+    match checked {
+        Ok(dataset) if diagnostics.is_empty() => Ok(Dataset { description, stated, ..dataset }),
+        Ok(_) => {
+            diagnostics.sort();
+            Err(diagnostics)
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            diagnostics.sort();
+            Err(diagnostics)
+        }
+    }
+}
+
+/// A body that an entry adds: its key must be a valid id and it must state the required
+/// fields. `err` is why the key found no body, for the message.
+fn new_body(
+    entry: &LayerEntry,
+    err: &FindError,
+) -> Result<Organisation, crate::diagnostic::Diagnostic> {
+    if let FindError::Ambiguous { .. } = err {
+        return Err(entry
+            .key_place
+            .diagnostic(err.to_string())
+            .help("give the body's id (`partnermatch list` shows them)"));
+    }
+    let add = "to add a new body instead, give it a new id and `name`, `sector` and `location`";
+    let p = &entry.patch;
+    let id = OrganisationId::new(&entry.key);
+    match (id, &p.name, p.sector, p.location) {
+        (Ok(id), Some(name), Some(sector), Some(location)) => {
+            Ok(Organisation::new(id, name.clone(), sector, location))
+        }
+        (Ok(_), ..) if p.name.is_some() || p.sector.is_some() || p.location.is_some() => {
+            let missing: Vec<&str> = [
+                ("name", p.name.is_none()),
+                ("sector", p.sector.is_none()),
+                ("location", p.location.is_none()),
+            ]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(f, _)| *f)
+            .collect();
+            Err(entry
+                .key_place
+                .diagnostic(format!(
+                    "\"{}\" is no body of the data, and a new body needs {}",
+                    entry.key,
+                    missing.join(" and ")
+                ))
+                .help(format!("{err}; give the id or a name of a body of the data, or {add}")))
+        }
+        _ => Err(entry.key_place.diagnostic(err.to_string()).help(format!(
+            "give the id or a name of a body of the data (`partnermatch list`), or {add}"
+        ))),
+    }
+}
+
+/// Copies an entry's stated fields onto a body. A stated kind without a stated tier brings the
+/// tier its kind implies, as when a profile is read.
+fn apply(o: &mut Organisation, entry: &LayerEntry) {
+    let p = entry.patch.clone();
+    macro_rules! set {
+        ($($field:ident),*) => { $(if let Some(v) = p.$field { o.$field = v; })* };
+    }
+    macro_rules! set_option {
+        ($($field:ident),*) => { $(if let Some(v) = p.$field { o.$field = Some(v); })* };
+    }
+    set!(name, sector, status, location, aliases, neighbours);
+    if let Some(kind) = p.kind {
+        o.kind = Some(kind);
+        if p.tier.is_none() {
+            o.tier = Kind::implied_tier(kind);
+        }
+    }
+    set_option!(
+        short_name,
+        tier,
+        nation,
+        region,
+        parent,
+        police_force_area,
+        combined_authority,
+        population,
+        budget_gbp,
+        area_km2,
+        rural_urban,
+        political_control,
+        reasons,
+        barriers,
+        services_sought,
+        services_offered,
+        partnerships,
+        ict,
+        payback,
+        criteria_order,
+        notes
+    );
+}
