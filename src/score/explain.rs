@@ -23,8 +23,24 @@ pub struct CriterionExplanation {
     pub contribution: f64,
     /// True when the data was missing and the neutral value was used.
     pub neutral: bool,
-    /// Why, in plain English.
+    /// Why, in plain English; ends with "(stated by FILE: ...)" when a value it rests on was
+    /// stated in a profile layer.
     pub reason: String,
+    /// The fields this value rests on that a profile layer stated (`--profile`), as distinct
+    /// from the data's sources; left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stated: Vec<StatedMark>,
+}
+
+/// A field a criterion's value rests on, stated in a profile layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatedMark {
+    /// The body whose field it is.
+    pub id: String,
+    /// The profile field (`services_sought`).
+    pub field: &'static str,
+    /// The layer that stated it, as given (`our.toml`).
+    pub stated_by: String,
 }
 
 /// One side's view of the other.
@@ -104,17 +120,96 @@ fn side(
             let contribution = weight * v.value;
             // The same sum, in the same order, as `Context::directional`.
             score += contribution;
+            let stated = stated_marks(dataset, *criterion, from, to);
+            let mut reason = reason(ctx, dataset, *criterion, from, to, facts, v);
+            if !stated.is_empty() {
+                reason.push_str(&stated_note(dataset, &stated, from, to));
+            }
             CriterionExplanation {
                 criterion: *criterion,
                 value: v.value,
                 weight: *weight,
                 contribution,
                 neutral: v.neutral,
-                reason: reason(ctx, dataset, *criterion, from, to, facts, v),
+                reason,
+                stated,
             }
         })
         .collect();
     SideExplanation { score, criteria }
+}
+
+/// The profile fields a criterion reads from the viewing side (`from`) and the other side.
+fn fields_of(criterion: Criterion) -> (&'static [&'static str], &'static [&'static str]) {
+    const AREAS: &[&str] =
+        &["parent", "combined_authority", "police_force_area", "region", "nation"];
+    match criterion {
+        Criterion::Proximity => (&["location", "neighbours"], &["location", "neighbours"]),
+        Criterion::ServiceFit => (
+            &["services_sought", "services_offered"],
+            &["services_sought", "services_offered"],
+        ),
+        Criterion::KindFit => (&["sector", "kind", "tier"], &["sector", "kind", "tier"]),
+        Criterion::SizeFit => (&["population", "budget_gbp"], &["population", "budget_gbp"]),
+        Criterion::Trust => (&["partnership"], &["partnership"]),
+        Criterion::BarrierRisk => (&["barriers"], &[]),
+        Criterion::SharedPriorities => (&["reasons"], &["reasons"]),
+        Criterion::SharedGeography => (AREAS, AREAS),
+        Criterion::IctFit => (&["ict"], &["ict"]),
+        Criterion::PoliticalAlignment => (&["political_control"], &["political_control"]),
+    }
+}
+
+/// The stated fields a criterion's value rests on: the viewing side's first.
+fn stated_marks(dataset: &Dataset, criterion: Criterion, from: usize, to: usize) -> Vec<StatedMark> {
+    let stated = dataset.stated();
+    if stated.is_empty() {
+        return Vec::new();
+    }
+    let (own, other) = fields_of(criterion);
+    let orgs = dataset.organisations();
+    [(from, own), (to, other)]
+        .into_iter()
+        .flat_map(|(i, fields)| {
+            let id = &orgs[i].id;
+            fields.iter().filter_map(move |f| {
+                stated.by(id, f).map(|by| StatedMark {
+                    id: id.to_string(),
+                    field: f,
+                    stated_by: by.to_owned(),
+                })
+            })
+        })
+        .collect()
+}
+
+/// " (stated by our.toml: Cotswold's services sought)", one group per layer.
+fn stated_note(dataset: &Dataset, marks: &[StatedMark], from: usize, to: usize) -> String {
+    let orgs = dataset.organisations();
+    let who = |id: &str| -> String {
+        [from, to]
+            .into_iter()
+            .find(|i| orgs[*i].id.as_str() == id)
+            .map_or_else(|| id.to_owned(), |i| orgs[i].display_name().to_owned())
+    };
+    let mut layers: Vec<&str> = Vec::new();
+    for m in marks {
+        if !layers.contains(&m.stated_by.as_str()) {
+            layers.push(&m.stated_by);
+        }
+    }
+    let groups: Vec<String> = layers
+        .iter()
+        .map(|layer| {
+            let items: Vec<String> = marks
+                .iter()
+                .filter(|m| m.stated_by == *layer)
+                .map(|m| format!("{}'s {}", who(&m.id), m.field.replace('_', " ")))
+                .collect();
+            format!("stated by {layer}: {}", list(items.iter().map(String::as_str).collect()))
+        })
+        .collect();
+    format!(" ({})", groups.join("; "))
 }
 
 fn name(dataset: &Dataset, i: usize) -> &str {
@@ -161,7 +256,15 @@ fn reason(
         }
         Criterion::ServiceFit => {
             if v.neutral {
-                return "services sought or offered not known".to_owned();
+                // Says which side is unknown: "the partner's services are not known" was once
+                // printed as "services sought or offered not known".
+                return match (ctx.need(ba), ctx.supply(bb)) {
+                    (None, None) => "services sought or offered not known".to_owned(),
+                    (None, Some(_)) => {
+                        format!("the services {} seeks are not known", a.display_name())
+                    }
+                    _ => "the partner's services are not known".to_owned(),
+                };
             }
             let need = ctx.need(ba).unwrap_or(0);
             if need == 0 {
