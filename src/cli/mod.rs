@@ -2,6 +2,7 @@
 //! This is the only module that knows clap; it calls the library and prints what it returns.
 
 mod explain;
+mod export_cmd;
 mod generate;
 mod graph;
 mod groups;
@@ -9,6 +10,7 @@ mod import;
 mod list;
 mod output;
 mod pairs;
+mod profile;
 mod rank;
 mod rank_all;
 mod report;
@@ -98,10 +100,15 @@ enum Command {
     Groups(groups::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
-    /// List the bodies of the dataset, filtered.
+    /// List the bodies of the dataset, filtered: a summary (export writes every field).
     List(list::Args),
     /// Show one body's profile, found by id or name.
     Show(show::Args),
+    /// Write a profile layer to fill in for a body (or a CSV layer's header) for --profile.
+    Profile(profile::Args),
+    /// Write the whole dataset in use (after --profile layers) as TOML or CSV, to load with
+    /// --data.
+    Export(export_cmd::Args),
     /// Turn a table of bodies (CSV) into TOML profiles.
     Import(import::Args),
     /// Export the partner graph (neighbours, partnerships, parent areas) as DOT or JSON.
@@ -153,6 +160,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),
         Command::Show(args) => show::run(&args, &cli.global),
+        Command::Profile(args) => profile::run(&args, &cli.global),
+        Command::Export(args) => export_cmd::run(&args, &cli.global),
         Command::Import(args) => import::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Weights(args) => weights::run(&args, &cli.global),

@@ -124,8 +124,12 @@ pub fn apply_layers(base: Dataset, layers: &[Layer]) -> Result<Dataset, Diagnost
         for (entry, target) in layer.entries.iter().zip(resolved) {
             let Some(i) = *target else { continue };
             let o = &mut organisations[i];
-            apply(o, entry);
-            for (field, _) in &entry.stated {
+            let changed = apply(o, entry);
+            // A new body's every stated field is the layer's; an existing body's only where
+            // the layer changed the data.
+            let fields: Vec<&'static str> =
+                if i >= n_base { entry.stated.iter().map(|(f, _)| *f).collect() } else { changed };
+            for field in fields {
                 stated.record(&o.id, field, &layer.name);
             }
             let at = places.entry(i).or_default();
@@ -241,44 +245,62 @@ fn new_body(
     }
 }
 
-/// Copies an entry's stated fields onto a body. A stated kind without a stated tier brings the
+/// Copies an entry's stated fields onto a body and returns the fields whose value changed: a
+/// stated value equal to the data's restates the data (a filled-in template repeats what the
+/// data knows) and is not marked as stated. A stated kind without a stated tier brings the
 /// tier its kind implies, as when a profile is read.
-fn apply(o: &mut Organisation, entry: &LayerEntry) {
+fn apply(o: &mut Organisation, entry: &LayerEntry) -> Vec<&'static str> {
     let p = entry.patch.clone();
+    let mut changed = Vec::new();
     macro_rules! set {
-        ($($field:ident),*) => { $(if let Some(v) = p.$field { o.$field = v; })* };
+        ($($field:ident => $name:literal),*) => {$(
+            if let Some(v) = p.$field && o.$field != v {
+                o.$field = v;
+                changed.push($name);
+            }
+        )*};
     }
     macro_rules! set_option {
-        ($($field:ident),*) => { $(if let Some(v) = p.$field { o.$field = Some(v); })* };
+        ($($field:ident => $name:literal),*) => {$(
+            if let Some(v) = p.$field && o.$field.as_ref() != Some(&v) {
+                o.$field = Some(v);
+                changed.push($name);
+            }
+        )*};
     }
-    set!(name, sector, status, location, aliases, neighbours);
-    if let Some(kind) = p.kind {
+    set!(name => "name", sector => "sector", status => "status", location => "location",
+        aliases => "aliases", neighbours => "neighbours");
+    if let Some(kind) = p.kind
+        && o.kind != Some(kind)
+    {
         o.kind = Some(kind);
+        changed.push("kind");
         if p.tier.is_none() {
             o.tier = Kind::implied_tier(kind);
         }
     }
     set_option!(
-        short_name,
-        tier,
-        nation,
-        region,
-        parent,
-        police_force_area,
-        combined_authority,
-        population,
-        budget_gbp,
-        area_km2,
-        rural_urban,
-        political_control,
-        reasons,
-        barriers,
-        services_sought,
-        services_offered,
-        partnerships,
-        ict,
-        payback,
-        criteria_order,
-        notes
+        short_name => "short_name",
+        tier => "tier",
+        nation => "nation",
+        region => "region",
+        parent => "parent",
+        police_force_area => "police_force_area",
+        combined_authority => "combined_authority",
+        population => "population",
+        budget_gbp => "budget_gbp",
+        area_km2 => "area_km2",
+        rural_urban => "rural_urban",
+        political_control => "political_control",
+        reasons => "reasons",
+        barriers => "barriers",
+        services_sought => "services_sought",
+        services_offered => "services_offered",
+        partnerships => "partnership",
+        ict => "ict",
+        payback => "payback",
+        criteria_order => "criteria_order",
+        notes => "notes"
     );
+    changed
 }

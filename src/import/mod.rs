@@ -691,6 +691,13 @@ pub fn read_layer_table(path: &Path) -> Result<Vec<crate::profiles::LayerEntry>,
         for pending in batch.pending.drain(..) {
             match pending {
                 Pending::Row { record, line, row } => {
+                    let id_cell = by_field[Field::Id.index()]
+                        .and_then(|i| batch.records[record].get(i))
+                        .unwrap_or_default();
+                    // The template's row of allowed values, or any row a person commented out.
+                    if id_cell.trim_start().starts_with('#') {
+                        continue;
+                    }
                     match RowReader::new(&shape, &batch.records[record], line, row).read_patch() {
                         Ok(entry) => entries.push(entry),
                         Err(found) => diagnostics.extend(found),

@@ -4,6 +4,8 @@
 
 mod layer;
 mod organisation;
+mod table;
+mod template;
 mod write;
 
 use std::path::Path;
@@ -15,6 +17,8 @@ use crate::model::OrganisationId;
 
 pub use layer::{Layer, LayerEntry, Patch, load_layer, parse_layer};
 pub use organisation::{FIELDS, Origin, ParsedOrganisation, Places, read_criteria_order};
+pub use table::{TABLE_COLUMNS, allowed_row, table_row, write_layer_template, write_table};
+pub use template::toml_template;
 pub use write::to_toml;
 
 /// What reading profile files produced: the profiles that could be built, the ids of those that

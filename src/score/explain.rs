@@ -145,10 +145,9 @@ fn fields_of(criterion: Criterion) -> (&'static [&'static str], &'static [&'stat
         &["parent", "combined_authority", "police_force_area", "region", "nation"];
     match criterion {
         Criterion::Proximity => (&["location", "neighbours"], &["location", "neighbours"]),
-        Criterion::ServiceFit => (
-            &["services_sought", "services_offered"],
-            &["services_sought", "services_offered"],
-        ),
+        Criterion::ServiceFit => {
+            (&["services_sought", "services_offered"], &["services_sought", "services_offered"])
+        }
         Criterion::KindFit => (&["sector", "kind", "tier"], &["sector", "kind", "tier"]),
         Criterion::SizeFit => (&["population", "budget_gbp"], &["population", "budget_gbp"]),
         Criterion::Trust => (&["partnership"], &["partnership"]),
@@ -161,7 +160,12 @@ fn fields_of(criterion: Criterion) -> (&'static [&'static str], &'static [&'stat
 }
 
 /// The stated fields a criterion's value rests on: the viewing side's first.
-fn stated_marks(dataset: &Dataset, criterion: Criterion, from: usize, to: usize) -> Vec<StatedMark> {
+fn stated_marks(
+    dataset: &Dataset,
+    criterion: Criterion,
+    from: usize,
+    to: usize,
+) -> Vec<StatedMark> {
     let stated = dataset.stated();
     if stated.is_empty() {
         return Vec::new();
