@@ -304,3 +304,182 @@ fn apply(o: &mut Organisation, entry: &LayerEntry) -> Vec<&'static str> {
     );
     changed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::SourceText;
+    use crate::model::{Barrier, Service};
+    use crate::profiles::{parse_layer, parse_profiles_bytes, toml_template};
+
+    const BASE: &str = r#"
+[[organisation]]
+id = "A1"
+name = "Alpha District Council"
+short_name = "Alpha"
+sector = "local_government"
+kind = "district"
+location = { lat = 51.0, lon = -1.0 }
+population = 100000
+neighbours = ["B2"]
+
+[[organisation]]
+id = "B2"
+name = "Beta District Council"
+sector = "local_government"
+kind = "district"
+location = { lat = 51.1, lon = -1.1 }
+"#;
+
+    fn base() -> Dataset {
+        Dataset::from_parsed(parse_profiles_bytes(Path::new("base.toml"), BASE.as_bytes()), "base")
+            .unwrap()
+    }
+
+    fn layer(name: &str, text: &str) -> Layer {
+        let source = SourceText::new(name, text.to_owned());
+        Layer { name: Arc::from(name), entries: parse_layer(&source).unwrap() }
+    }
+
+    /// Applies layers of (file, text) and returns the dataset or the problems as
+    /// `file:line:field:message`.
+    fn apply_texts(layers: &[(&str, &str)]) -> Result<Dataset, Vec<String>> {
+        let layers: Vec<Layer> = layers.iter().map(|(n, t)| layer(n, t)).collect();
+        apply_layers(base(), &layers).map_err(|d| {
+            d.iter()
+                .map(|d| {
+                    format!(
+                        "{}:{}:{}:{}",
+                        d.location.file.display(),
+                        d.location.line.map_or("-".to_owned(), |l| l.to_string()),
+                        d.field.clone().unwrap_or_default(),
+                        d.message
+                    )
+                })
+                .collect()
+        })
+    }
+
+    #[track_caller]
+    fn check_problems(layers: &[(&str, &str)], expected: &[&str]) {
+        let problems = apply_texts(layers).map(|_| ()).unwrap_err();
+        assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+        for (got, want) in problems.iter().zip(expected) {
+            assert!(got.contains(want), "{got:?} lacks {want:?}");
+        }
+    }
+
+    fn id(text: &str) -> OrganisationId {
+        OrganisationId::new(text).unwrap()
+    }
+
+    #[test]
+    fn stated_fields_override_the_data_and_are_marked_with_their_layer() {
+        let d = apply_texts(&[(
+            "our.toml",
+            "id = \"alpha\"\nservices_sought = [\"legal\"]\nbarriers.job_losses = 0.8\n\
+             population = 100000\n",
+        )])
+        .unwrap();
+        let a = d.get(&id("A1")).unwrap();
+        assert_eq!(a.services_sought.unwrap().iter().collect::<Vec<_>>(), vec![Service::Legal]);
+        assert_eq!(a.barriers.as_ref().unwrap()[&Barrier::JobLosses].get(), 0.8);
+        assert_eq!(d.stated().by(&a.id, "services_sought"), Some("our.toml"));
+        assert_eq!(d.stated().by(&a.id, "barriers"), Some("our.toml"));
+        // The same population as the data's restates it: not marked.
+        assert_eq!(d.stated().by(&a.id, "population"), None);
+        assert!(d.stated().fields(&id("B2")).is_empty());
+        assert_eq!(d.stated().layers().len(), 1);
+        assert!(d.description().ends_with("with profiles our.toml"), "{}", d.description());
+    }
+
+    #[test]
+    fn later_layers_win_field_by_field() {
+        let d = apply_texts(&[
+            (
+                "one.toml",
+                "id = \"A1\"\nservices_sought = [\"legal\"]\npayback = \"3_to_5_years\"\n",
+            ),
+            ("two.csv", "id = \"Alpha District Council\"\nservices_sought = [\"waste\"]\n"),
+        ])
+        .unwrap();
+        let a = d.get(&id("A1")).unwrap();
+        assert_eq!(a.services_sought.unwrap().iter().collect::<Vec<_>>(), vec![Service::Waste]);
+        assert_eq!(d.stated().by(&a.id, "services_sought"), Some("two.csv"));
+        assert_eq!(d.stated().by(&a.id, "payback"), Some("one.toml"));
+    }
+
+    #[test]
+    fn a_layer_adds_a_body_that_states_the_required_fields() {
+        let d = apply_texts(&[(
+            "new.toml",
+            "id = \"C3\"\nname = \"Gamma Fire Authority\"\nsector = \"fire\"\n\
+             location = { lat = 51.2, lon = -1.2 }\nneighbours = [\"A1\"]\n",
+        )])
+        .unwrap();
+        assert_eq!(d.len(), 3);
+        let c = d.get(&id("C3")).unwrap();
+        assert_eq!(c.name, "Gamma Fire Authority");
+        assert_eq!(d.stated().by(&c.id, "name"), Some("new.toml"));
+        assert_eq!(d.stated().by(&c.id, "neighbours"), Some("new.toml"));
+    }
+
+    #[test]
+    fn every_problem_of_every_layer_is_located_in_its_file() {
+        check_problems(
+            &[
+                ("a.toml", "id = \"Gamma\"\nservices_sought = [\"legal\"]\n"),
+                (
+                    "b.toml",
+                    "[[organisation]]\nid = \"A1\"\nneighbours = [\"Z9\"]\n\n\
+                     [[organisation]]\nid = \"B2\"\nkind = \"police_force\"\n\n\
+                     [[organisation]]\nid = \"D4\"\nname = \"Delta\"\n",
+                ),
+            ],
+            &[
+                "a.toml:1:id:no body matches \"Gamma\"",
+                "b.toml:3:organisation[0].neighbours[0]:",
+                "b.toml:7:organisation[1].kind:kind \"police_force\" belongs to sector \"police\"",
+                "b.toml:10:organisation[2].id:\"D4\" is no body of the data, and a new body needs \
+                 sector and location",
+            ],
+        );
+    }
+
+    #[test]
+    fn field_problems_in_a_layer_are_reported_as_in_profiles() {
+        let source = SourceText::new(
+            "bad.toml",
+            "id = \"A1\"\nbarriers.job_losses = 1.5\nservices_sought = [\"legl\"]\ncolour = 1\n"
+                .to_owned(),
+        );
+        let problems: Vec<String> =
+            parse_layer(&source).unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(problems.iter().any(|p| p.contains("bad.toml:2") && p.contains("outside [0, 1]")));
+        assert!(problems.iter().any(|p| p.contains("bad.toml:3") && p.contains("legal")));
+        assert!(problems.iter().any(|p| p.contains("bad.toml:4") && p.contains("colour")));
+    }
+
+    /// A template passed back unedited restates the data: the same bodies, nothing marked.
+    #[test]
+    fn an_unedited_template_changes_nothing() {
+        let orgs = crate::test_data::random_organisations(11, 40);
+        let dataset = Dataset::from_organisations(orgs, "random").unwrap();
+        let survey = crate::weights::Survey::embedded().unwrap();
+        let layers: Vec<Layer> = dataset
+            .organisations()
+            .iter()
+            .map(|o| {
+                let text = toml_template(o, &survey, "t.toml");
+                let source = SourceText::new("t.toml", text.clone());
+                let entries =
+                    parse_layer(&source).unwrap_or_else(|d| panic!("{d}\n--- template:\n{text}"));
+                Layer { name: Arc::from("t.toml"), entries }
+            })
+            .collect();
+        let layered = apply_layers(dataset.clone(), &layers).unwrap();
+        assert_eq!(layered.organisations(), dataset.organisations());
+        assert!(layered.stated().is_empty());
+    }
+}

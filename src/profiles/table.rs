@@ -212,6 +212,42 @@ pub fn write_layer_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::{Mapping, read_table_from};
+
+    /// A table written and read back gives the same bodies, every field (partnerships' years
+    /// and names apart, which a cell cannot hold), for bodies with every field sometimes known.
+    #[test]
+    fn a_written_table_reads_back_to_the_same_bodies() {
+        let mut orgs = crate::test_data::random_organisations(7, 60);
+        // As every reader does, a kind that implies a tier brings it.
+        for o in &mut orgs {
+            o.tier = o.tier.or_else(|| o.kind.and_then(Kind::implied_tier));
+        }
+        orgs[0].notes = Some("quoted, \"with\" commas\nand a new line".to_owned());
+        orgs[1].aliases = vec!["First alias".to_owned(), "Second".to_owned()];
+        orgs[2].budget_gbp = Some(123_456_789.25);
+        orgs[3].area_km2 = Some(0.1 + 0.2);
+        let mut bytes = Vec::new();
+        write_table(&mut bytes, &orgs).unwrap();
+        let read =
+            read_table_from(std::path::Path::new("t.csv"), bytes.as_slice(), &Mapping::default())
+                .unwrap();
+        assert!(read.failures.is_empty(), "{:?}", read.failures.first().map(|f| &f.problems));
+        assert!(read.unmatched_columns.is_empty(), "{:?}", read.unmatched_columns);
+        let back: Vec<Organisation> = read.rows.into_iter().map(|p| p.organisation).collect();
+        let without_years = |o: &Organisation| {
+            let mut o = o.clone();
+            for p in o.partnerships.iter_mut().flatten() {
+                p.since = None;
+                p.name = None;
+            }
+            o
+        };
+        assert_eq!(back.len(), orgs.len());
+        for (a, b) in orgs.iter().zip(&back) {
+            assert_eq!(without_years(a), *b);
+        }
+    }
 
     #[test]
     fn the_allowed_row_has_a_cell_per_column() {
