@@ -11,6 +11,7 @@ mod data;
 mod generate;
 #[allow(dead_code)]
 mod harness;
+mod profiles;
 mod rank;
 mod rank_all;
 mod reliability;
