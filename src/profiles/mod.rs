@@ -19,7 +19,7 @@ pub use layer::{Layer, LayerEntry, Patch, load_layer, parse_layer};
 pub use organisation::{FIELDS, Origin, ParsedOrganisation, Places, read_criteria_order};
 pub use table::{TABLE_COLUMNS, allowed_row, table_row, write_layer_template, write_table};
 pub use template::toml_template;
-pub use write::to_toml;
+pub use write::{field_text, to_toml};
 
 /// What reading profile files produced: the profiles that could be built, the ids of those that
 /// could not (so that references to them are not reported as unknown as well), and every

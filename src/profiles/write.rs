@@ -115,6 +115,18 @@ pub(crate) fn field_values(o: &Organisation) -> Vec<(&'static str, Value)> {
     out
 }
 
+/// One field of a profile as it is written in TOML (`["legal"]`, `{ job_losses = 0.8 }`), for
+/// outputs that show a stated value; partnerships as the partners' ids. `None` when unknown.
+pub fn field_text(o: &Organisation, field: &str) -> Option<String> {
+    if field == "partnership" {
+        return o
+            .partnerships
+            .as_ref()
+            .map(|list| list.iter().map(|p| p.partner.to_string()).collect::<Vec<_>>().join(", "));
+    }
+    field_values(o).into_iter().find(|(k, _)| *k == field).map(|(_, v)| v.to_string())
+}
+
 /// One partnership as a `[[table]]` (`organisation.partnership` in a many-body file,
 /// `partnership` in a one-body file), fields in documented order.
 pub(crate) fn partnership_lines(p: &crate::model::Partnership, table: &str) -> String {

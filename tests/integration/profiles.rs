@@ -242,3 +242,33 @@ fn list_says_it_is_a_summary() {
     out.code(0).stderr_has("summary").stderr_has("partnermatch export");
     assert!(out.stdout().starts_with("id,name,"));
 }
+
+/// The report lists what the body stated, with each file, before the ranking, and keeps the
+/// embedded data's attribution with a layer and with `--data`.
+#[test]
+fn the_report_says_what_the_body_stated() {
+    let out = Test::new()
+        .file("our.toml", filled_in_template())
+        .args(["report", "cotswold", "--profile", "our.toml", "--out", "-"])
+        .run();
+    out.code(0).no_panic();
+    let html = out.stdout();
+    let stated = html.find("What this body stated").expect("a stated section");
+    let ranking = html.find("id=\"ranking\"").unwrap();
+    assert!(stated < ranking, "the stated section comes before the ranking");
+    assert!(html.contains("services sought"), "{html}");
+    assert!(html.contains("[&quot;legal&quot;]") || html.contains("[\"legal\"]"));
+    assert!(html.contains("our.toml"));
+    assert!(html.contains("Contains data from mySociety"));
+
+    let plain = Test::new().args(["report", "cotswold", "--out", "-"]).run();
+    assert!(!plain.code(0).stdout().contains("What this body stated"));
+
+    let export = Test::new().args(["export", "--out", "all.toml"]).run();
+    export.code(0);
+    let with_data = Test::new()
+        .args(["report", "cotswold", "--out", "-"])
+        .data_path(&export.dir().join("all.toml"))
+        .run();
+    with_data.code(0).stdout_has("Contains data from mySociety");
+}
