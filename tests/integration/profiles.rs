@@ -272,3 +272,62 @@ fn the_report_says_what_the_body_stated() {
         .run();
     with_data.code(0).stdout_has("Contains data from mySociety");
 }
+
+/// A scenario lays `profiles = [...]` over its data (paths relative to the scenario file): the
+/// layered ranking is the one `rank --profile` gives, and the manifest records what was stated.
+#[test]
+fn scenario_files_take_profile_layers() {
+    let layer = "id = \"cotswold\"\nservices_sought = [\"legal\"]\nbarriers.job_losses = 0.8\n";
+    let scenario = "name = \"layered\"\nprofiles = [\"layers/our.toml\"]\ntop = 5\n\n\
+                    [subjects]\nbodies = [\"cotswold\"]\n";
+    let out = Test::new()
+        .file("layers/our.toml", layer)
+        .file("s.toml", scenario)
+        .args(["scenario", "run", "s.toml", "--out", "runs"])
+        .run();
+    out.code(0).no_panic();
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.dir().join("runs/layered/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["dataset"]["source"], "embedded with profiles layers/our.toml");
+    let stated: Vec<(&str, &str)> = manifest["dataset"]["stated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["field"].as_str().unwrap(), m["stated_by"].as_str().unwrap()))
+        .collect();
+    assert_eq!(stated, [("barriers", "layers/our.toml"), ("services_sought", "layers/our.toml")]);
+    let rankings: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.dir().join("runs/layered/rankings.json")).unwrap(),
+    )
+    .unwrap();
+    let rank = Test::new()
+        .file("our.toml", layer)
+        .args(["rank", "cotswold", "--profile", "our.toml", "--format", "json", "--top", "5"])
+        .run();
+    let doc: Value = serde_json::from_str(&rank.code(0).stdout()).unwrap();
+    let scores = |candidates: &Value| -> Vec<(String, f64)> {
+        candidates
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["id"].as_str().unwrap().to_owned(), c["score"].as_f64().unwrap()))
+            .collect()
+    };
+    assert_eq!(scores(&rankings["subjects"][0]["candidates"]), scores(&doc["candidates"]));
+
+    // A missing layer is a located error naming the scenario's line; --profile is refused.
+    let out = Test::new()
+        .file("s.toml", scenario)
+        .args(["scenario", "run", "s.toml", "--out", "runs"])
+        .run();
+    out.code(2).stderr_has("s.toml:2").stderr_has("no profile layer at \"layers/our.toml\"");
+    assert!(!out.dir().join("runs").exists());
+    Test::new()
+        .file("s.toml", scenario)
+        .args(["scenario", "run", "s.toml", "--out", "runs", "--profile", "x.toml"])
+        .run()
+        .code(2)
+        .stderr_has("drop --data, --profile");
+}
