@@ -46,8 +46,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     filter.check(&dataset).map_err(|e| UsageError(e.to_string()))?;
     let bodies: Vec<&Organisation> =
         dataset.organisations().iter().filter(|o| filter.matches(o)).collect();
-    if args.format != Format::Table {
-        // On standard error, so that the CSV and JSON stay as they were.
+    if args.format == Format::Csv {
+        // On standard error, so that the CSV stays as it was: CSV is what gets fed back to
+        // --data.
         let _ = writeln!(
             std::io::stderr(),
             "note: list writes a summary of each body (no neighbours, partnerships, services, \

@@ -97,8 +97,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     if global.data.is_some() || global.survey.is_some() || !global.profiles.is_empty() {
         return Err(UsageError(
             "scenario files name their own data, profile layers and survey (`dataset = \
-             \"...\"`, `profiles = [\"...\"]`, `survey = \"...\"`): drop --data, --profile \
-             and --survey"
+             \"...\"`, `profiles = [\"...\"]`, `survey = \"...\"`): drop --data and --survey, \
+             and --profile"
                 .to_owned(),
         )
         .into());

@@ -329,5 +329,5 @@ fn scenario_files_take_profile_layers() {
         .args(["scenario", "run", "s.toml", "--out", "runs", "--profile", "x.toml"])
         .run()
         .code(2)
-        .stderr_has("drop --data, --profile");
+        .stderr_has("drop --data and --survey, and --profile");
 }
