@@ -383,7 +383,10 @@ location = { lat = 51.1, lon = -1.1 }
         .unwrap();
         let a = d.get(&id("A1")).unwrap();
         assert_eq!(a.services_sought.unwrap().iter().collect::<Vec<_>>(), vec![Service::Legal]);
-        assert_eq!(a.barriers.as_ref().unwrap()[&Barrier::JobLosses].get(), 0.8);
+        assert_eq!(
+            a.barriers.as_ref().unwrap()[&Barrier::JobLosses].get().to_bits(),
+            0.8f64.to_bits()
+        );
         assert_eq!(d.stated().by(&a.id, "services_sought"), Some("our.toml"));
         assert_eq!(d.stated().by(&a.id, "barriers"), Some("our.toml"));
         // The same population as the data's restates it: not marked.
