@@ -37,11 +37,11 @@ pub struct Args {
     body: Option<String>,
 
     /// Write an empty CSV layer (the header and a row of allowed values) instead of one body's
-    /// template; needs --format csv.
+    /// template (CSV only).
     #[arg(long, conflicts_with = "body")]
     template: bool,
 
-    /// The format [default: by the extension of --out, else toml].
+    /// The format [default: by the extension of --out, else csv with --template, toml without].
     #[arg(long, value_enum)]
     format: Option<LayerFormat>,
 
@@ -62,7 +62,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
         .then_some(LayerFormat::Csv);
-    let format = args.format.or(by_extension).unwrap_or(LayerFormat::Toml);
+    let default = if args.template { LayerFormat::Csv } else { LayerFormat::Toml };
+    let format = args.format.or(by_extension).unwrap_or(default);
     if args.template && format == LayerFormat::Toml {
         return Err(UsageError(
             "--template writes the CSV layer; add --format csv, or give a BODY for a TOML \

@@ -124,6 +124,16 @@ fn a_csv_layer_from_the_spreadsheet_template_states_a_partners_offer() {
          stated by partners.csv: Tewkesbury's services offered)"
     );
 
+    // A body's CSV template passed back unedited restates the data: nothing is stated.
+    let body_row = Test::new().args(["profile", "cotswold", "--format", "csv"]).run();
+    body_row.code(0);
+    assert_eq!(body_row.stdout().lines().count(), 3, "header, allowed values, the body");
+    let unchanged = Test::new()
+        .file("cotswold.csv", body_row.stdout())
+        .args(["show", "cotswold", "--profile", "cotswold.csv"])
+        .run();
+    assert!(!unchanged.code(0).stdout().contains("stated by"), "{}", unchanged.stdout());
+
     // `show` and `explain` say so too.
     let show = Test::new()
         .file("partners.csv", format!("{text}{}\n", row.join(",")))
