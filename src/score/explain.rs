@@ -473,6 +473,45 @@ mod tests {
     use super::plural;
     use crate::model::{Enumeration, Kind};
 
+    /// "services sought or offered not known" was printed when only the partner's services
+    /// were unknown: each side's reason now says whose services are not known.
+    #[test]
+    fn the_service_fit_reason_says_whose_services_are_not_known() {
+        use crate::dataset::Dataset;
+        use crate::engine::Engine;
+        use crate::model::{LatLon, Organisation, OrganisationId, Sector, Service, ServiceSet};
+        use crate::weights::{Survey, WeightSettings};
+        let body = |id: &str, lat: f64| {
+            Organisation::new(
+                OrganisationId::new(id).unwrap(),
+                format!("{id} Council"),
+                Sector::LocalGovernment,
+                LatLon::new(lat, 0.0).unwrap(),
+            )
+        };
+        let mut a = body("A1", 51.0);
+        a.services_sought = Some([Service::Legal].into_iter().collect::<ServiceSet>());
+        let b = body("B2", 51.1);
+        let dataset = Dataset::from_organisations(vec![a, b], "test").unwrap();
+        let engine =
+            Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+        let e = engine.explain(0, 1, &crate::rank::RankSettings::default());
+        let fit = |side: &super::SideExplanation| {
+            side.criteria
+                .iter()
+                .find(|c| c.criterion == crate::model::Criterion::ServiceFit)
+                .map(|c| (c.reason.clone(), c.neutral))
+                .unwrap()
+        };
+        assert_eq!(fit(&e.forward), ("the partner's services are not known".to_owned(), true));
+        assert_eq!(
+            fit(&e.backward),
+            ("the services B2 Council seeks are not known".to_owned(), true)
+        );
+        // No layer: nothing is marked stated.
+        assert!(e.forward.criteria.iter().all(|c| c.stated.is_empty()));
+    }
+
     /// "both unitary authoritys" was printed before this was fixed.
     #[test]
     fn kind_labels_pluralise_in_english() {
