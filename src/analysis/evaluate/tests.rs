@@ -22,11 +22,20 @@ fn arrangements(dataset: &Dataset) -> Vec<Arrangement> {
     parse_arrangements(&SourceText::new("p.csv", FILE.to_owned()), dataset).unwrap().arrangements
 }
 
-/// The embedded councils with Cambridge and Huntingdonshire (which do not touch) recorded as
-/// partners (both sides).
+/// The embedded bodies with no partnership known: the embedded data records real ones (Adur
+/// and Worthing, ...), which these tests keep apart from the one link they add.
+fn unlinked() -> Dataset {
+    let mut orgs = Dataset::embedded().unwrap().organisations().to_vec();
+    for o in &mut orgs {
+        o.partnerships = None;
+    }
+    Dataset::from_organisations(orgs, "test").unwrap()
+}
+
+/// The embedded bodies, no partnership known, with Cambridge and Huntingdonshire (which do
+/// not touch) recorded as partners (both sides).
 fn with_link() -> Dataset {
-    let base = Dataset::embedded().unwrap();
-    let mut orgs = base.organisations().to_vec();
+    let mut orgs = unlinked().organisations().to_vec();
     let (cambridge, hunts) =
         (OrganisationId::new(CAMBRIDGE).unwrap(), OrganisationId::new(HUNTS).unwrap());
     for (from, to) in [(&cambridge, &hunts), (&hunts, &cambridge)] {
@@ -36,6 +45,8 @@ fn with_link() -> Dataset {
             services: ServiceSet::EMPTY,
             since: None,
             name: None,
+            kind: None,
+            source: None,
         }]);
     }
     Dataset::from_organisations(orgs, "test").unwrap()
@@ -43,7 +54,7 @@ fn with_link() -> Dataset {
 
 #[test]
 fn hidden_links_give_the_ranks_of_data_without_them() {
-    let plain = engine(Dataset::embedded().unwrap());
+    let plain = engine(unlinked());
     let linked = engine(with_link());
     let settings = EvaluateSettings::default();
     let without = evaluate(&plain, &arrangements(&plain.dataset), &settings).unwrap();

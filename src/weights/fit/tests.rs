@@ -51,7 +51,7 @@ const INFORMATIVE: [Criterion; 4] =
 /// 150 fictional councils drawn from seeded rules: places uniform over a 2° × 3° box, kinds
 /// uniform over district, unitary and county, populations log-uniform over 50,000 to 1,000,000,
 /// regions uniform over three names, independently of place (so that shared geography and
-/// proximity can be told apart).
+/// proximity can be told apart); each seeks no service.
 fn synthetic() -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut unit = move || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
@@ -70,6 +70,9 @@ fn synthetic() -> Dataset {
             o.kind = Some(kinds[(unit() * 3.0) as usize % 3]);
             o.population = Some(10f64.powf(4.7 + 1.3 * unit()) as u64);
             o.region = Some(["North", "Middle", "South"][(unit() * 3.0) as usize % 3].to_owned());
+            // Seeking nothing: service fit is 0 for every pair, where the services a kind
+            // delivers by statute would otherwise inform it.
+            o.services_sought = Some(crate::model::ServiceSet::EMPTY);
             o
         })
         .collect();
