@@ -1,4 +1,6 @@
-//! `partnermatch list`: browse the bodies of the dataset, filtered, as a table, JSON or CSV.
+//! `partnermatch list`: browse the bodies of the dataset, filtered, as a table, JSON or CSV. A
+//! summary: its JSON and CSV leave out most fields (`export` writes them all), which a note on
+//! standard error says, so that nobody feeds it back to `--data` unawares.
 
 use std::io::Write as _;
 
@@ -44,6 +46,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     filter.check(&dataset).map_err(|e| UsageError(e.to_string()))?;
     let bodies: Vec<&Organisation> =
         dataset.organisations().iter().filter(|o| filter.matches(o)).collect();
+    if args.format == Format::Csv {
+        // On standard error, so that the CSV stays as it was: CSV is what gets fed back to
+        // --data.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: list writes a summary of each body (no neighbours, partnerships, services, \
+             barriers, ...); to write the whole dataset for --data, use `partnermatch export`"
+        );
+    }
     let mut out = output::stdout();
     match args.format {
         Format::Json => {

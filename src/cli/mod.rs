@@ -4,6 +4,7 @@
 mod build_uk;
 mod evaluate;
 mod explain;
+mod export_cmd;
 mod generate;
 mod graph;
 mod groups;
@@ -11,6 +12,7 @@ mod import;
 mod list;
 mod output;
 mod pairs;
+mod profile;
 mod rank;
 mod rank_all;
 mod report;
@@ -29,7 +31,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use partnermatch::dataset::{Dataset, FindError};
+use partnermatch::dataset::{Dataset, FindError, apply_layers};
 use partnermatch::diagnostic::{Diagnostic, Diagnostics};
 use partnermatch::model::Enumeration;
 use partnermatch::weights::{Survey, WeightError};
@@ -64,6 +66,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     data: Option<PathBuf>,
 
+    /// A profile layer: a TOML or CSV file of partial profiles that states fields of bodies
+    /// (by id or name) over the data, or adds bodies. Repeatable; applied after --data, in
+    /// order, later layers winning. Stated fields are marked "stated by FILE" in every output.
+    /// `partnermatch profile BODY --out FILE` writes one to fill in (docs/profiles.md).
+    #[arg(long = "profile", global = true, value_name = "FILE")]
+    profiles: Vec<PathBuf>,
+
     /// Survey file with the criteria, barrier and reason orders, their evidence and the
     /// weighting method [default: the embedded profiles/survey.toml].
     #[arg(long, global = true, value_name = "PATH")]
@@ -97,10 +106,15 @@ enum Command {
     Evaluate(evaluate::Args),
     /// Check profiles and print a summary, or list every problem found.
     Validate(validate::Args),
-    /// List the bodies of the dataset, filtered.
+    /// List the bodies of the dataset, filtered: a summary (export writes every field).
     List(list::Args),
     /// Show one body's profile, found by id or name.
     Show(show::Args),
+    /// Write a profile layer to fill in for a body (or a CSV layer's header) for --profile.
+    Profile(profile::Args),
+    /// Write the whole dataset in use (after --profile layers) as TOML or CSV, to load with
+    /// --data.
+    Export(export_cmd::Args),
     /// Turn a table of bodies (CSV) into TOML profiles.
     Import(import::Args),
     /// Rebuild the embedded UK dataset from the real tables of data/uk (for maintainers).
@@ -155,6 +169,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate(args) => validate::run(&args, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),
         Command::Show(args) => show::run(&args, &cli.global),
+        Command::Profile(args) => profile::run(&args, &cli.global),
+        Command::Export(args) => export_cmd::run(&args, &cli.global),
         Command::Import(args) => import::run(&args),
         Command::BuildUk(args) => build_uk::run(&args),
         Command::Generate(args) => generate::run(&args),
@@ -198,14 +214,29 @@ fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
     kind == Some(io::ErrorKind::BrokenPipe)
 }
 
-/// Loads the dataset named by `--data`, or the embedded default.
+/// Loads the dataset named by `--data`, or the embedded default, with the `--profile` layers
+/// laid over it in order: the one loading path of every command.
 fn load_dataset(global: &GlobalArgs) -> anyhow::Result<Dataset> {
-    match &global.data {
+    let dataset = match &global.data {
         Some(path) => {
-            Dataset::load(path).with_context(|| format!("invalid data in {}", path.display()))
+            Dataset::load(path).with_context(|| format!("invalid data in {}", path.display()))?
         }
-        None => Dataset::embedded().context("the embedded dataset is invalid (a build problem)"),
+        None => Dataset::embedded().context("the embedded dataset is invalid (a build problem)")?,
+    };
+    if global.profiles.is_empty() {
+        return Ok(dataset);
     }
+    let mut layers = Vec::with_capacity(global.profiles.len());
+    let mut problems = Diagnostics::new();
+    for path in &global.profiles {
+        match partnermatch::profiles::load_layer(path) {
+            Ok(layer) => layers.push(layer),
+            Err(found) => problems.extend(found),
+        }
+    }
+    let names: Vec<String> = global.profiles.iter().map(|p| p.display().to_string()).collect();
+    problems.into_result(()).with_context(|| format!("invalid profile {}", names.join(", ")))?;
+    apply_layers(dataset, &layers).with_context(|| format!("invalid profile {}", names.join(", ")))
 }
 
 /// A clap value parser for a vocabulary, with "did you mean" and the allowed values.

@@ -153,10 +153,11 @@ pub struct CompareArgs {
 
 /// Runs `scenario`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
-    if global.data.is_some() || global.survey.is_some() {
+    if global.data.is_some() || global.survey.is_some() || !global.profiles.is_empty() {
         return Err(UsageError(
-            "scenario files name their own data and survey (`dataset = \"...\"`, `survey = \
-             \"...\"`): drop --data and --survey"
+            "scenario files name their own data, profile layers and survey (`dataset = \
+             \"...\"`, `profiles = [\"...\"]`, `survey = \"...\"`): drop --data and --survey, \
+             and --profile"
                 .to_owned(),
         )
         .into());

@@ -7,6 +7,7 @@
 mod check;
 mod embedded;
 mod find;
+mod layer;
 mod sources;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use crate::profiles::Parsed;
 pub use check::{Fault, FaultKind, Reference, cross_check};
 pub use embedded::{EMBEDDED_DESCRIPTION, EMBEDDED_PROFILES, EMBEDDED_PROFILES_PATH};
 pub use find::FindError;
+pub use layer::{Stated, apply_layers};
 pub use sources::{DataSource, EMBEDDED_ATTRIBUTION, EMBEDDED_GAPS, EMBEDDED_SOURCES};
 
 /// A validated set of organisations, sorted by id.
@@ -27,6 +29,8 @@ pub struct Dataset {
     organisations: Vec<Organisation>,
     by_id: HashMap<OrganisationId, usize, foldhash::fast::RandomState>,
     description: String,
+    /// Which profile layer stated which field of which body (empty without layers).
+    stated: Stated,
 }
 
 impl Dataset {
@@ -96,7 +100,7 @@ impl Dataset {
         // hundreds of megabytes of memory already written to.
         organisations.shrink_to_fit();
         let by_id = organisations.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect();
-        Self { organisations, by_id, description: description.into() }
+        Self { organisations, by_id, description: description.into(), stated: Stated::default() }
     }
 
     /// Loads and checks the data at a path: a CSV table (by its `.csv` or `.tsv` extension), a
@@ -129,6 +133,19 @@ impl Dataset {
     /// Where the data came from, for messages and manifests.
     pub fn description(&self) -> &str {
         &self.description
+    }
+
+    /// Which profile layer stated which field of which body (`--profile`), as distinct from
+    /// the data's own sources.
+    pub fn stated(&self) -> &Stated {
+        &self.stated
+    }
+
+    /// The same dataset with the provenance of stated fields carried over from another (a
+    /// scenario's per-run copy of a layered dataset).
+    pub fn with_stated(mut self, stated: Stated) -> Self {
+        self.stated = stated;
+        self
     }
 
     /// The position of an id in `organisations()`.

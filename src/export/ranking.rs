@@ -65,6 +65,7 @@ impl ExplainedRanking {
                 })
                 .collect(),
             n_eligible: self.ranking.n_eligible,
+            stated: stated_fields(engine, self.subject),
             candidates: &self.records,
         }
     }
@@ -156,8 +157,33 @@ pub struct RankDocument<'a> {
     pub weights: Vec<WeightRow>,
     /// How many bodies were eligible candidates.
     pub n_eligible: usize,
+    /// The ranked body's fields stated by profile layers (`--profile`), with each layer;
+    /// left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stated: Vec<StatedField>,
     /// The ranked candidates, best first.
     pub candidates: &'a [CandidateRecord],
+}
+
+/// A field of the ranked body stated by a profile layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatedField {
+    /// The profile field (`services_sought`).
+    pub field: &'static str,
+    /// The layer that stated it, as given (`our.toml`).
+    pub stated_by: String,
+}
+
+/// The fields of a body stated by profile layers, in documented field order.
+pub fn stated_fields(engine: &Engine, subject: usize) -> Vec<StatedField> {
+    let id = &engine.dataset.organisations()[subject].id;
+    engine
+        .dataset
+        .stated()
+        .fields(id)
+        .iter()
+        .map(|(field, by)| StatedField { field, stated_by: by.to_string() })
+        .collect()
 }
 
 /// One criterion's weight for the ranked body.

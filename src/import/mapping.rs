@@ -68,6 +68,13 @@ pub enum Field {
     /// Combined authority name.
     #[strum(message = "combined authority")]
     CombinedAuthority,
+    /// The areas the body lies within besides its parent, as `ID` or `ID:share` items (the
+    /// share of the body's area in that area, in (0, 1]).
+    #[strum(message = "within")]
+    Within,
+    /// Community safety partnership name(s).
+    #[strum(message = "community safety partnership")]
+    CommunitySafetyPartnership,
     /// Latitude in WGS84 degrees. Required.
     #[strum(message = "latitude")]
     Lat,
@@ -136,7 +143,7 @@ impl Enumeration for Field {
 
 impl Field {
     /// The number of fields.
-    pub const COUNT: usize = 33;
+    pub const COUNT: usize = 35;
 
     /// The field's position in `Field::all()`.
     pub fn index(self) -> usize {
@@ -161,6 +168,8 @@ impl Field {
             Parent => &["parent", "parent_id", "parent_code", "parent_county_gss", "county_gss"],
             PoliceForceArea => &["police_force_area", "pfa"],
             CombinedAuthority => &["combined_authority"],
+            Within => &["within", "within_areas"],
+            CommunitySafetyPartnership => &["community_safety_partnership", "csp"],
             Lat => &["lat", "latitude"],
             Lon => &["lon", "lng", "long", "longitude"],
             Population => &["population", "pop", "population_served", "residents"],

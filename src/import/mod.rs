@@ -786,6 +786,83 @@ fn drop_references(rows: &mut [ParsedOrganisation], mut refs: Vec<(usize, Refere
     }
 }
 
+/// Reads a CSV table of partial profiles (a `--profile` layer): the default column names, an
+/// `id` column (ids or names) and any other columns; an empty cell states nothing. Every
+/// problem of every row is returned, located.
+pub fn read_layer_table(path: &Path) -> Result<Vec<crate::profiles::LayerEntry>, Diagnostics> {
+    use crate::model::Enumeration as _;
+    let mapping = Mapping::default();
+    let (reader, lines) = open_csv(open_file(path)?, delimiter_for(path, &mapping));
+    let mut reading = BatchReader { reader, lines, path, n_columns: 0, n_rows: 0 };
+    let headers: Vec<String> = match reading.reader.headers() {
+        Ok(h) if h.iter().any(|c| !c.trim().is_empty()) => {
+            h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_owned()).collect()
+        }
+        Ok(_) => {
+            return Err(Diagnostic::new(Location::file(path), "the table is empty")
+                .help("the first line must name the columns: id, then the fields you state")
+                .into());
+        }
+        Err(err) => return Err(csv_problem(path, &err).into()),
+    };
+    reading.n_columns = headers.len();
+    let (by_field, unmatched) = mapping.match_columns(&headers, path)?;
+    let mut problems = Diagnostics::new();
+    if by_field[Field::Id.index()].is_none() {
+        problems.push(
+            Diagnostic::new(Location::at(path, 1, None), "no `id` column")
+                .help("name the first column `id`: the id or name of each body the row describes"),
+        );
+    }
+    for column in unmatched {
+        problems.push(
+            Diagnostic::new(Location::at(path, 1, None), format!("unknown column \"{column}\""))
+                .help(format!(
+                    "a profile layer's columns are the import columns (docs/import.md){}",
+                    crate::model::closest(&column, Field::all().iter().map(|f| f.name()))
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default()
+                )),
+        );
+    }
+    problems.into_result(())?;
+    let column_names: Vec<Arc<str>> = headers.iter().map(|h| Arc::from(h.as_str())).collect();
+    let shape = TableShape {
+        file: Arc::from(path),
+        column_names: &column_names,
+        by_field: &by_field,
+        mapping: &mapping,
+    };
+    let mut entries = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    let mut batch = Batch::default();
+    loop {
+        let more = reading.fill(&mut batch)?;
+        for pending in batch.pending.drain(..) {
+            match pending {
+                Pending::Row { record, line, row } => {
+                    let id_cell = by_field[Field::Id.index()]
+                        .and_then(|i| batch.records[record].get(i))
+                        .unwrap_or_default();
+                    // The template's row of allowed values, or any row a person commented out.
+                    if id_cell.trim_start().starts_with('#') {
+                        continue;
+                    }
+                    match RowReader::new(&shape, &batch.records[record], line, row).read_patch() {
+                        Ok(entry) => entries.push(entry),
+                        Err(found) => diagnostics.extend(found),
+                    }
+                }
+                Pending::Failed(failure) => diagnostics.extend(failure.problems),
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    diagnostics.into_result(entries)
+}
+
 /// Loads a CSV table as a dataset (`--data table.csv`): default column matching, no skipping.
 pub fn load_csv(path: &Path) -> Result<Dataset, Diagnostics> {
     import(path, &[], &Mapping::default(), false).map(|i| i.dataset)

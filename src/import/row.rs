@@ -200,6 +200,49 @@ impl<'a> RowReader<'a> {
         out
     }
 
+    /// The `within` cell: `ID` or `ID:share` items; the shares apart.
+    fn within(&mut self) -> Option<(Vec<OrganisationId>, BTreeMap<OrganisationId, f64>)> {
+        let items = self.items(Field::Within)?;
+        let mut ids: Vec<OrganisationId> = Vec::with_capacity(items.len());
+        let mut shares = BTreeMap::new();
+        for item in items {
+            let (id, share) = match item.split_once(':') {
+                Some((id, share)) => (id.trim(), Some(share.trim())),
+                None => (item, None),
+            };
+            let id = match OrganisationId::new(id) {
+                Ok(id) if ids.contains(&id) => {
+                    self.problem(
+                        Field::Within,
+                        format!("\"{id}\" is listed twice"),
+                        "list each area once",
+                    );
+                    continue;
+                }
+                Ok(id) => id,
+                Err(message) => {
+                    self.problem(Field::Within, message, "use the area body's id");
+                    continue;
+                }
+            };
+            if let Some(share) = share {
+                match share.parse::<f64>() {
+                    Ok(v) if v.is_finite() && v > 0.0 && v <= 1.0 => {
+                        shares.insert(id.clone(), v);
+                    }
+                    _ => self.problem(
+                        Field::Within,
+                        format!("share \"{share}\" of \"{id}\" is outside (0, 1]"),
+                        "write `ID:share` with the share of the body's area inside that area, \
+                         such as E54000042:0.6",
+                    ),
+                }
+            }
+            ids.push(id);
+        }
+        Some((ids, shares))
+    }
+
     fn kind(&mut self, sector: Option<Sector>) -> Option<Kind> {
         let text = self.cell(Field::Kind)?;
         let kind = match ons_type_code(text) {
@@ -473,6 +516,7 @@ impl<'a> RowReader<'a> {
             self.enumerations::<Service>(Field::ServicesOffered).map(|v| v.into_iter().collect());
         let partnerships = self.partners();
         let neighbours = self.ids(Field::Neighbours);
+        let (within, within_shares) = self.within().unwrap_or_default();
         let ict = self.ict();
         let payback = self.enumeration::<Payback>(Field::Payback);
         let criteria_order = self.criteria_order();
@@ -498,6 +542,7 @@ impl<'a> RowReader<'a> {
         o.region = self.text(Field::Region);
         o.police_force_area = self.text(Field::PoliceForceArea);
         o.combined_authority = self.text(Field::CombinedAuthority);
+        o.community_safety_partnership = self.text(Field::CommunitySafetyPartnership);
         o.population = population;
         o.budget_gbp = budget_gbp;
         o.area_km2 = area_km2;
@@ -515,15 +560,145 @@ impl<'a> RowReader<'a> {
         let n_partners = partnerships.as_ref().map_or(0, Vec::len);
         o.partnerships = partnerships;
         o.neighbours = neighbours;
+        o.within = within;
+        o.within_shares = within_shares;
         let origin = Origin {
             table: self.place(Field::Id),
             id: self.place(Field::Id),
             parent: o.parent.as_ref().map(|_| self.place(Field::Parent)),
             neighbours: Places::repeated(self.place(Field::Neighbours), o.neighbours.len()),
             partners: Places::repeated(self.place(Field::Partners), n_partners),
-            within: Places::default(),
+            within: Places::repeated(self.place(Field::Within), o.within.len()),
         };
         Ok(ParsedOrganisation { organisation: o, origin })
+    }
+
+    /// Reads the row as an entry of a profile layer: `id` (an id or a name) and the fields
+    /// whose cells are not empty (an empty cell states nothing), each checked as in a full
+    /// row. Returns every problem when the row has one.
+    pub fn read_patch(mut self) -> Result<crate::profiles::LayerEntry, Vec<Diagnostic>> {
+        let key = self.text(Field::Id);
+        if key.is_none() {
+            self.problem(
+                Field::Id,
+                "the id is empty",
+                "give the id or name of the body the row describes, or a new id",
+            );
+        }
+        let sector = self.enumeration::<Sector>(Field::Sector);
+        let kind = self.kind(sector);
+        let given = |r: &Self, f: Field| r.cell(f).is_some();
+        let location = if given(&self, Field::Lat) || given(&self, Field::Lon) {
+            self.location()
+        } else {
+            None
+        };
+        let status = self.enumeration::<Status>(Field::Status);
+        let (within, within_shares) = match self.within() {
+            Some((ids, shares)) => (Some(ids), Some(shares)),
+            None => (None, None),
+        };
+        let patch = crate::profiles::Patch {
+            name: self.text(Field::Name),
+            short_name: self.text(Field::ShortName),
+            aliases: self.items(Field::Aliases).map(|v| v.into_iter().map(str::to_owned).collect()),
+            sector,
+            kind,
+            tier: self.enumeration::<Tier>(Field::Tier),
+            status,
+            nation: self.text(Field::Nation),
+            region: self.text(Field::Region),
+            parent: self.id(Field::Parent),
+            police_force_area: self.text(Field::PoliceForceArea),
+            combined_authority: self.text(Field::CombinedAuthority),
+            within,
+            within_shares,
+            community_safety_partnership: self.text(Field::CommunitySafetyPartnership),
+            location,
+            population: self.whole_positive(Field::Population),
+            budget_gbp: self.positive(Field::BudgetGbp, true),
+            area_km2: self.positive(Field::AreaKm2, false),
+            rural_urban: self.text(Field::RuralUrban),
+            political_control: self.control(),
+            reasons: self.enumerations::<Reason>(Field::Reasons),
+            barriers: self.barriers(),
+            services_sought: self
+                .enumerations::<Service>(Field::ServicesSought)
+                .map(|v| v.into_iter().collect()),
+            services_offered: self
+                .enumerations::<Service>(Field::ServicesOffered)
+                .map(|v| v.into_iter().collect()),
+            partnerships: self.partners(),
+            neighbours: if given(&self, Field::Neighbours) {
+                Some(self.ids(Field::Neighbours))
+            } else {
+                None
+            },
+            ict: self.ict(),
+            payback: self.enumeration::<Payback>(Field::Payback),
+            criteria_order: self.criteria_order(),
+            notes: self.text(Field::Notes),
+        };
+        let (Some(key), true) = (key, self.problems.is_empty()) else {
+            return Err(self.problems);
+        };
+        // Profile field names, in documented order, with the cell each came from.
+        let columns: [(&'static str, &[Field]); 31] = [
+            ("name", &[Field::Name]),
+            ("short_name", &[Field::ShortName]),
+            ("aliases", &[Field::Aliases]),
+            ("sector", &[Field::Sector]),
+            ("kind", &[Field::Kind]),
+            ("tier", &[Field::Tier]),
+            ("status", &[Field::Status]),
+            ("nation", &[Field::Nation]),
+            ("region", &[Field::Region]),
+            ("parent", &[Field::Parent]),
+            ("police_force_area", &[Field::PoliceForceArea]),
+            ("combined_authority", &[Field::CombinedAuthority]),
+            ("within", &[Field::Within]),
+            ("within_shares", &[Field::Within]),
+            ("community_safety_partnership", &[Field::CommunitySafetyPartnership]),
+            ("location", &[Field::Lat, Field::Lon]),
+            ("population", &[Field::Population]),
+            ("budget_gbp", &[Field::BudgetGbp]),
+            ("area_km2", &[Field::AreaKm2]),
+            ("rural_urban", &[Field::RuralUrban]),
+            (
+                "political_control",
+                &[Field::LeadParty, Field::Control, Field::ControlLabel, Field::ControlAsOf],
+            ),
+            ("reasons", &[Field::Reasons]),
+            ("barriers", &[Field::Barriers]),
+            ("services_sought", &[Field::ServicesSought]),
+            ("services_offered", &[Field::ServicesOffered]),
+            ("partnership", &[Field::Partners]),
+            ("neighbours", &[Field::Neighbours]),
+            ("ict", &[Field::Ict]),
+            ("payback", &[Field::Payback]),
+            ("criteria_order", &[Field::CriteriaOrder]),
+            ("notes", &[Field::Notes]),
+        ];
+        let stated = columns
+            .iter()
+            .filter_map(|(name, fields)| {
+                let first = fields.iter().find(|f| given(&self, **f))?;
+                Some((*name, self.place(*first)))
+            })
+            .collect();
+        let n_neighbours = patch.neighbours.as_ref().map_or(0, Vec::len);
+        let n_partners = patch.partnerships.as_ref().map_or(0, Vec::len);
+        let n_within = patch.within.as_ref().map_or(0, Vec::len);
+        Ok(crate::profiles::LayerEntry {
+            key,
+            key_place: self.place(Field::Id),
+            table: self.place(Field::Id),
+            neighbour_places: vec![self.place(Field::Neighbours); n_neighbours],
+            partner_places: vec![self.place(Field::Partners); n_partners],
+            within_places: vec![self.place(Field::Within); n_within],
+            patch,
+            stated,
+        })
     }
 
     fn location(&mut self) -> Option<LatLon> {

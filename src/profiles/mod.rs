@@ -2,7 +2,10 @@
 //! is read recursively) into `ParsedOrganisation`s, with every problem located. Does not check
 //! references between bodies: that needs the whole dataset (`dataset`).
 
+mod layer;
 mod organisation;
+mod table;
+mod template;
 mod write;
 
 use std::path::Path;
@@ -12,8 +15,11 @@ use crate::input::toml::TomlReader;
 use crate::input::{read_text, text_from_bytes};
 use crate::model::OrganisationId;
 
+pub use layer::{Layer, LayerEntry, Patch, load_layer, parse_layer};
 pub use organisation::{FIELDS, Origin, ParsedOrganisation, Places, read_criteria_order};
-pub use write::to_toml;
+pub use table::{TABLE_COLUMNS, allowed_row, table_row, write_layer_template, write_table};
+pub use template::toml_template;
+pub use write::{field_text, to_toml};
 
 /// The first character a name may not hold, with why: control characters (ESC, BEL, NUL, line
 /// breaks, ...), which a terminal would act on, and the invisible bidirectional controls

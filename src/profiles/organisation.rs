@@ -651,3 +651,123 @@ pub fn read_criteria_order(t: &Table<'_, '_>, key: &str) -> Option<CriteriaOrder
         }
     }
 }
+
+/// Reads one entry of a profile layer: `id` (an id, or a name `Dataset::find` resolves) and
+/// any other fields, each checked as in a full profile. Every problem is recorded on the
+/// table's reader; `None` when the entry has no readable `id` or a field is invalid.
+pub fn read_patch(t: &Table<'_, '_>) -> Option<super::layer::LayerEntry> {
+    t.deny_unknown(FIELDS);
+    let errors_before = t.error_count();
+    let source = t.source();
+    let place = |span: std::ops::Range<usize>, key: &str| {
+        Place::new(source.location(span.start), t.field_path(key))
+    };
+    let key = t.text("id");
+    if key.is_none() && !t.contains("id") {
+        t.missing(
+            "id",
+            "add `id = \"...\"`: the id or name of the body this entry describes \
+             (as `partnermatch show` finds it), or a new id",
+        );
+    }
+    let sector = t.enumeration::<Sector>("sector");
+    let mut patch = super::layer::Patch {
+        name: t.text("name").map(Sp::into_inner),
+        short_name: t.text("short_name").map(Sp::into_inner),
+        aliases: t.strings("aliases").map(|v| v.into_iter().map(Sp::into_inner).collect()),
+        kind: read_kind(t, sector.as_ref().map(|s| *s.get_ref())),
+        sector: sector.map(Sp::into_inner),
+        tier: t.enumeration::<Tier>("tier").map(Sp::into_inner),
+        status: t.enumeration::<Status>("status").map(Sp::into_inner),
+        nation: t.text("nation").map(Sp::into_inner),
+        region: t.text("region").map(Sp::into_inner),
+        parent: None,
+        police_force_area: t.text("police_force_area").map(Sp::into_inner),
+        combined_authority: t.text("combined_authority").map(Sp::into_inner),
+        within: None,
+        within_shares: None,
+        community_safety_partnership: t.text("community_safety_partnership").map(Sp::into_inner),
+        location: if t.contains("location") { read_location(t) } else { None },
+        population: read_positive_integer(t, "population"),
+        budget_gbp: read_positive_number(t, "budget_gbp"),
+        area_km2: read_positive_number(t, "area_km2"),
+        rural_urban: t.text("rural_urban").map(Sp::into_inner),
+        political_control: read_control(t),
+        reasons: t
+            .enumerations::<Reason>("reasons")
+            .map(|v| v.into_iter().map(Sp::into_inner).collect()),
+        barriers: read_barriers(t),
+        services_sought: read_services(t, "services_sought"),
+        services_offered: read_services(t, "services_offered"),
+        partnerships: None,
+        neighbours: None,
+        ict: read_ict(t),
+        payback: t.enumeration::<Payback>("payback").map(Sp::into_inner),
+        criteria_order: read_criteria_order(t, "criteria_order"),
+        notes: t.text("notes").map(Sp::into_inner),
+    };
+    let parent = read_id(t, "parent");
+    let parent_place = parent.as_ref().map(|p| place(p.span(), "parent"));
+    patch.parent = parent.map(Sp::into_inner);
+    let mut neighbour_places = Vec::new();
+    if t.contains("neighbours") {
+        let neighbours = read_ids(t, "neighbours");
+        neighbour_places =
+            neighbours.iter().map(|(i, n)| place(n.span(), &format!("neighbours[{i}]"))).collect();
+        patch.neighbours = Some(neighbours.into_iter().map(|(_, n)| n.into_inner()).collect());
+    }
+    let mut within_places = Vec::new();
+    if t.contains("within") {
+        let within = read_ids(t, "within");
+        within_places =
+            within.iter().map(|(i, n)| place(n.span(), &format!("within[{i}]"))).collect();
+        patch.within = Some(within.into_iter().map(|(_, n)| n.into_inner()).collect());
+    }
+    if t.contains("within_shares") {
+        let mut shares = BTreeMap::new();
+        for (id, share, span) in read_shares(t, "within_shares") {
+            // Checked against `within` as stated here, or else as applied (`dataset::layer`).
+            if patch.within.as_ref().is_some_and(|w| !w.contains(&id)) {
+                t.error(
+                    span,
+                    &format!("within_shares.{id}"),
+                    format!("\"{id}\" is not listed in `within`"),
+                )
+                .help("list the area in `within` too, or remove its share");
+            } else {
+                shares.insert(id, share);
+            }
+        }
+        patch.within_shares = Some(shares);
+    }
+    let mut partner_places = Vec::new();
+    if let Some(list) = read_partnerships(t) {
+        partner_places = list.iter().map(|(_, at)| at.clone()).collect();
+        patch.partnerships = Some(list.into_iter().map(|(p, _)| p).collect());
+    }
+    let key = key?;
+    if t.error_count() > errors_before {
+        return None;
+    }
+    let stated = FIELDS
+        .iter()
+        .filter(|f| **f != "id" && t.contains(f))
+        .map(|f| {
+            let at = match (*f, &parent_place) {
+                ("parent", Some(p)) => p.clone(),
+                _ => place(t.raw(f).map(Sp::span).unwrap_or_else(|| t.span()), f),
+            };
+            (*f, at)
+        })
+        .collect();
+    Some(super::layer::LayerEntry {
+        key_place: place(key.span(), "id"),
+        key: key.into_inner(),
+        table: Place::new(source.location(t.span().start), t.path()),
+        patch,
+        stated,
+        neighbour_places,
+        partner_places,
+        within_places,
+    })
+}

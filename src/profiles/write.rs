@@ -25,7 +25,7 @@ fn inline(pairs: Vec<(&str, Value)>) -> Value {
 }
 
 /// One organisation's fields as key–value pairs in documented order (partnerships apart).
-fn fields(o: &Organisation) -> Vec<(&'static str, Value)> {
+pub(crate) fn field_values(o: &Organisation) -> Vec<(&'static str, Value)> {
     let mut out: Vec<(&'static str, Value)> =
         vec![("id", string(o.id.as_str())), ("name", string(&o.name))];
     let mut push = |k: &'static str, v: Option<Value>| {
@@ -123,6 +123,41 @@ fn fields(o: &Organisation) -> Vec<(&'static str, Value)> {
     out
 }
 
+/// One field of a profile as it is written in TOML (`["legal"]`, `{ job_losses = 0.8 }`), for
+/// outputs that show a stated value; partnerships as the partners' ids. `None` when unknown.
+pub fn field_text(o: &Organisation, field: &str) -> Option<String> {
+    if field == "partnership" {
+        return o
+            .partnerships
+            .as_ref()
+            .map(|list| list.iter().map(|p| p.partner.to_string()).collect::<Vec<_>>().join(", "));
+    }
+    field_values(o).into_iter().find(|(k, _)| *k == field).map(|(_, v)| v.to_string())
+}
+
+/// One partnership as a `[[table]]` (`organisation.partnership` in a many-body file,
+/// `partnership` in a one-body file), fields in documented order.
+pub(crate) fn partnership_lines(p: &crate::model::Partnership, table: &str) -> String {
+    let mut out = format!("[[{table}]]\n");
+    let _ = writeln!(out, "partner = {}", string(p.partner.as_str()));
+    if !p.services.is_empty() {
+        let _ = writeln!(out, "services = {}", strings(p.services.iter().map(|s| s.name())));
+    }
+    if let Some(since) = p.since {
+        let _ = writeln!(out, "since = {since}");
+    }
+    if let Some(name) = &p.name {
+        let _ = writeln!(out, "name = {}", string(name));
+    }
+    if let Some(kind) = &p.kind {
+        let _ = writeln!(out, "kind = {}", string(kind));
+    }
+    if let Some(source) = &p.source {
+        let _ = writeln!(out, "source = {}", string(source));
+    }
+    out
+}
+
 /// Writes organisations as one TOML document of `[[organisation]]` tables, with a comment
 /// header (each line prefixed with `# `).
 pub fn to_toml(organisations: &[Organisation], header: &str) -> String {
@@ -139,28 +174,12 @@ pub fn to_toml(organisations: &[Organisation], header: &str) -> String {
             out.push('\n');
         }
         out.push_str("[[organisation]]\n");
-        for (key, value) in fields(o) {
+        for (key, value) in field_values(o) {
             let _ = writeln!(out, "{key} = {value}");
         }
         for p in o.partnerships.iter().flatten() {
-            out.push_str("\n[[organisation.partnership]]\n");
-            let _ = writeln!(out, "partner = {}", string(p.partner.as_str()));
-            if !p.services.is_empty() {
-                let _ =
-                    writeln!(out, "services = {}", strings(p.services.iter().map(|s| s.name())));
-            }
-            if let Some(since) = p.since {
-                let _ = writeln!(out, "since = {since}");
-            }
-            if let Some(name) = &p.name {
-                let _ = writeln!(out, "name = {}", string(name));
-            }
-            if let Some(kind) = &p.kind {
-                let _ = writeln!(out, "kind = {}", string(kind));
-            }
-            if let Some(source) = &p.source {
-                let _ = writeln!(out, "source = {}", string(source));
-            }
+            out.push('\n');
+            out.push_str(&partnership_lines(p, "organisation.partnership"));
         }
         // Known-empty partnerships must survive a round trip as "known: none".
         if o.partnerships.as_ref().is_some_and(Vec::is_empty) {

@@ -146,6 +146,7 @@ fn document(r: &Report<'_>) -> Markup {
                 header { (header(r, subject)) }
                 main {
                     (summary_section(r))
+                    (stated_section(r))
                     (map_section(r))
                     (ranking_section(r))
                     (candidates_section(r))
@@ -874,6 +875,10 @@ fn sources_section(r: &Report<'_>) -> Markup {
                     "These profiles were supplied by the user; their sources are those recorded \
                      by whoever wrote them."
                 }
+                p {
+                    "Where they come from partnermatch's embedded UK councils (for example by \
+                     partnermatch export), that data's attribution applies: " (EMBEDDED_ATTRIBUTION)
+                }
             } @else {
                 div.table-scroll { table.sources {
                     caption { "Where the facts about the bodies come from" }
@@ -888,6 +893,46 @@ fn sources_section(r: &Report<'_>) -> Markup {
                 } }
                 p { (EMBEDDED_ATTRIBUTION) }
                 p.note { (EMBEDDED_GAPS) " The full attribution ships with partnermatch's data." }
+            }
+        }
+    }
+}
+
+/// "What this body stated": each field of the ranked body stated by a profile layer, with its
+/// value and file, when any layer stated anything; nothing otherwise.
+fn stated_section(r: &Report<'_>) -> Markup {
+    let stated = r.engine.dataset.stated();
+    if stated.is_empty() {
+        return html! {};
+    }
+    let subject = &r.engine.dataset.organisations()[r.explained.subject];
+    let fields = stated.fields(&subject.id);
+    html! {
+        section id="stated" aria-labelledby="stated-heading" {
+            h2 id="stated-heading" { "What this body stated" }
+            @if fields.is_empty() {
+                p {
+                    "The profile layers (" (stated.layers().join(", ")) ") state nothing about "
+                    (subject.display_name()) "; they state fields of other bodies."
+                }
+            } @else {
+                table.stated {
+                    caption {
+                        "Fields of " (subject.display_name()) " stated in profile layers, over the data"
+                    }
+                    thead {
+                        tr { th scope="col" { "Field" } th scope="col" { "Value" } th scope="col" { "Stated by" } }
+                    }
+                    tbody {
+                        @for (field, by) in fields {
+                            tr {
+                                th scope="row" { (field.replace('_', " ")) }
+                                td { code { (crate::profiles::field_text(subject, field).unwrap_or_default()) } }
+                                td { (by.as_ref()) }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

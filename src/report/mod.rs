@@ -128,7 +128,9 @@ impl<'a> Report<'a> {
         let robustness = robustness_summary(engine, &explained, settings);
         let weights = weight_infos(engine, subject);
         let neutral_for_all = explained.neutral_for_all();
+        // Layers over the embedded data keep its sources (their statements are listed apart).
         let sources: &'static [DataSource] = if engine.dataset.description() == EMBEDDED_DESCRIPTION
+            || engine.dataset.description().starts_with(&format!("{EMBEDDED_DESCRIPTION} with "))
         {
             EMBEDDED_SOURCES
         } else {

@@ -38,6 +38,7 @@ pub(super) const ROOT_FIELDS: &[&str] = &[
     "name",
     "description",
     "dataset",
+    "profiles",
     "survey",
     "top",
     "mutual",
@@ -364,6 +365,9 @@ pub struct Scenario {
     pub file_sha256: String,
     /// The dataset, and where `dataset` was written (if it was).
     pub dataset: (Source, Option<Place>),
+    /// Profile layers laid over the dataset in order (`profiles = ["our.toml"]`), each a path
+    /// as written and resolved, and where it was written.
+    pub profiles: Vec<(Source, Place)>,
     /// The survey file, and where `survey` was written (if it was).
     pub survey: (Source, Option<Place>),
     /// The settings before sweeps.
@@ -532,6 +536,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Option<Scenario> {
     let name = read_name(root);
     let description = root.text("description").map(Sp::into_inner);
     let dataset = read_source(root, "dataset", &file);
+    let profiles = read_profiles(root, &file);
     let survey = read_source(root, "survey", &file);
     let top = read_top(root, "top").unwrap_or(10);
     let mutual = read_mutual(root, "mutual").unwrap_or_default();
@@ -583,6 +588,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Option<Scenario> {
         file,
         file_sha256: sha256_hex(root.source().text().as_bytes()),
         dataset,
+        profiles,
         survey,
         settings,
         weight_sets,
@@ -667,6 +673,22 @@ fn read_source(root: &Table<'_, '_>, key: &str, file: &Path) -> (Source, Option<
     let folder = file.parent().unwrap_or(Path::new(""));
     let resolved = folder.join(&written);
     (Source::Path { written, resolved }, Some(at))
+}
+
+/// `profiles = ["our.toml", ...]`: layer files, resolved against the scenario file's folder.
+fn read_profiles(root: &Table<'_, '_>, file: &Path) -> Vec<(Source, Place)> {
+    let folder = file.parent().unwrap_or(Path::new(""));
+    root.strings("profiles")
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let at = place(root, text.span(), &format!("profiles[{i}]"));
+            let written = text.into_inner();
+            let resolved = folder.join(&written);
+            (Source::Path { written, resolved }, at)
+        })
+        .collect()
 }
 
 fn read_top(t: &Table<'_, '_>, key: &str) -> Option<usize> {

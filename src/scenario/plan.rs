@@ -147,12 +147,12 @@ impl Problems {
 /// every problem found in any of them.
 pub fn plan(scenarios: &[Scenario]) -> Result<Vec<RunPlan>, Diagnostics> {
     let mut problems = Problems::default();
-    let mut datasets: HashMap<Option<PathBuf>, Option<Arc<LoadedData>>> = HashMap::new();
+    let mut datasets: HashMap<DataKey, Option<Arc<LoadedData>>> = HashMap::new();
     let mut surveys: HashMap<Option<PathBuf>, Option<Arc<LoadedSurvey>>> = HashMap::new();
     let mut run_names: HashMap<String, Place> = HashMap::new();
     let mut plans = Vec::new();
     for scenario in scenarios {
-        let data = load_data(&scenario.dataset, &mut datasets, &mut problems);
+        let data = load_data(&scenario.dataset, &scenario.profiles, &mut datasets, &mut problems);
         let survey = load_survey(&scenario.survey, &mut surveys, &mut problems);
         for run in scenario.runs() {
             // Compared ignoring case: run names are folder names, and some file systems
@@ -190,13 +190,16 @@ pub fn plan(scenarios: &[Scenario]) -> Result<Vec<RunPlan>, Diagnostics> {
 
 fn load_data(
     source: &(Source, Option<Place>),
-    cache: &mut HashMap<Option<PathBuf>, Option<Arc<LoadedData>>>,
+    profiles: &[(Source, Place)],
+    cache: &mut HashMap<DataKey, Option<Arc<LoadedData>>>,
     problems: &mut Problems,
 ) -> Option<Arc<LoadedData>> {
-    let key = match &source.0 {
+    let resolved_path = |s: &Source| match s {
         Source::Embedded => None,
         Source::Path { resolved, .. } => Some(resolved.clone()),
     };
+    let key =
+        (resolved_path(&source.0), profiles.iter().filter_map(|(s, _)| resolved_path(s)).collect());
     if let Some(hit) = cache.get(&key) {
         return hit.clone();
     }
@@ -220,12 +223,17 @@ fn load_data(
             }
         }
     };
+    let loaded = match loaded {
+        Ok(dataset) if !profiles.is_empty() => Ok(apply_profiles(dataset, profiles, problems)),
+        other => other.map(Some),
+    };
     let result = match loaded {
-        Ok(dataset) => {
+        Ok(None) => None,
+        Ok(Some(dataset)) => {
             let canonical = crate::profiles::to_toml(dataset.organisations(), "");
             Some(Arc::new(LoadedData {
                 sha256: sha256_hex(canonical.as_bytes()),
-                source: source.0.describe().to_owned(),
+                source: describe(&source.0, profiles),
                 dataset,
             }))
         }
@@ -242,6 +250,64 @@ fn load_data(
     };
     cache.insert(key, result.clone());
     result
+}
+
+/// A loaded dataset's cache key: the data's path (none: embedded) and its layers' paths.
+type DataKey = (Option<PathBuf>, Vec<PathBuf>);
+
+/// `embedded`, or the path as written, and the layers as written.
+fn describe(source: &Source, profiles: &[(Source, Place)]) -> String {
+    let mut text = source.describe().to_owned();
+    if !profiles.is_empty() {
+        let names: Vec<&str> = profiles.iter().map(|(s, _)| s.describe()).collect();
+        text.push_str(&format!(" with profiles {}", names.join(", ")));
+    }
+    text
+}
+
+/// Lays a scenario's profile layers over its dataset; `None` when a layer is missing or
+/// invalid (its problems recorded, each missing file at the place it was named).
+fn apply_profiles(
+    dataset: Dataset,
+    profiles: &[(Source, Place)],
+    problems: &mut Problems,
+) -> Option<Dataset> {
+    let mut layers = Vec::with_capacity(profiles.len());
+    let mut ok = true;
+    for (source, at) in profiles {
+        let Source::Path { written, resolved } = source else { continue };
+        if !resolved.exists() {
+            problems.push(at.diagnostic(format!("no profile layer at \"{written}\"")).help(
+                format!(
+                    "the path is read relative to the scenario file (here {})",
+                    resolved.display()
+                ),
+            ));
+            ok = false;
+            continue;
+        }
+        match crate::profiles::load_layer(resolved) {
+            Ok(mut layer) => {
+                // Outputs say "stated by" the path as the scenario wrote it.
+                layer.name = Arc::from(written.as_str());
+                layers.push(layer);
+            }
+            Err(found) => {
+                problems.extend(found);
+                ok = false;
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+    match crate::dataset::apply_layers(dataset, &layers) {
+        Ok(d) => Some(d),
+        Err(found) => {
+            problems.extend(found);
+            None
+        }
+    }
 }
 
 fn load_survey(
@@ -550,7 +616,7 @@ pub(super) fn check_body_references(
     let mut problems = Problems::default();
     let mut datasets = HashMap::new();
     for r in references {
-        let Some(data) = load_data(&r.dataset, &mut datasets, &mut problems) else { continue };
+        let Some(data) = load_data(&r.dataset, &[], &mut datasets, &mut problems) else { continue };
         let _ = resolve_subjects(&r.subjects, &data.dataset, &mut problems);
         for o in &r.overrides {
             find_all(&o.bodies, &data.dataset, &mut problems);

@@ -182,6 +182,10 @@ pub struct DatasetInfo {
     pub sha256: String,
     /// What the hashes are of.
     pub hashed: &'static str,
+    /// Every field stated by the scenario's profile layers (`profiles = [...]`), by body in id
+    /// order; left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stated: Vec<crate::score::StatedMark>,
 }
 
 /// The survey file of a run.
@@ -393,8 +397,28 @@ fn run_dataset(plan: &RunPlan) -> Result<(Dataset, Vec<usize>), Diagnostic> {
         changed.push(n);
     }
     let dataset = Dataset::from_organisations(orgs, base.description())
-        .map_err(|d| internal(plan, format!("the changed dataset is invalid: {d}")))?;
+        .map_err(|d| internal(plan, format!("the changed dataset is invalid: {d}")))?
+        .with_stated(base.stated().clone());
     Ok((dataset, changed))
+}
+
+/// Every field a profile layer stated, body by body in id order.
+fn stated_marks(dataset: &Dataset) -> Vec<crate::score::StatedMark> {
+    let stated = dataset.stated();
+    if stated.is_empty() {
+        return Vec::new();
+    }
+    dataset
+        .organisations()
+        .iter()
+        .flat_map(|o| {
+            stated.fields(&o.id).iter().map(|(field, by)| crate::score::StatedMark {
+                id: o.id.to_string(),
+                field,
+                stated_by: by.to_string(),
+            })
+        })
+        .collect()
 }
 
 fn execute_one(plan: &RunPlan) -> Result<RunResult, Diagnostic> {
@@ -601,6 +625,7 @@ fn manifest(
             sha256: dataset_sha256,
             hashed: "the profiles as canonical TOML (one [[organisation]] table per body, sorted \
                      by id, fields in documented order)",
+            stated: stated_marks(&plan.data.dataset),
         },
         survey: SurveyInfo {
             source: plan.survey.source.clone(),

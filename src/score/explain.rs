@@ -23,8 +23,24 @@ pub struct CriterionExplanation {
     pub contribution: f64,
     /// True when the data was missing and the neutral value was used.
     pub neutral: bool,
-    /// Why, in plain English.
+    /// Why, in plain English; ends with "(stated by FILE: ...)" when a value it rests on was
+    /// stated in a profile layer.
     pub reason: String,
+    /// The fields this value rests on that a profile layer stated (`--profile`), as distinct
+    /// from the data's sources; left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stated: Vec<StatedMark>,
+}
+
+/// A field a criterion's value rests on, stated in a profile layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatedMark {
+    /// The body whose field it is.
+    pub id: String,
+    /// The profile field (`services_sought`).
+    pub field: &'static str,
+    /// The layer that stated it, as given (`our.toml`).
+    pub stated_by: String,
 }
 
 /// One side's view of the other.
@@ -104,17 +120,101 @@ fn side(
             let contribution = weight * v.value;
             // The same sum, in the same order, as `Context::directional`.
             score += contribution;
+            let stated = stated_marks(dataset, *criterion, from, to);
+            let mut reason = reason(ctx, dataset, *criterion, from, to, facts, v);
+            if !stated.is_empty() {
+                reason.push_str(&stated_note(dataset, &stated, from, to));
+            }
             CriterionExplanation {
                 criterion: *criterion,
                 value: v.value,
                 weight: *weight,
                 contribution,
                 neutral: v.neutral,
-                reason: reason(ctx, dataset, *criterion, from, to, facts, v),
+                reason,
+                stated,
             }
         })
         .collect();
     SideExplanation { score, criteria }
+}
+
+/// The profile fields a criterion reads from the viewing side (`from`) and the other side.
+fn fields_of(criterion: Criterion) -> (&'static [&'static str], &'static [&'static str]) {
+    const AREAS: &[&str] =
+        &["parent", "within", "combined_authority", "police_force_area", "region", "nation"];
+    const PLACE: &[&str] = &["location", "neighbours", "parent", "within"];
+    // A body that states no services is matched on what it delivers by statute (its kind).
+    const SERVICES: &[&str] = &["services_sought", "services_offered", "kind"];
+    match criterion {
+        Criterion::Proximity => (PLACE, PLACE),
+        Criterion::ServiceFit => (SERVICES, SERVICES),
+        Criterion::KindFit => (&["sector", "kind", "tier"], &["sector", "kind", "tier"]),
+        Criterion::SizeFit => (&["population", "budget_gbp"], &["population", "budget_gbp"]),
+        Criterion::Trust => (&["partnership"], &["partnership"]),
+        Criterion::BarrierRisk => (&["barriers"], &[]),
+        Criterion::SharedPriorities => (&["reasons"], &["reasons"]),
+        Criterion::SharedGeography => (AREAS, AREAS),
+        Criterion::IctFit => (&["ict"], &["ict"]),
+        Criterion::PoliticalAlignment => (&["political_control"], &["political_control"]),
+    }
+}
+
+/// The stated fields a criterion's value rests on: the viewing side's first.
+fn stated_marks(
+    dataset: &Dataset,
+    criterion: Criterion,
+    from: usize,
+    to: usize,
+) -> Vec<StatedMark> {
+    let stated = dataset.stated();
+    if stated.is_empty() {
+        return Vec::new();
+    }
+    let (own, other) = fields_of(criterion);
+    let orgs = dataset.organisations();
+    [(from, own), (to, other)]
+        .into_iter()
+        .flat_map(|(i, fields)| {
+            let id = &orgs[i].id;
+            fields.iter().filter_map(move |f| {
+                stated.by(id, f).map(|by| StatedMark {
+                    id: id.to_string(),
+                    field: f,
+                    stated_by: by.to_owned(),
+                })
+            })
+        })
+        .collect()
+}
+
+/// " (stated by our.toml: Cotswold's services sought)", one group per layer.
+fn stated_note(dataset: &Dataset, marks: &[StatedMark], from: usize, to: usize) -> String {
+    let orgs = dataset.organisations();
+    let who = |id: &str| -> String {
+        [from, to]
+            .into_iter()
+            .find(|i| orgs[*i].id.as_str() == id)
+            .map_or_else(|| id.to_owned(), |i| orgs[i].display_name().to_owned())
+    };
+    let mut layers: Vec<&str> = Vec::new();
+    for m in marks {
+        if !layers.contains(&m.stated_by.as_str()) {
+            layers.push(&m.stated_by);
+        }
+    }
+    let groups: Vec<String> = layers
+        .iter()
+        .map(|layer| {
+            let items: Vec<String> = marks
+                .iter()
+                .filter(|m| m.stated_by == *layer)
+                .map(|m| format!("{}'s {}", who(&m.id), m.field.replace('_', " ")))
+                .collect();
+            format!("stated by {layer}: {}", list(items.iter().map(String::as_str).collect()))
+        })
+        .collect();
+    format!(" ({})", groups.join("; "))
 }
 
 fn name(dataset: &Dataset, i: usize) -> &str {
@@ -451,6 +551,46 @@ mod tests {
     use super::plural;
     use crate::model::{Enumeration, Kind};
 
+    /// "services sought or offered not known" was printed when only the partner's services
+    /// were unknown: each side's reason now says whose services are not known (bodies of no
+    /// kind, so that nothing is delivered by statute).
+    #[test]
+    fn the_service_fit_reason_says_whose_services_are_not_known() {
+        use crate::dataset::Dataset;
+        use crate::engine::Engine;
+        use crate::model::{LatLon, Organisation, OrganisationId, Sector, Service, ServiceSet};
+        use crate::weights::{Survey, WeightSettings};
+        let body = |id: &str, lat: f64| {
+            Organisation::new(
+                OrganisationId::new(id).unwrap(),
+                format!("{id} Council"),
+                Sector::LocalGovernment,
+                LatLon::new(lat, 0.0).unwrap(),
+            )
+        };
+        let mut a = body("A1", 51.0);
+        a.services_sought = Some([Service::Legal].into_iter().collect::<ServiceSet>());
+        let b = body("B2", 51.1);
+        let dataset = Dataset::from_organisations(vec![a, b], "test").unwrap();
+        let engine =
+            Engine::new(dataset, Survey::embedded().unwrap(), WeightSettings::default()).unwrap();
+        let e = engine.explain(0, 1, &crate::rank::RankSettings::default());
+        let fit = |side: &super::SideExplanation| {
+            side.criteria
+                .iter()
+                .find(|c| c.criterion == crate::model::Criterion::ServiceFit)
+                .map(|c| (c.reason.clone(), c.neutral))
+                .unwrap()
+        };
+        assert_eq!(fit(&e.forward), ("B2 Council's services not known".to_owned(), true));
+        assert_eq!(
+            fit(&e.backward),
+            ("services B2 Council would share not known".to_owned(), true)
+        );
+        // No layer: nothing is marked stated.
+        assert!(e.forward.criteria.iter().all(|c| c.stated.is_empty()));
+    }
+
     /// "both unitary authoritys" was printed before this was fixed.
     #[test]
     fn kind_labels_pluralise_in_english() {
@@ -481,6 +621,9 @@ mod tests {
             (set(&[waste]), set(&[legal])),
         ];
         for (o, (sought, offered)) in orgs.iter_mut().zip(services) {
+            // No kind, so that nothing is delivered by statute: the reason then rests on what
+            // each body states.
+            o.kind = None;
             o.services_sought = sought;
             o.services_offered = offered;
         }

@@ -7,7 +7,7 @@
 mod explain;
 mod kind_fit;
 
-pub use explain::{CriterionExplanation, Explanation, SideExplanation, explain};
+pub use explain::{CriterionExplanation, Explanation, SideExplanation, StatedMark, explain};
 pub use kind_fit::{kind_fit, sector_fit};
 
 use crate::index::{Body, NONE, ScoringIndex, distance_km};

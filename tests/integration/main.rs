@@ -12,6 +12,7 @@ mod evaluate;
 mod generate;
 #[allow(dead_code)]
 mod harness;
+mod profiles;
 mod rank;
 mod rank_all;
 mod reliability;
