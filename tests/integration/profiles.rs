@@ -245,7 +245,19 @@ fn exported_data_gives_identical_rankings() {
             };
             let layered = unstated(&rank(None));
             assert_eq!(layered, rank(Some("all.toml")), "{body} {format} via TOML");
-            assert_eq!(layered, rank(Some("all.csv")), "{body} {format} via CSV");
+            // A CSV cannot hold a partnership's name, kind or year (docs/profiles.md), which
+            // the reasons quote (the reasons are the last column): the numbers, the order and
+            // every text before the partnership's description are the same.
+            let strip = |text: &str| -> String {
+                text.lines()
+                    .map(|l| match l.find("existing partnership") {
+                        Some(i) => &l[..i],
+                        None => l,
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            assert_eq!(strip(&layered), strip(&rank(Some("all.csv"))), "{body} {format} via CSV");
         }
     }
     let rank_all = |data: Option<&str>| {
