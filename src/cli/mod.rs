@@ -62,7 +62,7 @@ pub struct Cli {
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
     /// The bodies to use: a TOML profile file, a directory of them (read recursively) or a CSV
-    /// table. Default: the embedded UK councils.
+    /// table. Default: the embedded UK public bodies (councils, police, fire, health).
     #[arg(long, global = true, value_name = "PATH")]
     data: Option<PathBuf>,
 
