@@ -159,7 +159,7 @@ fn document(r: &Report<'_>) -> Markup {
                     p {
                         "Made by partnermatch " (env!("CARGO_PKG_VERSION")) ". Every score is the \
                          weighted sum of ten criteria, each between 0 and 1; a criterion without \
-                         data takes the neutral value " (NEUTRAL) " and is marked \u{201c}no data\u{201d}. \
+                         data counts as " (NEUTRAL) " and is marked \u{201c}no data\u{201d}. \
                          The formulas are in the partnermatch documentation (scoring); the ranking's \
                          numbers are also in this file as JSON (element " code { "partnermatch-data" } "), \
                          for anyone who wants to check them."
@@ -231,7 +231,7 @@ fn header(r: &Report<'_>, subject: &Organisation) -> Markup {
             p.note {
                 "No candidate has data for "
                 (r.neutral_for_all.iter().map(|c| c.label()).collect::<Vec<_>>().join(", "))
-                ": these criteria take the neutral value " (NEUTRAL) " for everyone, so they add \
+                ": these criteria count as " (NEUTRAL) " (no data) for everyone, so they add \
                  the same to every score and do not change the order."
             }
         }
@@ -322,9 +322,10 @@ fn glossary_section(r: &Report<'_>) -> Markup {
                 dt { "Rank order centroid" }
                 dd { "A formula for weights from an order of priority alone: the average of every \
                       weighting consistent with that order (Barron & Barrett 1996)." }
-                dt { "No data (neutral value " (NEUTRAL) ")" }
-                dd { "A criterion the data says nothing about for a pair: it takes the middle value, \
-                      so it neither helps nor harms." }
+                dt { "No data (counted as " (NEUTRAL) ")" }
+                dd { "A criterion the data says nothing about for a pair: it counts as the lowest \
+                      value, so that missing data never counts in a body's favour; stating a fact \
+                      can only help." }
                 dt { "Sampled weightings" }
                 dd { "Weightings drawn at random, all consistent with the order of priority, under \
                       which the ranking was repeated to see how often each partner stays near the top." }
@@ -548,7 +549,7 @@ fn legend() -> Markup {
                     (c.label())
                 }
             }
-            li { span.tag { "faded" } " no data (neutral value)" }
+            li { span.tag { "faded" } " no data (counted as 0)" }
         }
     }
 }

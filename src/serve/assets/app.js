@@ -356,7 +356,7 @@
     drawShortlist();
     const neutral = view.neutral_for_all.map((c) => criterionInfo.get(c).label);
     $('neutral-note').textContent = neutral.length
-      ? 'No candidate has data for ' + neutral.join(', ') + ': these take the neutral value 0.5 for everyone and do not change the order.'
+      ? 'No candidate has data for ' + neutral.join(', ') + ': these count as 0 (no data: missing data never counts in a body\'s favour) for everyone and do not change the order.'
       : '';
     $('status').textContent = n
       ? 'Showing ' + n + ' partners for ' + view.subject.name + '; first: ' + doc.candidates[0].name + '.'
@@ -631,7 +631,7 @@
       li.appendChild(document.createTextNode(c.label));
       legend.appendChild(li);
     }
-    legend.appendChild(el('li', {}, 'faded: no data (neutral value)'));
+    legend.appendChild(el('li', {}, 'faded: no data (counted as 0)'));
   }
 
   // ---- start ----------------------------------------------------------------------------
