@@ -18,7 +18,7 @@ use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::engine::Engine;
 use crate::filter::Filter;
-use crate::model::{Barrier, Criterion, Enumeration, Severity};
+use crate::model::{Barrier, Enumeration, Severity};
 use crate::rank::RankSettings;
 use crate::score::Explanation;
 use crate::weights::{Method, Weights, format_order};
@@ -524,61 +524,7 @@ fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// One row per (body, candidate); with `explain`, each criterion's value both ways.
 fn csv_bytes(rankings: &Rankings, explain: bool) -> Vec<u8> {
-    let mut writer = crate::export::csv_safe::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "subject_id",
-        "subject_name",
-        "rank",
-        "candidate_id",
-        "candidate_name",
-        "score",
-        "forward",
-        "backward",
-        "distance_km",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    if explain {
-        for c in Criterion::all() {
-            header.push(format!("{}_forward", c.name()));
-            header.push(format!("{}_backward", c.name()));
-        }
-        header.push("neutral".to_owned());
-        header.push("reasons".to_owned());
-    }
-    // Writing to a Vec cannot fail; errors are ignored rather than unwrapped.
-    let _ = writer.write_record(&header);
-    for s in &rankings.subjects {
-        for c in &s.candidates {
-            let mut row = vec![
-                s.id.clone(),
-                s.name.clone(),
-                c.rank.to_string(),
-                c.id.clone(),
-                c.name.clone(),
-                c.score.to_string(),
-                c.forward.to_string(),
-                c.backward.to_string(),
-                c.distance_km.to_string(),
-            ];
-            if explain && let Some(criteria) = &c.criteria {
-                for x in criteria {
-                    row.push(x.forward.value.to_string());
-                    row.push(x.backward.value.to_string());
-                }
-                let neutral: Vec<&str> = criteria
-                    .iter()
-                    .filter(|x| x.forward.neutral)
-                    .map(|x| x.criterion.as_str())
-                    .collect();
-                row.push(neutral.join(";"));
-                row.push(c.reasons.join("; "));
-            }
-            let _ = writer.write_record(&row);
-        }
-    }
-    writer.into_inner().unwrap_or_default()
+    super::tidy::ranking_csv(rankings, explain, &[])
 }
 
 fn manifest(

@@ -38,9 +38,25 @@ const RANKING_COLUMNS: [&str; 9] = [
 /// `rankings.csv` (with `explain`, also each criterion's value both ways, `neutral` and
 /// `reasons`). One row per (ranked body, candidate); a body without candidates has no row.
 pub fn results_csv(rankings: &Rankings, sweep: &[Assignment], explain: bool) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = LEADING.iter().map(|s| (*s).to_owned()).collect();
-    header.extend(sweep.iter().map(|a| a.parameter.clone()));
+    let mut leading: Vec<(String, String)> = vec![
+        (LEADING[0].to_owned(), rankings.scenario.clone()),
+        (LEADING[1].to_owned(), rankings.run.clone()),
+    ];
+    leading.extend(sweep.iter().map(|a| (a.parameter.clone(), a.value.clone())));
+    ranking_csv(rankings, explain, &leading)
+}
+
+/// The ranking table of a run (`rankings.csv`, and after `leading` columns of fixed values,
+/// `results.csv`): one row per (ranked body, candidate); with `explain`, each criterion's value
+/// both ways, `neutral` and `reasons`. Cells a spreadsheet would read as a formula are
+/// neutralised (`export::csv_safe`).
+pub(super) fn ranking_csv(
+    rankings: &Rankings,
+    explain: bool,
+    leading: &[(String, String)],
+) -> Vec<u8> {
+    let mut writer = crate::export::csv_safe::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = leading.iter().map(|(name, _)| name.clone()).collect();
     header.extend(RANKING_COLUMNS.iter().map(|s| (*s).to_owned()));
     if explain {
         for c in Criterion::all() {
@@ -54,8 +70,7 @@ pub fn results_csv(rankings: &Rankings, sweep: &[Assignment], explain: bool) -> 
     let _ = writer.write_record(&header);
     for s in &rankings.subjects {
         for c in &s.candidates {
-            let mut row = vec![rankings.scenario.clone(), rankings.run.clone()];
-            row.extend(sweep.iter().map(|a| a.value.clone()));
+            let mut row: Vec<String> = leading.iter().map(|(_, value)| value.clone()).collect();
             row.extend([
                 s.id.clone(),
                 s.name.clone(),
