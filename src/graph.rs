@@ -249,12 +249,6 @@ impl PartnerGraph {
         counts
     }
 
-    /// The areas `a` lies within besides its parent (`Relation::Within`, `a` the smaller),
-    /// sorted.
-    pub fn within(&self, a: usize) -> Vec<usize> {
-        self.relations(a).within.into_iter().map(|i| i as usize).collect()
-    }
-
     /// The graph in Graphviz DOT: nodes labelled with the bodies' short names and ids, edges
     /// styled by relation (neighbours grey, partnerships bold blue with their services, parent
     /// links dashed, pointing from the body to its parent). `keep` selects relations.

@@ -50,19 +50,6 @@ Reasons, barriers, services sought and offered and payback are not in these sour
 left unknown; what a body delivers follows from its kind (docs/scoring.md).
 ";
 
-/// The files of `data/uk/` the build reads.
-pub const FILES: &[&str] = &[
-    "uk_councils.csv",
-    "uk_council_adjacency.csv",
-    "import.toml",
-    "uk_council_areas.csv",
-    "uk_other_bodies.csv",
-    "uk_nhs_trusts.csv",
-    "uk_planning_systems.csv",
-    "uk_shared_service_signals.csv",
-    "uk_partnerships_dev.csv",
-];
-
 /// What a build gives: the profiles as TOML, and what could not be used.
 #[derive(Debug, Clone)]
 pub struct UkBuild {
