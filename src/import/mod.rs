@@ -76,16 +76,23 @@ struct Lines {
     read: u64,
     passed: usize,
     current_line: usize,
-    /// Where the last record read starts (0 for the header).
+    /// Where the record being read starts: the end of the last record returned (0 before the
+    /// header).
     record_start: u64,
 }
 
 impl Lines {
+    /// Notes that the reader has returned every record before `byte`, so the next row starts
+    /// there. The row limit is measured from this point: measured from the start of the record
+    /// just returned, a row under the limit would be refused when it follows a long one.
+    fn next_record_at(&mut self, byte: u64) {
+        self.record_start = byte;
+    }
+
     /// The 1-based line of the record starting at or just after a byte offset. Offsets must be
     /// asked for in increasing order; only newlines not yet passed are kept, so memory stays
     /// bounded by the read buffer.
     fn line_of(&mut self, byte: u64) -> usize {
-        self.record_start = byte;
         while self.pending.front().is_some_and(|&nl| nl <= byte) {
             self.pending.pop_front();
             self.passed += 1;
@@ -415,7 +422,9 @@ impl<R: std::io::Read> BatchReader<'_, R> {
                 batch.records.push(csv::StringRecord::new());
             }
             let record = &mut batch.records[n_records];
-            match self.reader.read_record(record) {
+            let result = self.reader.read_record(record);
+            self.lines.borrow_mut().next_record_at(self.reader.position().byte());
+            match result {
                 Ok(false) => return Ok(false),
                 Ok(true) => {}
                 Err(err) => {
@@ -531,7 +540,9 @@ pub fn read_edges(path: &Path, delimiter: u8) -> Result<Vec<Edge>, Diagnostics> 
     let mut record = csv::StringRecord::new();
     let mut row = 0usize;
     loop {
-        match reader.read_record(&mut record) {
+        let result = reader.read_record(&mut record);
+        lines.borrow_mut().next_record_at(reader.position().byte());
+        match result {
             Ok(false) => break,
             Ok(true) => {}
             Err(err) => {

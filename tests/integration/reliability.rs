@@ -72,6 +72,30 @@ fn huge_files_are_refused_before_reading() {
     refused("oneline.csv", line, &["longer than 1 MiB"]);
 }
 
+/// Issue 20, item 9: an import whose TOML `--data` could not read back (over 256 MiB) is
+/// refused before anything is written, pointing to the table as the dataset. The rows here are
+/// 900 KB each, just under the 1 MiB row limit, so the same test pins that rows under the limit
+/// are read even when they follow one another.
+#[test]
+fn import_refuses_toml_that_could_not_be_read_back() {
+    let name = "x".repeat(900_000);
+    let mut table = String::with_capacity(300 * 900_100);
+    table.push_str("id,name,sector,lat,lon\n");
+    for i in 0..300 {
+        writeln!(table, "B{i},{name},police,50,0").unwrap();
+    }
+    let t = Test::new().file("big.csv", &table);
+    drop(table);
+    let out = t.args(["import", "big.csv", "--out", "big.toml"]).run();
+    out.code(2)
+        .no_panic()
+        .stderr_has("the profiles of 300 bodies take")
+        .stderr_has("over the 256 MiB limit")
+        .stderr_has("--data big.csv")
+        .stderr_has("nothing was written");
+    assert!(leftovers(out.dir(), &["big.csv"]).is_empty(), "something was written");
+}
+
 #[test]
 fn deep_nesting_is_refused() {
     let deep = format!("{PROFILE}notes = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
