@@ -1,5 +1,7 @@
 //! Where the command line writes: standard output (locked, buffered, with a closed pipe treated
-//! as success by the caller) and standard error for the one error message.
+//! as success by the caller) and standard error for the one error message; plus the plain text
+//! tables and the text lines `pairs` and `groups` share. The documents written as JSON, CSV or
+//! workbooks are the library's (`partnermatch::export`).
 
 use std::io::{self, BufWriter, Write};
 use std::time::Duration;
