@@ -1,7 +1,7 @@
 //! Criterion benches of validation on hostile input (issue 20, item 7): a profile listing
 //! 80,000 neighbour ids on one line (unknown, so each is a located problem), and a scenario
-//! sweeping 40,000 values. Both were quadratic (23 s and 90 s); each must be refused in well
-//! under a second. Figures go in docs/reliability.md.
+//! sweeping 40,000 values. Each must be refused in well under a second (the work is linear in
+//! the input). Figures go in docs/reliability.md.
 
 // Benches may unwrap: a failure here is a broken bench, not user input.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]

@@ -40,7 +40,7 @@
 //! array and queue rebuilds), which is O(n² log n) in the worst case: O(n (n + m) log n +
 //! n³ log n) overall, O(n + m) memory. On the candidate graphs of this tool (every body's k
 //! best partners, geographically local) blossoms stay small: 20,000 bodies and 128,751 edges
-//! take 1.3 to 1.9 s (docs/benchmarks-pairs.md).
+//! take 1.3 to 1.9 s (BENCHMARKS.md).
 //!
 //! # Exactness
 //!

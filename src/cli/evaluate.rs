@@ -9,11 +9,11 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use partnermatch::analysis::evaluate::{
-    self, CrossValidation, EvaluateSettings, Evaluation, HitAt, K_VALUES, Metrics, Prepared,
+    self, CrossValidation, EvaluateSettings, K_VALUES, Metrics, Prepared,
 };
 use partnermatch::diagnostic::Diagnostics;
 use partnermatch::engine::Engine;
-use serde::Serialize;
+use partnermatch::export::evaluate::{EvaluationDocument, EvaluationRun, pair_rows};
 
 use super::output::{self, Format};
 use super::rank::{ScoringArgs, engine, mutual_description, weights_description};
@@ -79,61 +79,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-/// One figure set in JSON.
-#[derive(Serialize)]
-struct Figures {
-    hit_at: HitAt,
-    mrr: f64,
-}
-
-impl From<&Metrics> for Figures {
-    fn from(m: &Metrics) -> Self {
-        Self { hit_at: m.hit_at, mrr: m.mrr }
-    }
-}
-
-#[derive(Serialize)]
-struct Baselines {
-    nearest: Figures,
-    boundary_then_nearest: Figures,
-}
-
-/// One pair's ranks: the CSV row and the JSON `ranks` item. A contract with scripts.
-#[derive(Serialize)]
-struct PairRow<'a> {
-    arrangement: &'a str,
-    body: &'a str,
-    body_name: &'a str,
-    partner: &'a str,
-    partner_name: &'a str,
-    candidates: usize,
-    rank: Option<usize>,
-    nearest_rank: Option<usize>,
-    boundary_rank: Option<usize>,
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    partnerships: String,
-    data: &'a str,
-    mode: &'static str,
-    mutual: &'static str,
-    arrangements: usize,
-    skipped_arrangements: usize,
-    unresolved_members: usize,
-    pairs: usize,
-    left_out_known: usize,
-    hidden_links: usize,
-    not_ranked: usize,
-    hit_at: HitAt,
-    mrr: f64,
-    baselines: Baselines,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cross_validation: Option<&'a CrossValidation>,
-    ranks: Vec<PairRow<'a>>,
-    problems: Vec<String>,
-}
-
 /// Runs `evaluate`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let engine = engine(global, &args.weighting)?;
@@ -158,33 +103,18 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let rows = pair_rows(&engine, &file.arrangements, &evaluation);
+    let rows = pair_rows(&engine.dataset, &file, &evaluation);
     let mut out = output::stdout();
     match args.format {
         Format::Csv => output::write_csv(&mut out, &rows).context("cannot write CSV")?,
         Format::Json => {
-            let document = Document {
+            let run = EvaluationRun {
                 partnerships: path.display().to_string(),
                 data: engine.dataset.description(),
                 mode: if args.keep_known { "keep_known" } else { "hide_links" },
                 mutual: settings.rank.mutual.name(),
-                arrangements: file.arrangements.len(),
-                skipped_arrangements: file.skipped_arrangements,
-                unresolved_members: file.unresolved_members,
-                pairs: evaluation.engine.pairs,
-                left_out_known: evaluation.left_out_known,
-                hidden_links: evaluation.hidden_links,
-                not_ranked: evaluation.pairs.iter().filter(|p| p.engine.is_none()).count(),
-                hit_at: evaluation.engine.hit_at,
-                mrr: evaluation.engine.mrr,
-                baselines: Baselines {
-                    nearest: Figures::from(&evaluation.nearest),
-                    boundary_then_nearest: Figures::from(&evaluation.boundary),
-                },
-                cross_validation: cross.as_ref(),
-                ranks: rows,
-                problems: file.problems.iter().map(ToString::to_string).collect(),
             };
+            let document = EvaluationDocument::new(run, &file, &evaluation, cross.as_ref(), rows);
             output::write_json(&mut out, &document)?;
         }
         Format::Table => {
@@ -335,27 +265,4 @@ fn write_cross(out: &mut impl Write, cv: &CrossValidation) -> std::io::Result<()
         ]);
     }
     output::print_table(out, &table)
-}
-
-fn pair_rows<'a>(
-    engine: &'a Engine,
-    arrangements: &'a [evaluate::Arrangement],
-    evaluation: &Evaluation,
-) -> Vec<PairRow<'a>> {
-    let orgs = engine.dataset.organisations();
-    evaluation
-        .pairs
-        .iter()
-        .map(|p| PairRow {
-            arrangement: &arrangements[p.arrangement].id,
-            body: orgs[p.body].id.as_str(),
-            body_name: &orgs[p.body].name,
-            partner: orgs[p.partner].id.as_str(),
-            partner_name: &orgs[p.partner].name,
-            candidates: p.candidates,
-            rank: p.engine,
-            nearest_rank: p.nearest,
-            boundary_rank: p.boundary,
-        })
-        .collect()
 }

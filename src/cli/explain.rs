@@ -4,10 +4,9 @@
 
 use std::io::Write;
 
-use partnermatch::export::records::BodyRef;
+use partnermatch::export::explain::ExplainDocument;
 use partnermatch::model::Enumeration;
-use partnermatch::score::{Explanation, SideExplanation};
-use serde::Serialize;
+use partnermatch::score::SideExplanation;
 
 use super::output;
 use super::rank::{ScoringArgs, engine, mutual_description, weights_description};
@@ -49,15 +48,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-#[derive(Debug, Serialize)]
-struct ExplainDocument {
-    organisation: BodyRef,
-    candidate: BodyRef,
-    score: f64,
-    #[serde(flatten)]
-    explanation: Explanation,
-}
-
 /// Runs `explain`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let engine = engine(global, &args.weighting)?;
@@ -76,13 +66,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let mut out = output::stdout();
     match args.format {
         ExplainFormat::Json => {
-            let document = ExplainDocument {
-                organisation: BodyRef::from(a),
-                candidate: BodyRef::from(b),
-                score: explanation.mutual,
-                explanation,
-            };
-            output::write_json(&mut out, &document)?;
+            output::write_json(&mut out, &ExplainDocument::new(a, b, explanation))?;
         }
         ExplainFormat::Text => {
             writeln!(out, "{} ({}) and {} ({})", a.name, a.id, b.name, b.id)?;

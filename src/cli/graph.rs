@@ -4,9 +4,8 @@
 
 use std::io::Write;
 
+use partnermatch::export::graph::GraphDocument;
 use partnermatch::graph::{PartnerGraph, Relation};
-use petgraph::visit::EdgeRef;
-use serde::Serialize;
 
 use super::{GlobalArgs, output};
 
@@ -71,26 +70,6 @@ pub struct Args {
     relations: Vec<RelationArg>,
 }
 
-#[derive(Serialize)]
-struct Node<'a> {
-    id: &'a str,
-    name: &'a str,
-}
-
-#[derive(Serialize)]
-struct Edge<'a> {
-    a: &'a str,
-    b: &'a str,
-    relation: &'static str,
-    services: Vec<&'static str>,
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    nodes: Vec<Node<'a>>,
-    edges: Vec<Edge<'a>>,
-}
-
 /// Runs `graph`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let dataset = super::load_dataset(global)?;
@@ -103,27 +82,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     match args.format {
         GraphFormat::Dot => out.write_all(graph.to_dot(&dataset, &keep).as_bytes())?,
         GraphFormat::Json => {
-            let orgs = dataset.organisations();
-            let document = Document {
-                nodes: orgs.iter().map(|o| Node { id: o.id.as_str(), name: &o.name }).collect(),
-                edges: graph
-                    .inner()
-                    .edge_references()
-                    .filter(|e| keep(e.weight(), e.target().index()))
-                    .map(|e| Edge {
-                        a: orgs[e.source().index()].id.as_str(),
-                        b: orgs[e.target().index()].id.as_str(),
-                        relation: e.weight().name_in(&dataset, e.target().index()),
-                        services: match e.weight() {
-                            Relation::Partnership(s) => {
-                                s.iter().map(partnermatch::model::Enumeration::name).collect()
-                            }
-                            _ => Vec::new(),
-                        },
-                    })
-                    .collect(),
-            };
-            output::write_json(&mut out, &document)?;
+            output::write_json(&mut out, &GraphDocument::new(&dataset, &graph, keep))?;
         }
     }
     out.flush()?;

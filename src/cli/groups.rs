@@ -8,28 +8,16 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use partnermatch::analysis::candidates::PairView;
-use partnermatch::analysis::groups::{
-    CriterionSummary, Grouping, GroupsSettings, MAX_GROUP_SIZE, SearchStats, form_groups, summarise,
-};
-use partnermatch::analysis::pairs::GraphStats;
+use partnermatch::analysis::groups::{Grouping, GroupsSettings, MAX_GROUP_SIZE, form_groups};
 use partnermatch::engine::Engine;
-use partnermatch::export::records::BodyRef;
-use partnermatch::export::table::{Cell, Column, Style, Table};
-use partnermatch::export::xlsx::{Sheet, write_workbook};
-use partnermatch::model::{Enumeration, Service};
-use serde::Serialize;
+use partnermatch::export::groups::{self as document, GroupRecord, GroupsDocument, OBJECTIVE};
+use partnermatch::export::xlsx::write_workbook;
+use partnermatch::model::Enumeration;
 
-use super::GlobalArgs;
-use super::output::{self, SheetFormat};
-use super::pairs::{
-    analysis_error, body_list, general_weights_sheet, pair_reasons, parse_score, percent, plural,
-    seconds, write_settings_lines,
-};
+use super::output::{self, SheetFormat, body_list, percent, plural, seconds, write_settings_lines};
 use super::rank::{ScoringArgs, engine};
 use super::weight_args::WeightArgs;
-
-/// What the objective is, for outputs.
-const OBJECTIVE: &str = "sum over groups of (size - 1) x average pairwise score";
+use super::{GlobalArgs, UsageError, analysis_error, parse_score};
 
 /// Arguments of `groups`.
 #[derive(Debug, clap::Args)]
@@ -82,57 +70,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-/// One pair inside a group, in JSON.
-#[derive(Debug, Serialize)]
-struct GroupPair {
-    a: String,
-    b: String,
-    score: f64,
-    reasons: Vec<String>,
-}
-
-/// One group in JSON.
-#[derive(Debug, Serialize)]
-struct GroupRecord {
-    rank: usize,
-    size: usize,
-    average_score: f64,
-    value: f64,
-    members: Vec<BodyRef>,
-    reasons: Vec<String>,
-    criteria: Vec<CriterionSummary>,
-    pairs: Vec<GroupPair>,
-}
-
-/// The JSON document of `groups --format json`.
-#[derive(Debug, Serialize)]
-struct GroupsDocument<'a> {
-    dataset: &'a str,
-    settings: &'a GroupsSettings,
-    service: Vec<Service>,
-    objective: &'static str,
-    value: f64,
-    bound: f64,
-    gap_share: f64,
-    n_bodies: usize,
-    n_groups: usize,
-    n_ungrouped: usize,
-    candidate_graph: GraphStats,
-    search: SearchStats,
-    groups: Vec<GroupRecord>,
-    ungrouped: Vec<BodyRef>,
-}
-
-/// The criteria that bind a group most: the largest average contributions backed by data.
-fn group_reasons(criteria: &[CriterionSummary], n: usize) -> Vec<String> {
-    let mut known: Vec<&CriterionSummary> =
-        criteria.iter().filter(|c| !c.neutral && c.value > 0.0).collect();
-    known.sort_by(|a, b| {
-        b.contribution.total_cmp(&a.contribution).then(a.criterion.cmp(&b.criterion))
-    });
-    known.iter().take(n).map(|c| format!("{} {:.2}", c.criterion.label(), c.value)).collect()
-}
-
 /// Runs `groups`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -151,37 +88,23 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let grouping = form_groups(&engine, &settings).map_err(analysis_error)?;
     let explain_started = Instant::now();
     let view = PairView::new(&engine.index, &settings.rank).map_err(analysis_error)?;
-    let records = records(&engine, &view, &grouping);
+    let records = document::records(&engine, &view, &grouping);
     let explain_time = explain_started.elapsed();
     output::emit(args.out.as_deref(), |w| match args.format {
         SheetFormat::Json => {
-            let document = GroupsDocument {
-                dataset: engine.dataset.description(),
-                settings: &settings,
-                service: settings.rank.focus.iter().collect(),
-                objective: OBJECTIVE,
-                value: grouping.value,
-                bound: grouping.bound,
-                gap_share: grouping.gap_share(),
-                n_bodies: grouping.graph.n_bodies,
-                n_groups: grouping.groups.len(),
-                n_ungrouped: grouping.ungrouped.len(),
-                candidate_graph: grouping.graph,
-                search: grouping.search,
-                groups: records,
-                ungrouped: grouping
-                    .ungrouped
-                    .iter()
-                    .map(|&u| BodyRef::from(&engine.dataset.organisations()[u]))
-                    .collect(),
-            };
+            let document = GroupsDocument::new(&engine, &settings, &grouping, records);
             let mut w = w;
             output::write_json(&mut w, &document)
         }
-        SheetFormat::Csv => {
-            table(&engine, &settings, &grouping, &records).write_csv(w).map_err(anyhow::Error::from)
+        SheetFormat::Csv => document::table(&engine, &settings, &grouping, &records)
+            .write_csv(w)
+            .map_err(anyhow::Error::from),
+        SheetFormat::Xlsx => {
+            let sheets = document::sheets(&engine, &settings, &grouping, &records)
+                .map_err(|e| UsageError(e.to_string()))?;
+            write_workbook(w, &sheets)?;
+            Ok(())
         }
-        SheetFormat::Xlsx => write_xlsx(w, &engine, &settings, &grouping, &records),
         SheetFormat::Table => write_table(w, &engine, &settings, &grouping, &records),
     })?;
     if !args.quiet {
@@ -200,118 +123,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn records(engine: &Engine, view: &PairView<'_>, grouping: &Grouping) -> Vec<GroupRecord> {
-    let orgs = engine.dataset.organisations();
-    grouping
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            let criteria = summarise(view, &engine.dataset, &g.members);
-            let mut pairs = Vec::new();
-            for (k, &a) in g.members.iter().enumerate() {
-                for &b in &g.members[k + 1..] {
-                    let e = view.explain(&engine.dataset, a, b);
-                    pairs.push(GroupPair {
-                        a: orgs[a].id.to_string(),
-                        b: orgs[b].id.to_string(),
-                        score: e.mutual,
-                        reasons: pair_reasons(&e, 2),
-                    });
-                }
-            }
-            GroupRecord {
-                rank: i + 1,
-                size: g.members.len(),
-                average_score: g.average,
-                value: g.value,
-                members: g.members.iter().map(|&m| BodyRef::from(&orgs[m])).collect(),
-                reasons: group_reasons(&criteria, 3),
-                criteria,
-                pairs,
-            }
-        })
-        .collect()
-}
-
 fn service_names(settings: &GroupsSettings) -> String {
     settings.rank.focus.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
-}
-
-/// The table of `groups --format csv` and `--format xlsx`: one row per member of each group,
-/// then one per ungrouped body.
-fn table(
-    engine: &Engine,
-    settings: &GroupsSettings,
-    grouping: &Grouping,
-    records: &[GroupRecord],
-) -> Table {
-    let orgs = engine.dataset.organisations();
-    let service: Vec<&str> = settings.rank.focus.iter().map(|s| s.name()).collect();
-    let service = service.join(";");
-    let mut table = Table::new(
-        [
-            ("group", Style::Whole),
-            ("size", Style::Whole),
-            ("average_score", Style::Score),
-            ("value", Style::Score),
-            ("id", Style::General),
-            ("name", Style::General),
-            ("service", Style::General),
-            ("reasons", Style::General),
-        ]
-        .into_iter()
-        .map(|(h, s)| Column::new(h, s))
-        .collect(),
-    );
-    for (g, r) in grouping.groups.iter().zip(records) {
-        for &m in &g.members {
-            table.push(vec![
-                Cell::whole(r.rank),
-                Cell::whole(r.size),
-                Cell::Number(g.average),
-                Cell::Number(g.value),
-                Cell::text(orgs[m].id.as_str()),
-                Cell::text(orgs[m].name.as_str()),
-                Cell::text(service.as_str()),
-                Cell::Text(r.reasons.join("; ")),
-            ]);
-        }
-    }
-    for &u in &grouping.ungrouped {
-        table.push(vec![
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::text(orgs[u].id.as_str()),
-            Cell::text(orgs[u].name.as_str()),
-            Cell::text(service.as_str()),
-            Cell::Empty,
-        ]);
-    }
-    table
-}
-
-fn write_xlsx(
-    w: &mut dyn Write,
-    engine: &Engine,
-    settings: &GroupsSettings,
-    grouping: &Grouping,
-    records: &[GroupRecord],
-) -> anyhow::Result<()> {
-    let lines = vec![
-        ("objective".to_owned(), OBJECTIVE.to_owned()),
-        ("largest group".to_owned(), settings.max_size.to_string()),
-        ("bodies".to_owned(), grouping.graph.n_bodies.to_string()),
-        ("groups".to_owned(), grouping.groups.len().to_string()),
-        ("objective value".to_owned(), grouping.value.to_string()),
-        ("upper bound".to_owned(), grouping.bound.to_string()),
-    ];
-    let about = general_weights_sheet(engine, &settings.rank, lines)?;
-    let groups = table(engine, settings, grouping, records);
-    write_workbook(w, &[Sheet::new("Groups", groups), about])?;
-    Ok(())
 }
 
 fn write_table(

@@ -31,6 +31,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use partnermatch::analysis::candidates::AnalysisError;
 use partnermatch::dataset::{Dataset, FindError, apply_layers};
 use partnermatch::diagnostic::{Diagnostic, Diagnostics};
 use partnermatch::model::Enumeration;
@@ -261,5 +262,21 @@ fn load_survey(global: &GlobalArgs) -> anyhow::Result<Survey> {
             Survey::load(path).with_context(|| format!("invalid survey file {}", path.display()))
         }
         None => Survey::embedded().context("the embedded survey file is invalid (a bug)"),
+    }
+}
+
+/// Parses a score: a number from 0 to 1.
+fn parse_score(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("\"{text}\" is not a score (a number from 0 to 1)")),
+    }
+}
+
+/// Maps the library's refusals to usage errors (exit 2) and keeps internal failures (exit 1).
+fn analysis_error(e: AnalysisError) -> anyhow::Error {
+    match e {
+        AnalysisError::Matching(_) => anyhow::Error::new(e),
+        other => UsageError(other.to_string()).into(),
     }
 }

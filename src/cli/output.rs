@@ -1,9 +1,18 @@
 //! Where the command line writes: standard output (locked, buffered, with a closed pipe treated
-//! as success by the caller) and standard error for the one error message.
+//! as success by the caller) and standard error for the one error message; plus the plain text
+//! tables and the text lines `pairs` and `groups` share. The documents written as JSON, CSV or
+//! workbooks are the library's (`partnermatch::export`).
 
 use std::io::{self, BufWriter, Write};
+use std::time::Duration;
 
 use partnermatch::diagnostic::Diagnostics;
+use partnermatch::engine::Engine;
+use partnermatch::model::{Criterion, Enumeration as _};
+use partnermatch::rank::RankSettings;
+use partnermatch::score::Explanation;
+
+use super::rank::{mutual_description, weights_description};
 
 /// A buffered, locked standard output; on a terminal, control characters are escaped
 /// (`Terminal`).
@@ -252,6 +261,93 @@ pub fn emit(
             Ok(())
         }
     }
+}
+
+// What `pairs` and `groups` both print.
+
+/// "1 group", "3 groups".
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{} {word}{}", thousands(n as u64), if n == 1 { "" } else { "s" })
+}
+
+/// Seconds with two decimals.
+pub fn seconds(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// "1.3%" for a share.
+pub fn percent(share: f64) -> String {
+    format!("{:.2}%", 100.0 * share)
+}
+
+/// The header lines shared by `pairs` and `groups`: how scores combine, the weights, the
+/// filters and focus.
+pub fn write_settings_lines(
+    w: &mut dyn Write,
+    engine: &Engine,
+    rank: &RankSettings,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "score: {} of both views; weights: {}",
+        mutual_description(rank.mutual),
+        weights_description(engine)
+    )?;
+    let mut limits = Vec::new();
+    if !rank.filter.is_empty() {
+        limits.push(rank.filter.describe());
+    }
+    if let Some(d) = rank.within_km {
+        limits.push(format!("pairs within {d} km"));
+    }
+    if rank.exclude_partners {
+        limits.push("existing partners kept apart".to_owned());
+    }
+    if !rank.focus.is_empty() {
+        let names: Vec<&str> = rank.focus.iter().map(|s| s.label()).collect();
+        limits.push(format!("service focus {}", names.join(", ")));
+    }
+    if !limits.is_empty() {
+        writeln!(w, "bodies: {}", limits.join("; "))?;
+    }
+    Ok(())
+}
+
+/// Notes the criteria with no data in any of the explanations.
+pub fn write_neutral_note(w: &mut dyn Write, explanations: &[Explanation]) -> io::Result<()> {
+    if explanations.is_empty() {
+        return Ok(());
+    }
+    let always: Vec<&str> = Criterion::all()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            explanations
+                .iter()
+                .all(|e| e.forward.criteria[*i].neutral && e.backward.criteria[*i].neutral)
+        })
+        .map(|(_, c)| c.label())
+        .collect();
+    if !always.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "no data for any pair (counted as {}: missing data never counts in a body's favour): {}",
+            partnermatch::score::NEUTRAL,
+            always.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// Lists bodies as "Name (id)", comma-separated.
+pub fn body_list(engine: &Engine, bodies: &[usize]) -> String {
+    let orgs = engine.dataset.organisations();
+    bodies
+        .iter()
+        .map(|&b| format!("{} ({})", orgs[b].display_name(), orgs[b].id))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

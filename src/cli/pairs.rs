@@ -4,25 +4,23 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context as _;
-use partnermatch::analysis::candidates::{AnalysisError, PairView};
-use partnermatch::analysis::pairs::{
-    Bound, BoundKind, GraphStats, Method, PairingPlan, PairsSettings, plan,
-};
+use partnermatch::analysis::candidates::PairView;
+use partnermatch::analysis::pairs::{BoundKind, Method, PairingPlan, PairsSettings, plan};
 use partnermatch::engine::Engine;
-use partnermatch::export::records::BodyRef;
-use partnermatch::export::table::{Cell, Column, Style, Table};
-use partnermatch::export::xlsx::{Sheet, weight_lines, weights_and_sources_sheet, write_workbook};
-use partnermatch::model::{Criterion, Enumeration};
-use partnermatch::score::{Explanation, SideExplanation};
-use serde::Serialize;
+use partnermatch::export::pairs::{self as document, PairsDocument, TimingRecord, pair_reasons};
+use partnermatch::export::xlsx::write_workbook;
+use partnermatch::score::Explanation;
 
-use super::output::{self, SheetFormat};
-use super::rank::{ScoringArgs, engine, mutual_description, weights_description};
+use super::output::{
+    self, SheetFormat, body_list, percent, plural, seconds, write_neutral_note,
+    write_settings_lines,
+};
+use super::rank::{ScoringArgs, engine};
 use super::weight_args::WeightArgs;
-use super::{GlobalArgs, UsageError};
+use super::{GlobalArgs, UsageError, analysis_error, parse_score};
 
 /// Arguments of `pairs`.
 #[derive(Debug, clap::Args)]
@@ -88,91 +86,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-/// Parses a score: a number from 0 to 1.
-pub fn parse_score(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
-        _ => Err(format!("\"{text}\" is not a score (a number from 0 to 1)")),
-    }
-}
-
-/// Maps the library's refusals to usage errors (exit 2) and keeps internal failures (exit 1).
-pub fn analysis_error(e: AnalysisError) -> anyhow::Error {
-    match e {
-        AnalysisError::Matching(_) => anyhow::Error::new(e),
-        other => UsageError(other.to_string()).into(),
-    }
-}
-
-/// The strongest reasons of a pair, from both views, without repeats.
-pub fn pair_reasons(e: &Explanation, n: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for c in e.forward.strongest(n).into_iter().chain(e.backward.strongest(n)) {
-        if out.len() < n && !out.contains(&c.reason) {
-            out.push(c.reason.clone());
-        }
-    }
-    out
-}
-
-/// "1 group", "3 groups".
-pub fn plural(n: usize, word: &str) -> String {
-    format!("{} {word}{}", output::thousands(n as u64), if n == 1 { "" } else { "s" })
-}
-
-/// Seconds with two decimals.
-pub fn seconds(d: Duration) -> String {
-    format!("{:.2} s", d.as_secs_f64())
-}
-
-/// One pair in JSON.
-#[derive(Debug, Serialize)]
-struct PairRecord {
-    rank: usize,
-    a: BodyRef,
-    b: BodyRef,
-    score: f64,
-    distance_km: f64,
-    reasons: Vec<String>,
-    /// `a`'s view of `b`.
-    forward: SideExplanation,
-    /// `b`'s view of `a`.
-    backward: SideExplanation,
-}
-
-/// Step timings in seconds.
-#[derive(Debug, Serialize)]
-struct TimingRecord {
-    candidates_s: f64,
-    exact_s: Option<f64>,
-    greedy_s: f64,
-    explanations_s: f64,
-    total_s: f64,
-}
-
-/// The JSON document of `pairs --format json`.
-#[derive(Debug, Serialize)]
-struct PairsDocument<'a> {
-    dataset: &'a str,
-    settings: &'a PairsSettings,
-    method: Method,
-    optimal: bool,
-    n_bodies: usize,
-    n_pairs: usize,
-    n_unpaired: usize,
-    total: f64,
-    exact_total: Option<f64>,
-    greedy_total: f64,
-    bound: Bound,
-    gap: f64,
-    gap_share: f64,
-    candidate_graph: GraphStats,
-    pairs: Vec<PairRecord>,
-    unpaired: Vec<BodyRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timings: Option<TimingRecord>,
-}
-
 /// Runs `pairs`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -203,12 +116,20 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     output::emit(args.out.as_deref(), |w| match args.format {
         SheetFormat::Json => {
-            write_json(w, &engine, &settings, &plan, explanations, args.timings.then_some(timings))
+            let timings = args.timings.then_some(timings);
+            let document = PairsDocument::new(&engine, &settings, &plan, explanations, timings);
+            let mut w = w;
+            output::write_json(&mut w, &document)
         }
         SheetFormat::Csv => {
-            table(&engine, &plan, &explanations).write_csv(w).context("cannot write CSV")
+            document::table(&engine, &plan, &explanations).write_csv(w).context("cannot write CSV")
         }
-        SheetFormat::Xlsx => write_xlsx(w, &engine, &settings, &plan, &explanations),
+        SheetFormat::Xlsx => {
+            let sheets = document::sheets(&engine, &settings, &plan, &explanations)
+                .map_err(|e| UsageError(e.to_string()))?;
+            write_workbook(w, &sheets)?;
+            Ok(())
+        }
         SheetFormat::Table => {
             write_table(w, &engine, &settings, &plan, &explanations, args.timings)
         }
@@ -232,212 +153,6 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-fn write_json(
-    w: &mut dyn Write,
-    engine: &Engine,
-    settings: &PairsSettings,
-    plan: &PairingPlan,
-    explanations: Vec<Explanation>,
-    timings: Option<TimingRecord>,
-) -> anyhow::Result<()> {
-    let orgs = engine.dataset.organisations();
-    let pairs = plan
-        .pairs
-        .iter()
-        .zip(explanations)
-        .enumerate()
-        .map(|(i, (p, e))| PairRecord {
-            rank: i + 1,
-            a: BodyRef::from(&orgs[p.a]),
-            b: BodyRef::from(&orgs[p.b]),
-            score: p.score.mutual,
-            distance_km: p.distance_km,
-            reasons: pair_reasons(&e, 3),
-            forward: e.forward,
-            backward: e.backward,
-        })
-        .collect();
-    let document = PairsDocument {
-        dataset: engine.dataset.description(),
-        settings,
-        method: plan.method,
-        optimal: plan.method == Method::Exact,
-        n_bodies: plan.graph.n_bodies,
-        n_pairs: plan.pairs.len(),
-        n_unpaired: plan.unpaired.len(),
-        total: plan.total,
-        exact_total: plan.exact_total,
-        greedy_total: plan.greedy_total,
-        bound: plan.bound,
-        gap: plan.gap,
-        gap_share: plan.gap_share(),
-        candidate_graph: plan.graph,
-        pairs,
-        unpaired: plan.unpaired.iter().map(|&u| BodyRef::from(&orgs[u])).collect(),
-        timings,
-    };
-    let mut w = w;
-    output::write_json(&mut w, &document)
-}
-
-/// The table of `pairs --format csv` and `--format xlsx`: one row per pair, then one per
-/// unpaired body.
-fn table(engine: &Engine, plan: &PairingPlan, explanations: &[Explanation]) -> Table {
-    let orgs = engine.dataset.organisations();
-    let mut table = Table::new(
-        [
-            ("status", Style::General),
-            ("rank", Style::Whole),
-            ("id", Style::General),
-            ("name", Style::General),
-            ("partner_id", Style::General),
-            ("partner_name", Style::General),
-            ("distance_km", Style::Km),
-            ("score", Style::Score),
-            ("forward", Style::Score),
-            ("backward", Style::Score),
-            ("reasons", Style::General),
-        ]
-        .into_iter()
-        .map(|(h, s)| Column::new(h, s))
-        .collect(),
-    );
-    for (i, (p, e)) in plan.pairs.iter().zip(explanations).enumerate() {
-        table.push(vec![
-            Cell::text("paired"),
-            Cell::whole(i + 1),
-            Cell::text(orgs[p.a].id.as_str()),
-            Cell::text(orgs[p.a].name.as_str()),
-            Cell::text(orgs[p.b].id.as_str()),
-            Cell::text(orgs[p.b].name.as_str()),
-            Cell::Number(p.distance_km),
-            Cell::Number(p.score.mutual),
-            Cell::Number(p.score.forward),
-            Cell::Number(p.score.backward),
-            Cell::Text(pair_reasons(e, 3).join("; ")),
-        ]);
-    }
-    for &u in &plan.unpaired {
-        let mut row = vec![Cell::Empty; 11];
-        row[0] = Cell::text("unpaired");
-        row[2] = Cell::text(orgs[u].id.as_str());
-        row[3] = Cell::text(orgs[u].name.as_str());
-        table.push(row);
-    }
-    table
-}
-
-/// The sheet of weights and sources of a plan over many bodies: the survey's (or `--order`'s)
-/// weights, which every body without its own criteria order uses.
-pub fn general_weights_sheet(
-    engine: &Engine,
-    rank: &partnermatch::rank::RankSettings,
-    mut lines: Vec<(String, String)>,
-) -> anyhow::Result<Sheet> {
-    let order = engine.settings.order().unwrap_or(engine.survey.criteria_order());
-    let weights = engine.survey.weights(&engine.settings).map_err(|e| UsageError(e.to_string()))?;
-    lines.extend(partnermatch::export::ranking::settings_lines(engine, rank));
-    lines.push((
-        "own orders".to_owned(),
-        "a body whose profile states its own criteria order uses weights from that order"
-            .to_owned(),
-    ));
-    Ok(weights_and_sources_sheet(engine, &lines, &weight_lines(order, weights.as_array())))
-}
-
-fn write_xlsx(
-    w: &mut dyn Write,
-    engine: &Engine,
-    settings: &PairsSettings,
-    plan: &PairingPlan,
-    explanations: &[Explanation],
-) -> anyhow::Result<()> {
-    let lines = vec![
-        ("method".to_owned(), format!("{:?}", plan.method).to_lowercase()),
-        ("bodies".to_owned(), plan.graph.n_bodies.to_string()),
-        ("pairs".to_owned(), plan.pairs.len().to_string()),
-        ("total score".to_owned(), plan.total.to_string()),
-    ];
-    let about = general_weights_sheet(engine, &settings.rank, lines)?;
-    write_workbook(w, &[Sheet::new("Pairs", table(engine, plan, explanations)), about])?;
-    Ok(())
-}
-
-/// "1.3%" for a share.
-pub fn percent(share: f64) -> String {
-    format!("{:.2}%", 100.0 * share)
-}
-
-/// The header lines shared by `pairs` and `groups`: how scores combine, the weights, the
-/// filters and focus.
-pub fn write_settings_lines(
-    w: &mut dyn Write,
-    engine: &Engine,
-    rank: &partnermatch::rank::RankSettings,
-) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "score: {} of both views; weights: {}",
-        mutual_description(rank.mutual),
-        weights_description(engine)
-    )?;
-    let mut limits = Vec::new();
-    if !rank.filter.is_empty() {
-        limits.push(rank.filter.describe());
-    }
-    if let Some(d) = rank.within_km {
-        limits.push(format!("pairs within {d} km"));
-    }
-    if rank.exclude_partners {
-        limits.push("existing partners kept apart".to_owned());
-    }
-    if !rank.focus.is_empty() {
-        let names: Vec<&str> = rank.focus.iter().map(|s| s.label()).collect();
-        limits.push(format!("service focus {}", names.join(", ")));
-    }
-    if !limits.is_empty() {
-        writeln!(w, "bodies: {}", limits.join("; "))?;
-    }
-    Ok(())
-}
-
-/// Notes the criteria with no data in any of the explanations.
-pub fn write_neutral_note(w: &mut dyn Write, explanations: &[Explanation]) -> std::io::Result<()> {
-    if explanations.is_empty() {
-        return Ok(());
-    }
-    let always: Vec<&str> = Criterion::all()
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            explanations
-                .iter()
-                .all(|e| e.forward.criteria[*i].neutral && e.backward.criteria[*i].neutral)
-        })
-        .map(|(_, c)| c.label())
-        .collect();
-    if !always.is_empty() {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "no data for any pair (counted as {}: missing data never counts in a body's favour): {}",
-            partnermatch::score::NEUTRAL,
-            always.join(", ")
-        )?;
-    }
-    Ok(())
-}
-
-/// Lists bodies as "Name (id)", comma-separated.
-pub fn body_list(engine: &Engine, bodies: &[usize]) -> String {
-    let orgs = engine.dataset.organisations();
-    bodies
-        .iter()
-        .map(|&b| format!("{} ({})", orgs[b].display_name(), orgs[b].id))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn write_table(

@@ -7,16 +7,16 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use partnermatch::engine::Engine;
-use partnermatch::export::{push_number, write_atomic};
+use partnermatch::export::rank_all as document;
+use partnermatch::export::write_atomic;
 use partnermatch::model::OrganisationId;
 use partnermatch::rank::{AllRanker, Ranked};
-use serde::Serialize;
 
 use super::rank::{ScoringArgs, engine};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, output};
 
-/// Output formats of `rank-all`.
+/// Output formats of `rank-all` (`export::rank_all::Format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AllFormat {
     /// CSV: one row per (body, candidate) pair.
@@ -70,21 +70,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-#[derive(Serialize)]
-struct LineCandidate<'a> {
-    id: &'a str,
-    score: f64,
-    forward: f64,
-    backward: f64,
-    distance_km: f64,
-}
-
-#[derive(Serialize)]
-struct Line<'a> {
-    id: &'a str,
-    candidates: Vec<LineCandidate<'a>>,
-}
-
 /// Runs `rank-all`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -115,54 +100,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     let progress = |done: usize| bar.set_position(done as u64);
     let write = |w: &mut dyn Write| -> std::io::Result<partnermatch::rank::AllStats> {
-        let format = args.format;
-        if format == AllFormat::Csv {
-            writeln!(w, "id,rank,candidate_id,score,forward,backward,distance_km")?;
-        }
+        let format = match args.format {
+            AllFormat::Csv => document::Format::Csv,
+            AllFormat::Jsonl => document::Format::Jsonl,
+        };
+        w.write_all(format.header().as_bytes())?;
         // Formatting runs in parallel, runs of subjects' rows to a string; writing stays in
         // order.
         let render = |subject: usize, ranked: &[Ranked], text: &mut String| {
-            let id = ids[subject].as_str();
-            match format {
-                AllFormat::Csv => {
-                    let id = csv_field(id);
-                    // About the rows' length, so the text is seldom moved as it grows.
-                    text.reserve(ranked.len() * (2 * id.len() + 80));
-                    for (i, r) in ranked.iter().enumerate() {
-                        use std::fmt::Write as _;
-                        text.push_str(&id);
-                        text.push(',');
-                        let _ = write!(text, "{}", i + 1);
-                        text.push(',');
-                        text.push_str(&csv_field(ids[r.candidate].as_str()));
-                        text.push(',');
-                        for v in [r.score.mutual, r.score.forward, r.score.backward] {
-                            push_number(text, v);
-                            text.push(',');
-                        }
-                        push_number(text, r.distance_km);
-                        text.push('\n');
-                    }
-                }
-                AllFormat::Jsonl => {
-                    let record = Line {
-                        id,
-                        candidates: ranked
-                            .iter()
-                            .map(|r| LineCandidate {
-                                id: ids[r.candidate].as_str(),
-                                score: r.score.mutual,
-                                forward: r.score.forward,
-                                backward: r.score.backward,
-                                distance_km: r.distance_km,
-                            })
-                            .collect(),
-                    };
-                    // Serialising plain strings and finite numbers cannot fail.
-                    text.push_str(&serde_json::to_string(&record).unwrap_or_default());
-                    text.push('\n');
-                }
-            }
+            document::render(format, &ids, subject, ranked, text);
         };
         ranker.run(
             args.brute_force,
@@ -211,13 +157,4 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// Quotes a CSV field when it needs it (ids never do, but stay safe).
-fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains([',', '"', '\n', '\r']) {
-        std::borrow::Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
 }

@@ -4,13 +4,10 @@
 
 use std::io::Write;
 
-use partnermatch::analysis::robustness::{
-    Acceptability, MAX_SAMPLES, RobustnessSettings, robustness,
-};
-use partnermatch::export::records::BodyRef;
+use partnermatch::analysis::robustness::{MAX_SAMPLES, RobustnessSettings, robustness};
+use partnermatch::export::robustness::{RobustnessDocument, write_csv};
 use partnermatch::model::{Criterion, Enumeration};
 use partnermatch::score::Mutual;
-use serde::Serialize;
 
 use super::output::{self, Format};
 use super::rank::{ScoringArgs, engine, mutual_description};
@@ -55,30 +52,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-#[derive(Serialize)]
-struct CandidateRow<'a> {
-    id: &'a str,
-    name: &'a str,
-    #[serde(flatten)]
-    acceptability: &'a Acceptability,
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    organisation: BodyRef,
-    samples: usize,
-    seed: u64,
-    top: usize,
-    mutual: Mutual,
-    own_order: bool,
-    n_eligible: usize,
-    n_excluded: usize,
-    criteria: Vec<Criterion>,
-    vertices: &'a [[f64; Criterion::COUNT]],
-    mean_weights: [f64; Criterion::COUNT],
-    candidates: Vec<CandidateRow<'a>>,
-}
-
 /// Runs `robustness`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     if args.samples == 0 || args.samples > MAX_SAMPLES {
@@ -94,51 +67,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let mut out = output::stdout();
     match args.format {
         Format::Json => {
-            let document = Document {
-                organisation: BodyRef::from(&orgs[subject]),
-                samples: args.samples,
-                seed: args.seed,
-                top: args.top,
-                mutual: settings.rank.mutual,
-                own_order: result.own_order,
-                n_eligible: result.n_eligible,
-                n_excluded: result.n_excluded,
-                criteria: Criterion::all().to_vec(),
-                vertices: &result.vertices,
-                mean_weights: result.mean_weights,
-                candidates: result
-                    .candidates
-                    .iter()
-                    .map(|a| CandidateRow {
-                        id: orgs[a.candidate].id.as_str(),
-                        name: &orgs[a.candidate].name,
-                        acceptability: a,
-                    })
-                    .collect(),
-            };
+            let document = RobustnessDocument::new(&engine.dataset, subject, &settings, &result);
             output::write_json(&mut out, &document)?;
         }
-        Format::Csv => {
-            let mut writer = partnermatch::export::csv_safe::Writer::from_writer(&mut out);
-            let mut header = vec!["id".to_owned(), "name".to_owned(), "top_k".to_owned()];
-            header.extend((1..=args.top).map(|r| format!("rank_{r}")));
-            header.extend(["always_in_top_k", "possible_in_top_k"].map(str::to_owned));
-            header.extend(Criterion::all().iter().map(|c| format!("central_{}", c.name())));
-            writer.write_record(&header)?;
-            for a in &result.candidates {
-                let o = &orgs[a.candidate];
-                let mut row = vec![o.id.to_string(), o.name.clone(), a.top_k.to_string()];
-                row.extend(a.ranks.iter().map(ToString::to_string));
-                row.push(a.always_in_top_k.to_string());
-                row.push(a.possible_in_top_k.to_string());
-                match &a.central_weights {
-                    Some(w) => row.extend(w.iter().map(ToString::to_string)),
-                    None => row.extend(Criterion::all().iter().map(|_| String::new())),
-                }
-                writer.write_record(&row)?;
-            }
-            writer.flush()?;
-        }
+        Format::Csv => write_csv(&mut out, &engine.dataset, args.top, &result)?,
         Format::Table => {
             let o = &orgs[subject];
             writeln!(

@@ -3,6 +3,7 @@
 
 use std::io::Write as _;
 
+use partnermatch::export::show::{ShowDocument, stated_fields, stated_lines};
 use partnermatch::model::{Enumeration, Kind, Organisation};
 use partnermatch::profiles::to_toml;
 
@@ -36,16 +37,11 @@ pub struct Args {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let dataset = super::load_dataset(global)?;
     let o = &dataset.organisations()[dataset.find(&args.body)?];
-    let stated: Vec<StatedField<'_>> = dataset
-        .stated()
-        .fields(&o.id)
-        .iter()
-        .map(|(field, by)| StatedField { field, stated_by: by })
-        .collect();
+    let stated = stated_fields(&dataset, o);
     let mut out = output::stdout();
     match args.format {
         ShowFormat::Json => {
-            output::write_json(&mut out, &ShowDocument { organisation: o, stated: &stated })?;
+            output::write_json(&mut out, &ShowDocument::new(o, &stated))?;
         }
         ShowFormat::Toml => {
             let header = stated_lines(&stated).join("\n");
@@ -60,41 +56,6 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     out.flush()?;
     Ok(())
-}
-
-/// `show --format json`: the profile's fields, and the fields a profile layer stated.
-#[derive(serde::Serialize)]
-struct ShowDocument<'a> {
-    #[serde(flatten)]
-    organisation: &'a Organisation,
-    /// The fields stated by `--profile` layers; left out when none.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    stated: &'a [StatedField<'a>],
-}
-
-/// A field stated by a profile layer.
-#[derive(serde::Serialize)]
-struct StatedField<'a> {
-    field: &'static str,
-    stated_by: &'a str,
-}
-
-/// "stated by our.toml: services_sought, barriers", one line per layer.
-fn stated_lines(stated: &[StatedField<'_>]) -> Vec<String> {
-    let mut layers: Vec<&str> = Vec::new();
-    for s in stated {
-        if !layers.contains(&s.stated_by) {
-            layers.push(s.stated_by);
-        }
-    }
-    layers
-        .iter()
-        .map(|layer| {
-            let fields: Vec<&str> =
-                stated.iter().filter(|s| s.stated_by == *layer).map(|s| s.field).collect();
-            format!("stated by {layer}: {}", fields.join(", "))
-        })
-        .collect()
 }
 
 fn write_text(

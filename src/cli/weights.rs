@@ -4,10 +4,9 @@
 
 use std::io::Write;
 
-use partnermatch::model::{CriteriaOrder, Criterion, Enumeration};
-use partnermatch::weights::{Basis, Entry, Method, Survey, WeightSettings, Weights};
-use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use partnermatch::export::weights::{WeightRow, WeightsDocument, criteria_rows, entry_rows};
+use partnermatch::model::{CriteriaOrder, Enumeration};
+use partnermatch::weights::{Method, Survey, WeightSettings, Weights};
 
 use super::weight_args::WeightArgs;
 use super::{UsageError, output};
@@ -54,18 +53,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-/// One line of output.
-struct Row {
-    name: &'static str,
-    label: &'static str,
-    position: usize,
-    tied: bool,
-    weight: f64,
-    basis: Option<Basis>,
-    evidence: Option<String>,
-    source: Option<String>,
-}
-
 /// Runs `weights`.
 pub fn run(args: &Args, global: &super::GlobalArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.fit.fit {
@@ -101,9 +88,7 @@ pub fn run(args: &Args, global: &super::GlobalArgs) -> anyhow::Result<()> {
     let mut out = output::stdout();
     match args.format {
         Format::Json => {
-            let items: Vec<JsonRow<'_>> = rows.iter().map(|row| JsonRow { key, row }).collect();
-            serde_json::to_writer_pretty(&mut out, &items)?;
-            writeln!(out)?;
+            output::write_json(&mut out, &WeightsDocument::new(key, &rows))?;
         }
         Format::Table => {
             writeln!(out, "{heading}")?;
@@ -165,72 +150,7 @@ fn criteria(
     Ok((weights, order, origin))
 }
 
-/// One row per criterion, in the order given (ties together), with the survey's evidence.
-fn criteria_rows(survey: &Survey, order: &CriteriaOrder, weights: &Weights) -> Vec<Row> {
-    let mut rows = Vec::with_capacity(Criterion::COUNT);
-    for (i, position) in order.positions().iter().enumerate() {
-        for criterion in position {
-            let entry = survey.criterion(*criterion);
-            rows.push(Row {
-                name: criterion.name(),
-                label: criterion.label(),
-                position: i + 1,
-                tied: position.len() > 1,
-                weight: weights.get(*criterion),
-                basis: entry.map(|e| e.basis),
-                evidence: entry.map(|e| e.evidence.clone()),
-                source: entry.map(|e| e.source.clone()),
-            });
-        }
-    }
-    rows
-}
-
-/// One row per barrier or reason entry of the survey, in its order.
-fn entry_rows<T: Enumeration>(
-    entries: &[Entry<T>],
-    weights: &[f64],
-    index: impl Fn(&T) -> usize,
-) -> Vec<Row> {
-    entries
-        .iter()
-        .map(|e| Row {
-            name: e.item.name(),
-            label: e.item.label(),
-            position: e.position,
-            tied: e.tied,
-            weight: weights.get(index(&e.item)).copied().unwrap_or(0.0),
-            basis: Some(e.basis),
-            evidence: Some(e.evidence.clone()),
-            source: Some(e.source.clone()),
-        })
-        .collect()
-}
-
-/// A row as a JSON object, keys in a fixed order with the item's kind first
-/// (`{"criterion": ..., "label": ..., "position": ..., ...}`).
-struct JsonRow<'a> {
-    key: &'static str,
-    row: &'a Row,
-}
-
-impl Serialize for JsonRow<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let row = self.row;
-        let mut map = serializer.serialize_map(Some(8))?;
-        map.serialize_entry(self.key, row.name)?;
-        map.serialize_entry("label", row.label)?;
-        map.serialize_entry("position", &row.position)?;
-        map.serialize_entry("tied", &row.tied)?;
-        map.serialize_entry("weight", &row.weight)?;
-        map.serialize_entry("basis", &row.basis)?;
-        map.serialize_entry("evidence", &row.evidence)?;
-        map.serialize_entry("source", &row.source)?;
-        map.end()
-    }
-}
-
-fn table(key: &str, rows: &[Row]) -> comfy_table::Table {
+fn table(key: &str, rows: &[WeightRow]) -> comfy_table::Table {
     let mut table = output::plain_table(&["position", key, "weight", "basis", "evidence"], &[0, 2]);
     table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     table.set_width(TABLE_WIDTH);

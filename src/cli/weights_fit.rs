@@ -7,10 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use partnermatch::analysis::evaluate::{Metrics, Prepared};
-use partnermatch::model::{Criterion, Enumeration};
+use partnermatch::export::weights_fit::{FitDocument, FitRun};
+use partnermatch::model::Enumeration;
 use partnermatch::weights::fit::{self, DEFAULT_RESTARTS, FitSettings, MAX_RESTARTS};
-use serde::Serialize;
-use serde::ser::SerializeMap;
 
 use super::evaluate::{plural, read_partnerships};
 use super::output;
@@ -95,37 +94,6 @@ impl FitArgs {
     }
 }
 
-/// The weights as a map from criterion name, in `Criterion::all()` order.
-struct NamedWeights([f64; Criterion::COUNT]);
-
-impl Serialize for NamedWeights {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(Criterion::COUNT))?;
-        for c in Criterion::all() {
-            map.serialize_entry(c.name(), &self.0[c.index()])?;
-        }
-        map.end()
-    }
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    partnerships: String,
-    data: &'a str,
-    mode: &'static str,
-    mutual: &'static str,
-    method: &'static str,
-    seed: u64,
-    restarts: usize,
-    free_weights: bool,
-    arrangements: usize,
-    skipped_arrangements: usize,
-    unresolved_members: usize,
-    #[serde(flatten)]
-    fit: &'a fit::Fit,
-    weights: NamedWeights,
-}
-
 /// Runs `weights --fit`.
 pub fn run(
     args: &FitArgs,
@@ -157,7 +125,7 @@ pub fn run(
     let mut out = output::stdout();
     match format {
         Format::Json => {
-            let document = Document {
+            let run = FitRun {
                 partnerships: path.display().to_string(),
                 data: engine.dataset.description(),
                 mode: if args.keep_known { "keep_known" } else { "hide_links" },
@@ -169,10 +137,8 @@ pub fn run(
                 arrangements: file.arrangements.len(),
                 skipped_arrangements: file.skipped_arrangements,
                 unresolved_members: file.unresolved_members,
-                fit: &result,
-                weights: NamedWeights(result.fitted_weights),
             };
-            output::write_json(&mut out, &document)?;
+            output::write_json(&mut out, &FitDocument::new(run, &result))?;
         }
         Format::Table => {
             writeln!(

@@ -1,10 +1,22 @@
 //! Results out: every file the tool writes goes through `write_atomic`, so it appears whole or
-//! not at all. Exporters for each output format live beside it.
+//! not at all. Beside it, one module per output document (the serialisable records and the
+//! tables each command prints as JSON, CSV or a workbook) and one per format (`csv_safe`,
+//! `table`, `xlsx`). The command line only chooses which to write and where.
 
 pub mod csv_safe;
+pub mod evaluate;
+pub mod explain;
+pub mod graph;
+pub mod groups;
+pub mod pairs;
+pub mod rank_all;
 pub mod ranking;
 pub mod records;
+pub mod robustness;
+pub mod show;
 pub mod table;
+pub mod weights;
+pub mod weights_fit;
 pub mod xlsx;
 
 use std::io::{self, Write};

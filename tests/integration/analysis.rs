@@ -61,8 +61,8 @@ fn check_plan(doc: &Value) -> BTreeSet<String> {
 /// three services Eastvale seeks: revenues and benefits, legal and building control); the
 /// police force and the fire authority come next (0.84: kind fit 0.9, 5 km apart, an existing
 /// partnership, each delivers the control room, estates, fleet and training the other seeks,
-/// but the police force states no barriers and neither has a political control, which now
-/// count 0 rather than 0.5); that leaves Northshire County Council with Southmoor, the district
+/// but the police force states no barriers and neither has a political control, which
+/// count 0); that leaves Northshire County Council with Southmoor, the district
 /// it contains (0.62).
 #[test]
 fn the_fixture_pairs_as_argued() {
@@ -293,7 +293,7 @@ fn groups_table_snapshot() {
 
 #[test]
 fn no_body_or_no_pair_left_is_handled() {
-    // No parish council in the embedded data (combined authorities now are).
+    // No parish council in the embedded data (combined authorities are).
     let out = Test::new().args(["pairs", "--kind", "parish_council", "--quiet"]).run();
     out.code(0)
         .no_panic()

@@ -24,7 +24,7 @@ fn forward<'a>(doc: &'a Value, id: &str, name: &str) -> &'a Value {
 }
 
 /// `profile cotswold --out our.toml`, with `services_sought = ["legal"]` and one barrier set
-/// in it, as the check describes.
+/// in it, as the README's example does.
 fn filled_in_template() -> String {
     let out = Test::new().args(["profile", "cotswold", "--out", "our.toml"]).run();
     out.code(0).no_panic().stderr_has("wrote our.toml");
@@ -39,7 +39,7 @@ fn filled_in_template() -> String {
     filled
 }
 
-/// The check: the template filled in and passed back gives a forward service fit and a
+/// The README's example: the template filled in and passed back gives a forward service fit and a
 /// barrier risk that are not neutral, with reasons saying what was stated in `our.toml`.
 #[test]
 fn a_filled_in_template_is_stated_in_the_ranking() {

@@ -256,7 +256,7 @@ fn a_run_killed_mid_write_leaves_no_partial_file() {
     assert_eq!(leftovers(t.dir(), &["bodies.csv"]), Vec::<String>::new());
 }
 
-// ---- Round two (issue 20): each reproduction, fixed and pinned. ----
+// ---- Issue 20: one regression test per defect, each reproduction pinned. ----
 
 /// Issue 20, item 1: `report --out` replaced an existing file without `--force`.
 #[test]
@@ -514,7 +514,7 @@ fn csv_cells_that_look_like_formulas_are_written_as_text() {
 }
 
 /// Issue 20, item 7: a profile with 80,000 neighbour ids took 23 s to refuse, and a sweep of
-/// 40,000 values 90 s. The work is linear now; this checks the outcome (every problem found,
+/// 40,000 values 90 s. The work is linear; this checks the outcome (every problem found,
 /// the sweep refused by its size), and `benches/validation.rs` measures the time.
 #[test]
 fn long_lists_are_refused_whole() {

@@ -12,7 +12,7 @@ fn run(args: &[&str]) -> Value {
 
 #[test]
 fn a_default_data_council_gets_acceptabilities_that_sum_and_repeat() {
-    // Among councils: the police force, fire authority and ICB containing Adur now also score
+    // Among councils: the police force, fire authority and ICB containing Adur also score
     // 1 on proximity, so under the weighting that counts proximity alone eight bodies would tie
     // at the top and nothing could be proven in the top 5 under every weighting.
     let seeded = |seed: &str| {

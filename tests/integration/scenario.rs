@@ -283,7 +283,7 @@ fn every_kind_of_broken_scenario_exits_2_and_writes_nothing() {
     );
     broken(
         "kind_not_in_data",
-        // Police forces are in the embedded data now; parish councils are not.
+        // Police forces are in the embedded data; parish councils are not.
         "name = \"x\"\n[subjects]\nkinds = [\"parish_council\"]\n",
         &[
             "kind_not_in_data.toml:3:10: field `subjects.kinds[0]`: no body in the data is of kind \"parish_council\"",
