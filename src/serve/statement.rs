@@ -232,7 +232,7 @@ impl PanelFields {
 pub struct PanelView {
     /// The body's values of the panel's fields, in the data as ranked (statement included).
     pub current: PanelFields,
-    /// The panel's fields the statement states (only those; the page edits these).
+    /// The panel's fields the statement changes (only those; the page states these).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<StatedPanel>,
 }
@@ -240,7 +240,7 @@ pub struct PanelView {
 /// The fields a statement states, as the panel shows them.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatedPanel {
-    /// Which of the panel's fields the statement states.
+    /// Which of the panel's fields the statement changed from the data's values.
     pub fields: Vec<&'static str>,
     /// Other fields the statement changed, which the panel does not edit: the page says it
     /// drops them.
@@ -251,28 +251,20 @@ impl PanelView {
     /// The panel's view of the ranked body.
     pub fn new(dataset: &Dataset, subject: usize, statement: Option<&Statement>) -> Self {
         let o = &dataset.organisations()[subject];
-        let statement = statement.map(|s| {
-            let patch = &s.layer.entries[0].patch;
-            let mut fields = Vec::new();
-            for (field, stated) in [
-                ("services_sought", patch.services_sought.is_some()),
-                ("services_offered", patch.services_offered.is_some()),
-                ("barriers", patch.barriers.is_some()),
-                ("reasons", patch.reasons.is_some()),
-                ("ict", patch.ict.is_some()),
-            ] {
-                if stated {
-                    fields.push(field);
-                }
-            }
-            let other_fields = dataset
+        let statement = statement.map(|_| {
+            // What the statement changed, as every output marks it: a field restating the data
+            // (a loaded template repeats what the data knows) is the data's, not the panel's.
+            let changed: Vec<&'static str> = dataset
                 .stated()
                 .fields(&o.id)
                 .iter()
+                .filter(|(_, layer)| &**layer == STATEMENT_NAME)
                 .map(|(f, _)| *f)
-                .filter(|f| !PANEL_FIELDS.contains(f))
                 .collect();
-            StatedPanel { fields, other_fields }
+            StatedPanel {
+                fields: PANEL_FIELDS.iter().copied().filter(|f| changed.contains(f)).collect(),
+                other_fields: changed.into_iter().filter(|f| !PANEL_FIELDS.contains(f)).collect(),
+            }
         });
         Self { current: PanelFields::of(o), statement }
     }
