@@ -594,6 +594,13 @@ fn the_panel_states_our_body_and_its_download_reproduces_the_ranking() {
         .await;
         let profile = profile.as_str().unwrap().to_owned();
         let page_ids = ids(&js(&client, TABLE_IDS).await);
+        js(
+            &client,
+            "document.getElementById('services-details').open = false;
+             document.getElementById('statement-heading').scrollIntoView(); return true",
+        )
+        .await;
+        screenshot(&client, "serve-statement.png").await;
 
         // A reload keeps the statement (it is in the address) and the panel shows it.
         client.refresh().await.unwrap();
@@ -647,8 +654,6 @@ fn the_panel_states_our_body_and_its_download_reproduces_the_ranking() {
             assert_eq!(page["id"], cli["id"]);
             assert_eq!(page["score"], cli["score"], "the same scores");
         }
-        js(&client, "document.getElementById('services-details').open = false; return true").await;
-        screenshot(&client, "serve-statement.png").await;
 
         // Cleared, the ranking is the data's again; the file loads back into the panel.
         client.find(Locator::Id("statement-clear")).await.unwrap().click().await.unwrap();
