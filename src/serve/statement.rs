@@ -35,6 +35,9 @@ const MAX_LISTED: usize = 5;
 pub const PANEL_FIELDS: [&str; 5] =
     ["services_sought", "services_offered", "barriers", "reasons", "ict"];
 
+/// A query's `name=value` pairs, as axum hands them over.
+pub type Pairs = Vec<(String, String)>;
+
 /// A statement as the page sent it and as the layer code read it.
 #[derive(Debug, Clone)]
 pub struct Statement {
@@ -73,10 +76,10 @@ pub fn problems_error(problems: &Diagnostics) -> ApiError {
         } else {
             parts.push(format!("{part}: {}", d.message));
         }
-        if let Some(help) = &d.help {
-            if !helps.contains(help) {
-                helps.push(help.clone());
-            }
+        if let Some(help) = &d.help
+            && !helps.contains(help)
+        {
+            helps.push(help.clone());
         }
     }
     if problems.len() > MAX_LISTED {
@@ -161,7 +164,7 @@ impl Statement {
 pub fn take(
     pairs: &[(String, String)],
     name: &'static str,
-) -> Result<(Option<String>, Vec<(String, String)>), ApiError> {
+) -> Result<(Option<String>, Pairs), ApiError> {
     let mut value = None;
     let mut rest = Vec::with_capacity(pairs.len());
     for (n, v) in pairs {
@@ -182,9 +185,7 @@ pub fn take(
 
 /// Takes the statement out of a query. Without a `body`, the statement's body is ranked (the
 /// page loading a file).
-pub fn take_statement(
-    pairs: &[(String, String)],
-) -> Result<(Option<Statement>, Vec<(String, String)>), ApiError> {
+pub fn take_statement(pairs: &[(String, String)]) -> Result<(Option<Statement>, Pairs), ApiError> {
     let (text, mut rest) = take(pairs, PROFILE_PARAMETER)?;
     let Some(text) = text else { return Ok((None, rest)) };
     let statement = Statement::parse(&text)?;
@@ -323,7 +324,7 @@ mod tests {
         assert!(err.error.contains("is about Adur District Council"), "{err:?}");
         let view = PanelView::new(&layered, adur, Some(&statement));
         assert_eq!(view.current.services_sought, Some(vec!["legal"]));
-        assert_eq!(view.current.barriers.as_ref().unwrap()["job_losses"], 0.75);
+        assert!((view.current.barriers.as_ref().unwrap()["job_losses"] - 0.75).abs() < 1e-12);
         assert_eq!(view.current.reasons, Some(vec!["resilience", "cost_reduction"]));
         assert_eq!(view.current.ict.as_ref().unwrap()["finance"], "Unit4 ERP");
         let stated = view.statement.unwrap();
