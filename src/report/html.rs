@@ -925,7 +925,8 @@ fn shortlist_section(r: &Report<'_>) -> Markup {
         section id="shortlist" aria-labelledby="shortlist-heading" {
             h2 id="shortlist-heading" { "Shortlist" }
             p {
-                "The " (r.shortlist.len()) " partners shortlisted, side by side. Each criterion shows                  both directions, from 0 to 1: how well the partner suits " (subject) ", then how well "
+                "The " (r.shortlist.len()) " partners shortlisted, side by side. Each criterion shows \
+                 both directions, from 0 to 1: how well the partner suits " (subject) ", then how well "
                 (subject) " suits the partner."
             }
             div.table-scroll { table.compare {
