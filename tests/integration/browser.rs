@@ -684,6 +684,53 @@ fn the_panel_states_our_body_and_its_download_reproduces_the_ranking() {
             js(&client, "return document.getElementById('barrier-job_losses').value").await,
             "0.75"
         );
+
+        // Reasons reorder by dragging too: cost reduction dropped on resilience goes first.
+        js(
+            &client,
+            "const from = document.querySelector('#statement-reasons li[data-name=\"cost_reduction\"]');
+             const to = document.querySelector('#statement-reasons li[data-name=\"resilience\"]');
+             const data = new DataTransfer();
+             from.dispatchEvent(new DragEvent('dragstart', { dataTransfer: data, bubbles: true }));
+             to.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+             to.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+             from.dispatchEvent(new DragEvent('dragend', { dataTransfer: data, bubbles: true }));
+             return true",
+        )
+        .await;
+        until(
+            &client,
+            "the dragged reasons",
+            &format!("const p = (function () {{ {READY_WITH_PROFILE} }})(); return p.includes('reasons = [\"cost_reduction\", \"resilience\"]')"),
+        )
+        .await;
+
+        // A file with a problem is refused in the page's words: the panel's name, the file, the
+        // line and the field, and how to fix it; the panel keeps its statement.
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "id = \"E07000223\"\nbarriers = { job_losses = 2.0 }\n").unwrap();
+        client
+            .find(Locator::Id("statement-file"))
+            .await
+            .unwrap()
+            .send_keys(bad.to_str().unwrap())
+            .await
+            .unwrap();
+        let error = until(
+            &client,
+            "the error about the file",
+            "const e = document.getElementById('error'); return e.hidden ? '' : e.textContent",
+        )
+        .await;
+        let error = error.as_str().unwrap();
+        for fragment in ["bad.toml", "line 2", "barriers.job_losses", "Describe your body"] {
+            assert!(error.contains(fragment), "{fragment}: {error}");
+        }
+        assert!(!error.contains("parameter") && !error.contains("profile="), "{error}");
+        assert_eq!(
+            js(&client, "return document.getElementById('barrier-job_losses').value").await,
+            "0.75"
+        );
     });
 }
 

@@ -418,6 +418,7 @@
         // filled from what it states.
         state.pendingProfile = text;
         state.pendingWithoutBody = true;
+        state.loadingName = file.name;
         state.fillPanel = true;
         $('statement-file').value = '';
         announce('Loading the statement ' + file.name + '…');
@@ -549,6 +550,7 @@
       again = mine !== state.pendingProfile;
       state.pendingProfile = null;
       state.pendingWithoutBody = false;
+      state.loadingName = '';
     }
     state.fillPanel = false;
     for (const box of document.querySelectorAll('#statement-services input')) {
@@ -604,6 +606,8 @@
         const target = control === 'order' ? document.querySelector('#order button') : $(control);
         if (target) target.focus();
       });
+      // A statement's problems come with a fix in the statement's own words (its fields).
+      if (body.parameter === 'profile' && body.help) box.appendChild(el('p', {}, body.help));
       box.appendChild(go);
     } else {
       box.appendChild(el('p', {}, message));
@@ -638,8 +642,13 @@
       if (mine !== serial) return;
       if (state.pendingProfile !== null) {
         // A statement that cannot be read is dropped; the panel keeps what it had.
+        if (state.loadingName && e.body && e.body.parameter === 'profile') {
+          e.message = 'the file ' + state.loadingName + ' cannot be used: ' + e.message;
+        }
         state.pendingProfile = null;
         state.pendingWithoutBody = false;
+        state.loadingName = '';
+        if (state.body) state.fillPanel = false;
       }
       $('status').textContent = 'The ranking could not be updated.';
       showError(e);
