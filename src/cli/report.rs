@@ -24,7 +24,8 @@ same seed gives the same figures). What it shows: docs/report.md.
 
 Examples:
   partnermatch report \"Adur District Council\" --out adur.html
-  partnermatch report adur --top 5 --service legal --within-km 40 --out adur-legal.html")]
+  partnermatch report adur --top 5 --service legal --within-km 40 --out adur-legal.html
+  partnermatch report adur --shortlist worthing,horsham --out adur-shortlist.html")]
 pub struct Args {
     /// The body to find partners for: its id (E07000223), official name or short name.
     #[arg(value_name = "BODY")]
@@ -51,6 +52,12 @@ pub struct Args {
     #[arg(long, default_value_t = DEFAULT_SEED, value_name = "S")]
     seed: u64,
 
+    /// Partners to shortlist (ids or names, separated by commas): compared side by side,
+    /// criterion by criterion in both directions, and marked in the ranking (as the page's
+    /// "download the shortlist as a report" does).
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    shortlist: Vec<String>,
+
     #[command(flatten)]
     scoring: ScoringArgs,
 
@@ -68,7 +75,20 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let engine = engine(global, &args.weighting)?;
     let subject = engine.dataset.find(&args.body)?;
     let rank = args.scoring.settings(&engine, usize::from(args.top))?;
-    let settings = ReportSettings { rank, samples: args.samples, seed: args.seed };
+    let mut shortlist = Vec::with_capacity(args.shortlist.len());
+    for name in args.shortlist.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let i = engine.dataset.find(name).with_context(|| format!("--shortlist {name}"))?;
+        if i == subject {
+            return Err(UsageError(format!(
+                "--shortlist names {name}, the body the report is for; list its partners only"
+            ))
+            .into());
+        }
+        if !shortlist.contains(&i) {
+            shortlist.push(i);
+        }
+    }
+    let settings = ReportSettings { rank, samples: args.samples, seed: args.seed, shortlist };
     let html = Report::build(&engine, subject, &settings).to_html();
     if args.out.as_os_str() == "-" {
         let mut out = output::stdout();

@@ -147,6 +147,7 @@ fn document(r: &Report<'_>) -> Markup {
                 main {
                     (summary_section(r))
                     (stated_section(r))
+                    (shortlist_section(r))
                     (map_section(r))
                     (ranking_section(r))
                     (candidates_section(r))
@@ -226,6 +227,13 @@ fn header(r: &Report<'_>, subject: &Organisation) -> Markup {
             dd { @if filters.is_empty() { "none" } @else { (filters) } }
             dt { "Data" }
             dd { (data_name(r)) " (see " a href="#sources" { "sources" } ")" }
+            @if !r.shortlist.is_empty() {
+                dt { "Shortlist" }
+                dd {
+                    (r.shortlist.iter().map(|s| s.record.name.as_str()).collect::<Vec<_>>().join(", "))
+                    " (see " a href="#shortlist" { "the shortlist side by side" } ")"
+                }
+            }
         }
         @if !r.neutral_for_all.is_empty() {
             p.note {
@@ -593,10 +601,12 @@ fn ranking_section(r: &Report<'_>) -> Markup {
                         @for (record, ranked) in r.explained.records.iter().zip(&r.explained.ranking.candidates) {
                             @let o = &orgs[ranked.candidate];
                             @let chance = chances.get(record.rank - 1).copied().flatten();
-                            tr {
+                            @let picked = r.shortlist.iter().any(|s| s.record.id == record.id);
+                            tr.shortlisted[picked] {
                                 td.num { (record.rank) }
                                 th scope="row" {
                                     a href=(format!("#candidate-{}", record.rank)) { (o.name) }
+                                    @if picked { " " span.tag { "shortlisted" } }
                                     @if let Some(region) = &o.region { br; span.secondary { (region) } }
                                 }
                                 td { (kind_label(o)) }
@@ -895,6 +905,94 @@ fn sources_section(r: &Report<'_>) -> Markup {
                 p { (EMBEDDED_ATTRIBUTION) }
                 p.note { (EMBEDDED_GAPS) " The full attribution ships with partnermatch's data." }
             }
+        }
+    }
+}
+
+/// The shortlist side by side: one column per shortlisted partner, a row per criterion with
+/// both directions (how well the partner suits the ranked body, and the other way), as the
+/// page's comparison shows them. Nothing without a shortlist.
+fn shortlist_section(r: &Report<'_>) -> Markup {
+    if r.shortlist.is_empty() {
+        return html! {};
+    }
+    let subject = r.engine.dataset.organisations()[r.explained.subject].display_name();
+    let k = r.explained.records.len();
+    let value = |c: &crate::score::CriterionExplanation| {
+        if c.neutral { "no data".to_owned() } else { format!("{:.2}", c.value) }
+    };
+    html! {
+        section id="shortlist" aria-labelledby="shortlist-heading" {
+            h2 id="shortlist-heading" { "Shortlist" }
+            p {
+                "The " (r.shortlist.len()) " partners shortlisted, side by side. Each criterion shows \
+                 both directions, from 0 to 1: how well the partner suits " (subject) ", then how well "
+                (subject) " suits the partner."
+            }
+            div.table-scroll { table.compare {
+                caption { "The shortlist side by side, criterion by criterion" }
+                thead {
+                    tr {
+                        th scope="col" { "Criterion" }
+                        @for s in &r.shortlist {
+                            th scope="col" data-id=(s.record.id) {
+                                @match s.rank {
+                                    Some(rank) => { (rank) ". " }
+                                    None => {}
+                                }
+                                (s.record.name)
+                            }
+                        }
+                    }
+                }
+                tbody {
+                    tr {
+                        th scope="row" { "Place in the ranking" }
+                        @for s in &r.shortlist {
+                            td {
+                                @match s.rank {
+                                    Some(rank) if rank <= k => { (rank) " of " (r.explained.ranking.n_eligible) }
+                                    Some(rank) => { (rank) " of " (r.explained.ranking.n_eligible) " (below the top " (k) " shown)" }
+                                    None => { "left out by the filters" }
+                                }
+                            }
+                        }
+                    }
+                    tr {
+                        th scope="row" { "Score (both sides)" }
+                        @for s in &r.shortlist { td.num { (score(s.record.score)) } }
+                    }
+                    tr {
+                        th scope="row" { "Distance" }
+                        @for s in &r.shortlist { td.num { (km(s.record.distance_km)) } }
+                    }
+                    tr {
+                        th scope="row" { "How well it suits " (subject) }
+                        @for s in &r.shortlist { td.num { (score(s.record.forward.score)) } }
+                    }
+                    tr {
+                        th scope="row" { "How well " (subject) " suits it" }
+                        @for s in &r.shortlist { td.num { (score(s.record.backward.score)) } }
+                    }
+                    @for w in &r.weights {
+                        tr {
+                            th scope="row" { (w.criterion.label()) }
+                            @for s in &r.shortlist {
+                                @let i = w.criterion.index();
+                                td {
+                                    @if let (Some(f), Some(b)) = (s.record.forward.criteria.get(i), s.record.backward.criteria.get(i)) {
+                                        "for " (subject) ": " (value(f)) "; for it: " (value(b))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    tr {
+                        th scope="row" { "Stands out for" }
+                        @for s in &r.shortlist { td { (s.record.reasons.join("; ")) } }
+                    }
+                }
+            } }
         }
     }
 }

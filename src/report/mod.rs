@@ -11,6 +11,7 @@ use crate::analysis::robustness::{RobustnessSettings, robustness};
 use crate::dataset::{DataSource, EMBEDDED_DESCRIPTION, EMBEDDED_SOURCES};
 use crate::engine::Engine;
 use crate::export::ranking::ExplainedRanking;
+use crate::export::records::CandidateRecord;
 use crate::model::{Criterion, Enumeration};
 use crate::rank::RankSettings;
 use crate::score::Mutual;
@@ -34,12 +35,30 @@ pub struct ReportSettings {
     pub samples: usize,
     /// Their seed.
     pub seed: u64,
+    /// Bodies shortlisted (dataset indices, in the order given): compared side by side and
+    /// marked in the ranking. Empty for no shortlist.
+    pub shortlist: Vec<usize>,
 }
 
 impl Default for ReportSettings {
     fn default() -> Self {
-        Self { rank: RankSettings::default(), samples: DEFAULT_SAMPLES, seed: DEFAULT_SEED }
+        Self {
+            rank: RankSettings::default(),
+            samples: DEFAULT_SAMPLES,
+            seed: DEFAULT_SEED,
+            shortlist: Vec::new(),
+        }
     }
+}
+
+/// A shortlisted body, explained as the ranked candidates are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shortlisted {
+    /// Its record: from the ranking when it is among the candidates shown (its reasons those
+    /// that set it apart), else explained alone (its strongest reasons).
+    pub record: CandidateRecord,
+    /// Its place among every eligible candidate, or `None` when the filters leave it out.
+    pub rank: Option<usize>,
 }
 
 /// One criterion's weight for the ranked body, with the evidence for its place.
@@ -116,6 +135,8 @@ pub struct Report<'a> {
     pub neutral_for_all: Vec<Criterion>,
     /// The data's sources, when known (the embedded dataset's).
     pub sources: &'static [DataSource],
+    /// The shortlist, in the order given (empty for none).
+    pub shortlist: Vec<Shortlisted>,
 }
 
 impl<'a> Report<'a> {
@@ -136,7 +157,8 @@ impl<'a> Report<'a> {
         } else {
             &[]
         };
-        Self { engine, explained, map, robustness, weights, neutral_for_all, sources }
+        let shortlist = shortlisted(engine, &explained, &settings.shortlist);
+        Self { engine, explained, map, robustness, weights, neutral_for_all, sources, shortlist }
     }
 
     /// The report as one self-contained HTML document.
@@ -205,6 +227,39 @@ fn robustness_summary(
         shown,
         others,
     }
+}
+
+/// The shortlisted bodies explained: those among the candidates shown keep their records; the
+/// others are explained alone, and their place found in a ranking of every candidate (one
+/// more ranking, only when some shortlisted body is not shown).
+fn shortlisted(
+    engine: &Engine,
+    explained: &ExplainedRanking,
+    shortlist: &[usize],
+) -> Vec<Shortlisted> {
+    let shown = |i: usize| explained.ranking.candidates.iter().position(|r| r.candidate == i);
+    let full = shortlist.iter().any(|i| shown(*i).is_none()).then(|| {
+        let mut all = explained.settings.clone();
+        all.top = engine.dataset.len();
+        engine.rank(explained.subject, &all)
+    });
+    let orgs = engine.dataset.organisations();
+    shortlist
+        .iter()
+        .filter(|i| **i != explained.subject && **i < orgs.len())
+        .map(|&i| match shown(i) {
+            Some(k) => Shortlisted { record: explained.records[k].clone(), rank: Some(k + 1) },
+            None => {
+                let rank = full
+                    .as_ref()
+                    .and_then(|f| f.candidates.iter().position(|r| r.candidate == i))
+                    .map(|k| k + 1);
+                let explanation = engine.explain(explained.subject, i, &explained.settings);
+                let record = CandidateRecord::new(rank.unwrap_or(0), &orgs[i], explanation);
+                Shortlisted { record, rank }
+            }
+        })
+        .collect()
 }
 
 fn weight_infos(engine: &Engine, subject: usize) -> Vec<WeightInfo> {

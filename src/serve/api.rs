@@ -1,16 +1,23 @@
 //! The JSON API behind the web page, as plain functions from validated requests to response
 //! bodies: `meta` (the vocabularies and defaults), `bodies` (typeahead search), `rank` (the
-//! CSV, JSON and spreadsheet downloads, byte for byte what `partnermatch rank` prints) and `view` (what the
-//! page draws: the ranking, its map and weights). No I/O and no HTTP: `serve` wraps them.
+//! CSV, JSON and spreadsheet downloads, byte for byte what `partnermatch rank` prints), `view`
+//! (what the page draws: the ranking, its map and weights, the panel's fields), `profile` (the
+//! statement as the `partnermatch profile BODY` template, filled in) and `report` (the
+//! shortlist as `partnermatch report --shortlist` writes it). Every ranking endpoint takes the
+//! page's statement (`profile`, read in `statement`). No I/O and no HTTP: `serve` wraps them.
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::AppState;
 use super::params::{ApiError, Format, RankRequest, SearchRequest};
+use super::statement::{PanelView, Statement, take, take_statement};
+use crate::engine::Engine;
 use crate::export::ranking::{ExplainedRanking, RankDocument, write_csv, write_json, write_xlsx};
-use crate::model::{Criterion, Enumeration, Kind, Organisation, Sector, Service};
-use crate::report::MapView;
+use crate::model::{Barrier, Criterion, Enumeration, Kind, Organisation, Reason, Sector, Service};
 use crate::report::html::{CRITERION_COLOURS, mutual_description};
+use crate::report::{MapView, Report, ReportSettings};
 use crate::score::Mutual;
 use crate::weights::{Basis, MethodName, format_order};
 
@@ -84,6 +91,12 @@ struct Meta<'a> {
     default_top: usize,
     max_top: usize,
     services: Vec<Named>,
+    /// The survey's barriers, biggest first (the panel's severities).
+    barriers: Vec<Named>,
+    /// The reasons for sharing (the panel's ordered list).
+    reasons: Vec<Named>,
+    /// The most bytes a statement may have.
+    max_statement_bytes: usize,
     sectors: Vec<Named>,
     kinds: Vec<Named>,
     regions: Vec<&'a str>,
@@ -150,6 +163,9 @@ pub fn meta(state: &AppState) -> Result<Body, ApiError> {
         default_top: crate::rank::RankSettings::default().top,
         max_top: super::params::MAX_TOP,
         services: named(Service::all().iter().copied()),
+        barriers: named(Barrier::all().iter().copied()),
+        reasons: named(Reason::all().iter().copied()),
+        max_statement_bytes: super::statement::MAX_STATEMENT_BYTES,
         sectors: named(distinct(orgs, |o| Some(o.sector)).into_iter().collect::<Vec<Sector>>()),
         kinds: named(distinct(orgs, |o| o.kind).into_iter().collect::<Vec<Kind>>()),
         regions: distinct(orgs, |o| o.region.as_deref()),
@@ -196,19 +212,45 @@ pub fn bodies(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiE
     })
 }
 
-/// `GET /api/rank?body=...&format=json|csv|xlsx`: the ranking as `partnermatch rank` prints it, as
-/// a download.
-pub fn rank(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
+/// A request's engine and validated parameters: the statement (`profile`) taken out and laid
+/// over the data, the rest parsed by `RankRequest` against the data with the statement (so a
+/// statement may add the body it ranks), the weighting's engine, and the statement checked to
+/// be about the ranked body.
+fn prepare(
+    state: &AppState,
+    pairs: &[(String, String)],
+    allow_format: bool,
+) -> Result<(Arc<Engine>, RankRequest, Option<Statement>), ApiError> {
+    let (statement, pairs) = take_statement(pairs)?;
     let base = state.base();
-    let request = RankRequest::parse(pairs, &base.dataset, &base.settings, true)?;
-    let engine = state.engine_for(request.weights.as_ref())?;
-    let explained = ExplainedRanking::new(&engine, request.subject, request.settings);
-    let id: String = engine.dataset.organisations()[request.subject]
+    let layered = state.engine_for(None, statement.as_ref())?;
+    let request = RankRequest::parse(&pairs, &layered.dataset, &base.settings, allow_format)?;
+    let engine = match &request.weights {
+        Some(weights) => state.engine_for(Some(weights), statement.as_ref())?,
+        None => layered,
+    };
+    if let Some(statement) = &statement {
+        statement.check_subject(&engine.dataset, request.subject)?;
+    }
+    Ok((engine, request, statement))
+}
+
+/// A body's id as a file name's part: ASCII letters, digits, '-' and '_' only.
+fn file_id(engine: &Engine, subject: usize) -> String {
+    engine.dataset.organisations()[subject]
         .id
         .as_str()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
-        .collect();
+        .collect()
+}
+
+/// `GET /api/rank?body=...&format=json|csv|xlsx`: the ranking as `partnermatch rank` prints it, as
+/// a download.
+pub fn rank(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
+    let (engine, request, _) = prepare(state, pairs, true)?;
+    let explained = ExplainedRanking::new(&engine, request.subject, request.settings);
+    let id = file_id(&engine, request.subject);
     match request.format {
         Format::Json => {
             let mut body = Body::json(&explained.document(&engine))?;
@@ -260,14 +302,14 @@ struct View<'a> {
     neutral_for_all: Vec<Criterion>,
     map: MapView,
     ranking: RankDocument<'a>,
+    /// The "describe your body" panel's fields of the ranked body.
+    panel: PanelView,
 }
 
 /// `GET /api/view?body=...`: what the page shows for a ranking: the `rank` JSON document, the
 /// map and the weights in order.
 pub fn view(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
-    let base = state.base();
-    let request = RankRequest::parse(pairs, &base.dataset, &base.settings, false)?;
-    let engine = state.engine_for(request.weights.as_ref())?;
+    let (engine, request, statement) = prepare(state, pairs, false)?;
     let explained = ExplainedRanking::new(&engine, request.subject, request.settings);
     let subject = &engine.dataset.organisations()[request.subject];
     let order = engine.survey.order_for(subject, &engine.settings);
@@ -296,6 +338,68 @@ pub fn view(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiErr
         neutral_for_all: explained.neutral_for_all(),
         map: MapView::new(&engine, &explained),
         ranking: explained.document(&engine),
+        panel: PanelView::new(&engine.dataset, request.subject, statement.as_ref()),
     };
     Body::json(&document)
+}
+
+/// `GET /api/profile?body=...&profile=...`: the ranked body's `partnermatch profile BODY`
+/// template over the data with the statement, so that what the page states is filled in. Passed
+/// to the CLI with `--profile`, it gives the ranking the page shows.
+pub fn profile(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
+    let (engine, request, _) = prepare(state, pairs, false)?;
+    let id = file_id(&engine, request.subject);
+    let file = format!("profile-{id}.toml");
+    let o = &engine.dataset.organisations()[request.subject];
+    let text = crate::profiles::toml_template(o, &engine.survey, &file);
+    Ok(Body {
+        content_type: "application/toml; charset=utf-8",
+        bytes: text.into_bytes(),
+        filename: Some(file),
+    })
+}
+
+/// The most bodies a shortlist may name.
+pub const MAX_SHORTLIST: usize = 20;
+
+/// `GET /api/report?body=...&shortlist=ID,ID`: the report `partnermatch report BODY --shortlist
+/// ID,ID` writes for the same settings and statement: one self-contained HTML file.
+pub fn report(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
+    let (shortlist, pairs) = take(pairs, "shortlist")?;
+    let (engine, request, _) = prepare(state, &pairs, false)?;
+    let mut picked = Vec::new();
+    for key in
+        shortlist.as_deref().unwrap_or("").split(',').map(str::trim).filter(|k| !k.is_empty())
+    {
+        let i = engine.dataset.find(key).map_err(|e| {
+            let mut err = ApiError::from_find(e);
+            err.parameter = Some("shortlist");
+            err.help = Some("tick partners in the ranking to shortlist them".to_owned());
+            err
+        })?;
+        if i != request.subject && !picked.contains(&i) {
+            picked.push(i);
+        }
+    }
+    if picked.len() > MAX_SHORTLIST {
+        return Err(ApiError::bad(
+            "shortlist",
+            format!("the shortlist has {} bodies, more than {MAX_SHORTLIST}", picked.len()),
+            format!("keep at most {MAX_SHORTLIST} partners in the shortlist"),
+        ));
+    }
+    let settings =
+        ReportSettings { rank: request.settings, shortlist: picked, ..ReportSettings::default() };
+    let html = Report::build(&engine, request.subject, &settings).to_html();
+    let id = file_id(&engine, request.subject);
+    let name = if settings.shortlist.is_empty() {
+        format!("report-{id}.html")
+    } else {
+        format!("report-{id}-shortlist.html")
+    };
+    Ok(Body {
+        content_type: "text/html; charset=utf-8",
+        bytes: html.into_bytes(),
+        filename: Some(name),
+    })
 }

@@ -1,8 +1,9 @@
 //! The local web page (`partnermatch serve`): an axum server on the loopback interface only,
 //! serving a page compiled into the binary (`assets/`) and a JSON API built on the library
-//! (`api`, with its parameters checked in `params`). It reads no file after start-up and no
-//! request can name one: every asset is a compiled-in constant, and the data and survey are
-//! the ones it was started with.
+//! (`api`, with its parameters checked in `params`; the page's "describe your body" statement,
+//! a profile layer carried by a request, in `statement`). It reads no file after start-up and
+//! no request can name one: every asset is a compiled-in constant, and the data and survey are
+//! the ones it was started with (a statement is laid over them per request, never stored).
 //!
 //! Invariants: it listens only on a loopback address (`Server::bind` refuses any other); it
 //! answers only requests addressed to a loopback host name (`localhost`, `127.x.x.x`, `[::1]`),
@@ -13,6 +14,7 @@
 pub mod api;
 pub mod listener;
 pub mod params;
+pub mod statement;
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
@@ -30,6 +32,7 @@ use crate::weights::WeightSettings;
 
 use self::api::Body;
 use self::params::ApiError;
+use self::statement::Statement;
 
 /// The page (HTML shell; everything else comes from the API).
 const INDEX_HTML: &str = include_str!("assets/index.html");
@@ -44,16 +47,21 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
     style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
     form-action 'none'; frame-ancestors 'none'";
 
-/// How many engines for other weightings are kept (each is the dataset's index; a rebuild for
-/// the 384 UK councils takes milliseconds).
+/// How many engines for other weightings and statements are kept (each is the dataset's
+/// index, and with a statement its own copy of the dataset; a rebuild for the UK data takes
+/// milliseconds, so the cache only spares repeated requests for the same settings).
 const ENGINE_CACHE: usize = 8;
 
+/// What an engine in the cache was built for: a weighting, and the text of the statement laid
+/// over the data, if any (bounded by `statement::MAX_STATEMENT_BYTES`).
+type CacheKey = (WeightSettings, Option<String>);
+
 /// What the server answers from: the engine for its own weighting, built once at start-up, and
-/// a small cache of engines for the weightings requests ask for.
+/// a small cache of engines for the weightings and statements requests ask for.
 #[derive(Debug)]
 pub struct AppState {
     base: Arc<Engine>,
-    cache: Mutex<Vec<(WeightSettings, Arc<Engine>)>>,
+    cache: Mutex<Vec<(CacheKey, Arc<Engine>)>>,
 }
 
 impl AppState {
@@ -67,32 +75,52 @@ impl AppState {
         &self.base
     }
 
-    /// The engine for a weighting: the start-up engine for `None` or the same settings, else a
-    /// cached or freshly built one (the oldest cached engine is dropped when the cache is full).
-    pub fn engine_for(&self, settings: Option<&WeightSettings>) -> Result<Arc<Engine>, ApiError> {
-        let Some(settings) = settings.filter(|s| **s != self.base.settings) else {
+    /// The engine for a weighting (`None`: the server's) over the data with a statement laid
+    /// over it (`None`: the data as served): the start-up engine when neither differs, else a
+    /// cached or freshly built one (the oldest cached engine is dropped when the cache is
+    /// full). Requests repeating a statement and weighting reuse one engine.
+    pub fn engine_for(
+        &self,
+        settings: Option<&WeightSettings>,
+        statement: Option<&Statement>,
+    ) -> Result<Arc<Engine>, ApiError> {
+        let settings = settings.unwrap_or(&self.base.settings);
+        if *settings == self.base.settings && statement.is_none() {
             return Ok(Arc::clone(&self.base));
-        };
+        }
+        let key: CacheKey = (settings.clone(), statement.map(|s| s.text.clone()));
         // A poisoned lock only means another request panicked mid-way; the cache is still a
         // valid list, so carry on with it.
-        let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, engine)) = cache.iter().find(|(s, _)| s == settings) {
+        if let Some((_, engine)) = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(k, _)| *k == key)
+        {
             return Ok(Arc::clone(engine));
         }
+        // Built outside the lock, so that one request building does not hold up the others.
+        let dataset = match statement {
+            Some(statement) => statement.apply(&self.base.dataset)?,
+            None => self.base.dataset.clone(),
+        };
         let engine =
-            Engine::new(self.base.dataset.clone(), self.base.survey.clone(), settings.clone())
-                .map_err(|e| {
-                    ApiError::bad(
-                        "order",
-                        format!("these weights do not fit the survey file: {e}"),
-                        "change the order or the method",
-                    )
-                })?;
+            Engine::new(dataset, self.base.survey.clone(), settings.clone()).map_err(|e| {
+                ApiError::bad(
+                    "order",
+                    format!("these weights do not fit the survey file: {e}"),
+                    "change the order or the method",
+                )
+            })?;
         let engine = Arc::new(engine);
-        if cache.len() >= ENGINE_CACHE {
-            cache.remove(0);
+        let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !cache.iter().any(|(k, _)| *k == key) {
+            if cache.len() >= ENGINE_CACHE {
+                cache.remove(0);
+            }
+            cache.push((key, Arc::clone(&engine)));
         }
-        cache.push((settings.clone(), Arc::clone(&engine)));
         Ok(engine)
     }
 }
@@ -171,6 +199,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/bodies", get(bodies))
         .route("/api/rank", get(rank))
         .route("/api/view", get(view))
+        .route("/api/profile", get(profile))
+        .route("/api/report", get(report))
         .fallback(|uri: Uri| async move { error_response(&ApiError::no_page(uri.path())) })
         .layer(middleware::from_fn(guard))
         .with_state(state)
@@ -321,6 +351,20 @@ async fn view(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
     respond(state, pairs, api::view).await
+}
+
+async fn profile(
+    State(state): State<Arc<AppState>>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    respond(state, pairs, api::profile).await
+}
+
+async fn report(
+    State(state): State<Arc<AppState>>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    respond(state, pairs, api::report).await
 }
 
 #[cfg(test)]

@@ -240,3 +240,122 @@ fn the_page_uses_the_report_colours_whose_contrast_is_tested() {
         assert!(APP_CSS.contains(declaration), "{declaration}");
     }
 }
+
+/// A query value, percent-encoded.
+fn encoded(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// What the page's panel sends for Adur: a service sought and a barrier.
+const ADUR_STATEMENT: &str =
+    "id = \"E07000223\"\nservices_sought = [\"legal\"]\nbarriers = { job_losses = 0.75 }\n";
+
+#[test]
+fn a_statement_changes_the_ranking_as_the_profile_option_does() {
+    let plain = get("/api/view?body=adur").json();
+    let uri = format!("/api/view?body=adur&profile={}", encoded(ADUR_STATEMENT));
+    let stated = get(&uri);
+    assert_eq!(stated.status, StatusCode::OK, "{}", stated.text());
+    let stated = stated.json();
+    assert_ne!(stated["ranking"]["candidates"], plain["ranking"]["candidates"]);
+    assert_eq!(stated["panel"]["current"]["services_sought"], serde_json::json!(["legal"]));
+    assert_eq!(
+        stated["panel"]["statement"]["fields"],
+        serde_json::json!(["services_sought", "barriers"])
+    );
+    assert!(plain["panel"].get("statement").is_none());
+    // The same ranking as the library with the layer applied (what `--profile` does).
+    let statement = Statement::parse(ADUR_STATEMENT).unwrap();
+    let engine = Engine::new(
+        statement.apply(&Dataset::embedded().unwrap()).unwrap(),
+        Survey::embedded().unwrap(),
+        WeightSettings::default(),
+    )
+    .unwrap();
+    let adur = engine.dataset.find("adur").unwrap();
+    let explained = ExplainedRanking::new(&engine, adur, RankSettings::default());
+    let mut expected = Vec::new();
+    write_json(&mut expected, &explained.document(&engine)).unwrap();
+    let download =
+        get(&format!("/api/rank?body=adur&format=json&profile={}", encoded(ADUR_STATEMENT)));
+    assert_eq!(download.text(), String::from_utf8(expected).unwrap());
+    assert!(download.text().contains("stated by your statement"));
+    // Without a body, the statement's body is ranked (the page loading a file).
+    let loaded = get(&format!("/api/view?profile={}", encoded(ADUR_STATEMENT))).json();
+    assert_eq!(loaded["subject"]["id"], "E07000223");
+    assert_eq!(loaded["ranking"]["candidates"], stated["ranking"]["candidates"]);
+}
+
+#[test]
+fn engines_are_cached_by_statement_and_weighting() {
+    let state = state();
+    let statement = Statement::parse(ADUR_STATEMENT).unwrap();
+    let first = state.engine_for(None, Some(&statement)).unwrap();
+    let again = state.engine_for(None, Some(&statement)).unwrap();
+    assert!(Arc::ptr_eq(&first, &again), "a repeated statement reuses its engine");
+    assert!(!Arc::ptr_eq(&first, &state.engine_for(None, None).unwrap()));
+    let other = Statement::parse("id = \"E07000223\"\nreasons = [\"resilience\"]\n").unwrap();
+    assert!(!Arc::ptr_eq(&first, &state.engine_for(None, Some(&other)).unwrap()));
+}
+
+#[test]
+fn bad_statements_are_refused_on_the_profile_parameter() {
+    for (statement, fragment) in [
+        ("id = \"E07000223\"\nbarriers = { job_losses = 2.0 }\n", "line 2"),
+        (
+            "id = \"E07000229\"\nservices_sought = [\"legal\"]\n",
+            "is about Worthing Borough Council",
+        ),
+        ("id = \"Atlantis\"\nservices_sought = [\"legal\"]\n", "Atlantis"),
+    ] {
+        let reply = get(&format!("/api/view?body=adur&profile={}", encoded(statement)));
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{statement}: {}", reply.text());
+        let json = reply.json();
+        assert_eq!(json["parameter"], "profile", "{json}");
+        let text = format!("{} {}", json["error"], json["help"]);
+        assert!(text.contains(fragment), "{fragment}: {text}");
+    }
+    let huge = format!("id = \"E07000223\"\nnotes = \"{}\"\n", "x".repeat(40_000));
+    let reply = get(&format!("/api/view?body=adur&profile={}", encoded(&huge)));
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.json()["error"].as_str().unwrap().contains("KiB"));
+}
+
+#[test]
+fn the_statement_downloads_as_the_filled_in_template() {
+    let reply = get(&format!("/api/profile?body=adur&profile={}", encoded(ADUR_STATEMENT)));
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        reply.headers[header::CONTENT_DISPOSITION].to_str().unwrap(),
+        "attachment; filename=\"profile-E07000223.toml\""
+    );
+    let text = reply.text();
+    assert!(text.contains("services_sought = [\"legal\"]"), "{text}");
+    assert!(
+        text.contains("partnermatch rank E07000223 --profile profile-E07000223.toml"),
+        "{text}"
+    );
+    // Read back by the same code, it states the same panel fields.
+    let back = Statement::parse(&text).unwrap();
+    let patch = &back.layer.entries[0].patch;
+    assert_eq!(patch.services_sought.unwrap().len(), 1);
+    assert_eq!(patch.barriers.as_ref().unwrap().len(), 1);
+}
+
+#[test]
+fn the_shortlist_report_compares_the_shortlisted_partners() {
+    let reply = get("/api/report?body=adur&top=5&shortlist=E07000229,Horsham");
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        reply.headers[header::CONTENT_DISPOSITION].to_str().unwrap(),
+        "attachment; filename=\"report-E07000223-shortlist.html\""
+    );
+    let html = reply.text();
+    assert!(html.contains("id=\"shortlist\""), "the shortlist section");
+    assert!(html.contains("data-id=\"E07000229\""));
+    assert!(html.contains("Horsham District Council"));
+    assert!(html.contains("class=\"shortlisted\""));
+    let bad = get("/api/report?body=adur&shortlist=Atlantis");
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert_eq!(bad.json()["parameter"], "shortlist");
+}

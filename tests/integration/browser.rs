@@ -445,6 +445,292 @@ fn the_shortlist_survives_a_reload_and_compares_side_by_side() {
             js(&client, "return document.querySelectorAll('#compare tbody tr').length").await;
         assert!(rows.as_u64().unwrap() >= 14, "four summary rows and ten criteria: {rows}");
         screenshot(&client, "serve-compare.png").await;
+
+        // The shortlist exports as a report: the `partnermatch report` file, the shortlisted
+        // partners compared side by side and marked in the ranking.
+        let href = js(
+            &client,
+            "const a = document.getElementById('shortlist-report'); return a.hidden ? '' : a.getAttribute('href')",
+        )
+        .await;
+        let href = href.as_str().unwrap().to_owned();
+        assert!(href.contains("shortlist=E07000229%2CE07000227"), "{href}");
+        let html = client
+            .execute_async(
+                "const [href, done] = arguments; fetch(href).then(r => r.text()).then(done)",
+                vec![json!(href)],
+            )
+            .await
+            .unwrap();
+        let html = html.as_str().unwrap();
+        assert!(html.contains("<title>Partners for Adur District Council"), "a report");
+        let start = html.find("id=\"shortlist\"").expect("the shortlist section");
+        let section = &html[start..start + html[start..].find("</section>").unwrap()];
+        for fragment in [
+            "data-id=\"E07000229\"",
+            "data-id=\"E07000227\"",
+            "Worthing Borough Council",
+            "Horsham District Council",
+            "for Adur: ",
+        ] {
+            assert!(section.contains(fragment), "{fragment}: {section}");
+        }
+        assert_eq!(html.matches("class=\"shortlisted\"").count(), 2, "both marked in the ranking");
+    });
+}
+
+/// The scores shown in the table, in order.
+const TABLE_SCORES: &str = "return Array.from(document.querySelectorAll('#ranking tbody tr td:nth-child(5)')).map(t => t.textContent).join(' ')";
+
+/// The page's statement is in the address and the answer to it is shown.
+const READY_WITH_PROFILE: &str =
+    "return document.getElementById('results').getAttribute('aria-busy') === 'false'
+    && document.getElementById('error').hidden
+    && document.querySelectorAll('#ranking tbody tr').length === 10
+    ? (new URLSearchParams(location.search).get('profile') || '-') : ''";
+
+/// The "describe your body" panel: ticking a service and setting a barrier rank again at once,
+/// reasons reorder by keyboard, the statement survives a reload, its download reproduces the
+/// page's ranking on the command line (`rank --profile`), and it loads back.
+#[test]
+fn the_panel_states_our_body_and_its_download_reproduces_the_ranking() {
+    let test = "the_panel_states_our_body_and_its_download_reproduces_the_ranking";
+    if !tools_present(test) {
+        return;
+    }
+    let server = Server::start(&[]);
+    let url = format!("{}?body=E07000223", server.url);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("adur.toml");
+    with_browser(test, 1280, 1400, |client| async move {
+        client.goto(&url).await.unwrap();
+        until(&client, "the ranking", READY_WITH_PROFILE).await;
+        let plain_ids = ids(&js(&client, TABLE_IDS).await);
+        let plain_scores = js(&client, TABLE_SCORES).await;
+        let status =
+            js(&client, "return document.getElementById('statement-status').textContent").await;
+        assert!(status.as_str().unwrap().contains("Nothing stated"), "{status}");
+
+        // Tick a service sought: the ranking changes at once.
+        client
+            .find(Locator::Css("#services-details summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css(
+                "#statement-services input[data-column='services_sought'][data-service='legal']",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let profile = until(
+            &client,
+            "the ranking with a service sought",
+            &format!("const p = (function () {{ {READY_WITH_PROFILE} }})(); return p.includes('services_sought') ? p : ''"),
+        )
+        .await;
+        assert!(profile.as_str().unwrap().contains("services_sought = [\"legal\"]"), "{profile}");
+        let with_service = js(&client, TABLE_SCORES).await;
+        assert_ne!(with_service, plain_scores, "a service sought changes the scores");
+
+        // Set a barrier's severity: the ranking changes again.
+        client
+            .find(Locator::Css("#barriers-details summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Id("barrier-job_losses"))
+            .await
+            .unwrap()
+            .select_by_value("0.75")
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the ranking with a barrier",
+            &format!("const p = (function () {{ {READY_WITH_PROFILE} }})(); return p.includes('job_losses = 0.75')"),
+        )
+        .await;
+        let with_barrier = js(&client, TABLE_SCORES).await;
+        assert_ne!(with_barrier, with_service, "a barrier changes the scores");
+        let status =
+            js(&client, "return document.getElementById('statement-status').textContent").await;
+        assert!(status.as_str().unwrap().contains("services sought, barriers"), "{status}");
+
+        // Reasons reorder by keyboard: tick two, move the second up with Enter.
+        client.find(Locator::Css("#reasons-details summary")).await.unwrap().click().await.unwrap();
+        for reason in ["cost_reduction", "resilience"] {
+            client
+                .find(Locator::Id(&format!("reason-{reason}")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        let up = client
+            .find(Locator::Css("button[aria-label='Move reason resilience up']"))
+            .await
+            .unwrap();
+        up.send_keys(&Key::Enter).await.unwrap();
+        let label = js(&client, "return document.activeElement.getAttribute('aria-label')").await;
+        assert_eq!(label, "Move reason resilience up", "focus follows the moved reason");
+        client.active_element().await.unwrap().send_keys(&Key::Enter).await.unwrap();
+        client.active_element().await.unwrap().send_keys(&Key::Enter).await.unwrap();
+        client.active_element().await.unwrap().send_keys(&Key::Enter).await.unwrap();
+        let profile = until(
+            &client,
+            "the reordered reasons",
+            &format!("const p = (function () {{ {READY_WITH_PROFILE} }})(); return p.includes('reasons = [\"resilience\", \"cost_reduction\"]') ? p : ''"),
+        )
+        .await;
+        let profile = profile.as_str().unwrap().to_owned();
+        let page_ids = ids(&js(&client, TABLE_IDS).await);
+        js(
+            &client,
+            "document.getElementById('services-details').open = false;
+             document.getElementById('statement-heading').scrollIntoView(); return true",
+        )
+        .await;
+        screenshot(&client, "serve-statement.png").await;
+
+        // A reload keeps the statement (it is in the address) and the panel shows it.
+        client.refresh().await.unwrap();
+        until(&client, "the ranking after the reload", READY_WITH_PROFILE).await;
+        let kept = until(
+            &client,
+            "the panel after the reload",
+            "return document.querySelector(\"#statement-services input[data-column='services_sought'][data-service='legal']\").checked
+               && document.getElementById('barrier-job_losses').value === '0.75'
+               && document.getElementById('reason-resilience').checked",
+        )
+        .await;
+        assert_eq!(kept, true);
+        assert_eq!(ids(&js(&client, TABLE_IDS).await), page_ids);
+        let again = js(&client, "return new URLSearchParams(location.search).get('profile')").await;
+        assert_eq!(again, profile.as_str(), "the same statement after the reload");
+
+        // The downloaded statement, passed to the CLI with --profile, gives the page's ranking.
+        let fetch = "const [href, done] = arguments; fetch(href).then(r => r.text()).then(done)";
+        let href = js(
+            &client,
+            "return document.getElementById('statement-download').getAttribute('href')",
+        )
+        .await;
+        assert!(href.as_str().unwrap().starts_with("/api/profile?"), "{href}");
+        let toml = client.execute_async(fetch, vec![href]).await.unwrap();
+        std::fs::write(&file, toml.as_str().unwrap()).unwrap();
+        let cli = Test::new()
+            .args(["rank", "E07000223", "--profile", file.to_str().unwrap(), "--format", "json"])
+            .run();
+        cli.code(0);
+        let cli: Value = serde_json::from_str(&cli.stdout()).unwrap();
+        let cli_ids: Vec<String> = cli["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(cli_ids, page_ids, "the command line ranks as the page shows");
+        let href =
+            js(&client, "return document.getElementById('download-json').getAttribute('href')")
+                .await;
+        let page_json = client.execute_async(fetch, vec![href]).await.unwrap();
+        let page_json: Value = serde_json::from_str(page_json.as_str().unwrap()).unwrap();
+        for (page, cli) in page_json["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(cli["candidates"].as_array().unwrap())
+        {
+            assert_eq!(page["id"], cli["id"]);
+            assert_eq!(page["score"], cli["score"], "the same scores");
+        }
+
+        // Cleared, the ranking is the data's again; the file loads back into the panel.
+        client.find(Locator::Id("statement-clear")).await.unwrap().click().await.unwrap();
+        until(
+            &client,
+            "the ranking without the statement",
+            &format!("return (function () {{ {READY_WITH_PROFILE} }})() === '-'"),
+        )
+        .await;
+        assert_eq!(ids(&js(&client, TABLE_IDS).await), plain_ids);
+        client
+            .find(Locator::Id("statement-file"))
+            .await
+            .unwrap()
+            .send_keys(file.to_str().unwrap())
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the loaded statement",
+            &format!(
+                "const p = (function () {{ {READY_WITH_PROFILE} }})(); return p === {profile:?}"
+            ),
+        )
+        .await;
+        assert_eq!(ids(&js(&client, TABLE_IDS).await), page_ids, "loaded back, the same ranking");
+        assert_eq!(
+            js(&client, "return document.getElementById('barrier-job_losses').value").await,
+            "0.75"
+        );
+
+        // Reasons reorder by dragging too: cost reduction dropped on resilience goes first.
+        js(
+            &client,
+            "const from = document.querySelector('#statement-reasons li[data-name=\"cost_reduction\"]');
+             const to = document.querySelector('#statement-reasons li[data-name=\"resilience\"]');
+             const data = new DataTransfer();
+             from.dispatchEvent(new DragEvent('dragstart', { dataTransfer: data, bubbles: true }));
+             to.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+             to.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+             from.dispatchEvent(new DragEvent('dragend', { dataTransfer: data, bubbles: true }));
+             return true",
+        )
+        .await;
+        until(
+            &client,
+            "the dragged reasons",
+            &format!("const p = (function () {{ {READY_WITH_PROFILE} }})(); return p.includes('reasons = [\"cost_reduction\", \"resilience\"]')"),
+        )
+        .await;
+
+        // A file with a problem is refused in the page's words: the panel's name, the file, the
+        // line and the field, and how to fix it; the panel keeps its statement.
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "id = \"E07000223\"\nbarriers = { job_losses = 2.0 }\n").unwrap();
+        client
+            .find(Locator::Id("statement-file"))
+            .await
+            .unwrap()
+            .send_keys(bad.to_str().unwrap())
+            .await
+            .unwrap();
+        let error = until(
+            &client,
+            "the error about the file",
+            "const e = document.getElementById('error'); return e.hidden ? '' : e.textContent",
+        )
+        .await;
+        let error = error.as_str().unwrap();
+        for fragment in ["bad.toml", "line 2", "barriers.job_losses", "Describe your body"] {
+            assert!(error.contains(fragment), "{fragment}: {error}");
+        }
+        assert!(!error.contains("parameter") && !error.contains("profile="), "{error}");
+        assert_eq!(
+            js(&client, "return document.getElementById('barrier-job_losses').value").await,
+            "0.75"
+        );
     });
 }
 

@@ -193,3 +193,37 @@ fn plain_words_first_and_robustness_that_does_not_contradict_itself() {
             || html.contains("proven to stay in the top 10"),
     );
 }
+
+/// `--shortlist`: the shortlisted partners side by side (one below the top shown too), named in
+/// the header and marked in the ranking; the ranked body itself or an unknown body is refused.
+#[test]
+fn a_shortlist_is_compared_side_by_side() {
+    let html = report(&["adur", "--top", "3", "--shortlist", "worthing, E07000227,Mid Sussex"]);
+    let start = html.find("<section id=\"shortlist\"").expect("the shortlist section");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    for fragment in [
+        "data-id=\"E07000229\"",
+        "data-id=\"E07000227\"",
+        "Mid Sussex District Council",
+        "below the top 3 shown",
+        "for Adur: ",
+        "<th scope=\"row\">proximity</th>",
+        "Stands out for",
+    ] {
+        assert!(section.contains(fragment), "{fragment}: {section}");
+    }
+    assert!(html.contains("<dt>Shortlist</dt>"));
+    assert!(
+        html.find("id=\"shortlist\"").unwrap() < html.find("id=\"ranking\"").unwrap(),
+        "the shortlist comes before the ranking"
+    );
+    assert_eq!(html.matches("<tr class=\"shortlisted\">").count(), 2, "the two shown are marked");
+    // Without --shortlist, no section.
+    assert!(!report(&["adur", "--top", "3"]).contains("id=\"shortlist\""));
+    let out = Test::new().args(["report", "adur", "--shortlist", "adur", "--out", "-"]).run();
+    out.code(2).no_panic();
+    assert!(out.stderr().contains("the body the report is for"), "{}", out.stderr());
+    let out = Test::new().args(["report", "adur", "--shortlist", "Atlantis", "--out", "-"]).run();
+    out.code(2).no_panic();
+    assert!(out.stderr().contains("--shortlist Atlantis"), "{}", out.stderr());
+}

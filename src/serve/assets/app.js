@@ -1,5 +1,5 @@
 // partnermatch local page: search a body, rank its partners, reorder the criteria, filter,
-// download. Plain JavaScript, no build step, no third-party code. Every value from the server
+// describe the body (a statement sent as a profile layer), shortlist, download. Plain JavaScript, no build step, no third-party code. Every value from the server
 // goes into the page through textContent or an SVG attribute, never as markup.
 'use strict';
 
@@ -20,12 +20,28 @@
     withinKm: '',
     top: '',
     excludePartners: false,
+    // The "describe your body" statement: per field, the stated value, or null when the panel
+    // states nothing for it (the data's value stands).
+    statement: emptyStatement(),
+    // A statement's text to send as it is (from the address or a loaded file) until the page
+    // has read it back into the panel; null otherwise.
+    pendingProfile: null,
+    // With a loaded file: rank the body the file is about, not the one chosen.
+    pendingWithoutBody: false,
+    // Fill the panel's controls from the next ranking shown.
+    fillPanel: true,
   };
+  // Statements of other bodies described in this visit, kept when another body is chosen.
+  const statements = new Map();
   let serial = 0; // the latest request; older answers are dropped
   let searchSerial = 0;
   let searchTimer = null;
   let kindLabels = new Map();
   let criterionInfo = new Map();
+
+  function emptyStatement() {
+    return { services_sought: null, services_offered: null, barriers: null, reasons: null, ict: null };
+  }
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -73,7 +89,7 @@
 
   function rankQuery() {
     const q = new URLSearchParams();
-    q.set('body', state.body);
+    if (state.body) q.set('body', state.body);
     if (state.order.join(',') !== state.defaultOrder.join(',')) q.set('order', state.order.join(','));
     if (state.method && state.method !== state.meta.method) q.set('method', state.method);
     if (state.mutual && state.mutual !== state.meta.default_mutual) q.set('mutual', state.mutual);
@@ -83,6 +99,9 @@
     if (state.withinKm !== '') q.set('within_km', state.withinKm);
     if (state.top !== '' && String(state.top) !== String(state.meta.default_top)) q.set('top', state.top);
     if (state.excludePartners) q.set('exclude_partners', 'true');
+    const profile = state.pendingProfile !== null ? state.pendingProfile : statementToml();
+    if (profile) q.set('profile', profile);
+    if (state.pendingWithoutBody) q.delete('body');
     return q;
   }
 
@@ -99,6 +118,8 @@
     state.withinKm = q.get('within_km') || '';
     state.top = q.get('top') || String(state.meta.default_top);
     state.excludePartners = q.get('exclude_partners') === 'true';
+    // The statement in the address is sent as it is, then read back into the panel.
+    if (q.get('profile')) state.pendingProfile = q.get('profile');
     return q.get('body');
   }
 
@@ -251,10 +272,305 @@
   }
 
   function choose(body) {
+    if (state.body && state.body !== body.id) {
+      // Each body has its own statement: keep this one for a return, restore the other's.
+      statements.set(state.body, state.statement);
+      state.statement = statements.get(body.id) || emptyStatement();
+      state.pendingProfile = null;
+      state.fillPanel = true;
+    }
     state.body = body.id;
     $('search').value = body.name;
     hideResults();
     update();
+  }
+
+
+  // ---- describe your body -------------------------------------------------------------------
+
+  // The panel states fields of the ranked body as a profile layer: the TOML that
+  // `partnermatch --profile` reads, built here from the controls and sent as the `profile`
+  // parameter. Only fields the officer has changed are stated; a list with nothing ticked
+  // states nothing.
+  const SEVERITIES = [
+    ['', 'not known'], ['0.00', 'no concern (0)'], ['0.25', 'mild (0.25)'], ['0.50', 'moderate (0.5)'],
+    ['0.75', 'serious (0.75)'], ['1.00', 'a deal-breaker (1)'],
+  ];
+  const PANEL_LABELS = {
+    services_sought: 'services sought', services_offered: 'services offered', barriers: 'barriers',
+    reasons: 'reasons for sharing', ict: 'ICT systems',
+  };
+  let reasonOrder = []; // reason names in the panel's order
+
+  function tomlList(names) {
+    return '[' + names.map((n) => JSON.stringify(n)).join(', ') + ']';
+  }
+
+  // JSON's strings are TOML basic strings (the same escapes), so JSON.stringify quotes safely.
+  function statementToml() {
+    const st = state.statement;
+    if (!state.body) return '';
+    const lines = [];
+    if (st.services_sought) lines.push('services_sought = ' + tomlList(st.services_sought));
+    if (st.services_offered) lines.push('services_offered = ' + tomlList(st.services_offered));
+    if (st.barriers) {
+      lines.push('barriers = { ' + Object.entries(st.barriers).map(([b, v]) => b + ' = ' + v).join(', ') + ' }');
+    }
+    if (st.reasons) lines.push('reasons = ' + tomlList(st.reasons));
+    if (st.ict) {
+      lines.push('ict = { ' + st.ict.map(([service, system]) => service + ' = ' + JSON.stringify(system)).join(', ') + ' }');
+    }
+    if (!lines.length) return '';
+    return 'id = ' + JSON.stringify(state.body) + '\n' + lines.join('\n') + '\n';
+  }
+
+  function readServices(column) {
+    const names = Array.from(document.querySelectorAll('#statement-services input[data-column="' + column + '"]'))
+      .filter((b) => b.checked).map((b) => b.dataset.service);
+    return names.length ? names : null;
+  }
+
+  function readBarriers() {
+    const out = {};
+    for (const select of document.querySelectorAll('#statement-barriers select')) {
+      if (select.value !== '') out[select.dataset.barrier] = select.value;
+    }
+    return Object.keys(out).length ? out : null;
+  }
+
+  function readReasons() {
+    const names = reasonOrder.filter((name) => {
+      const box = document.querySelector('#statement-reasons input[data-reason="' + name + '"]');
+      return box && box.checked;
+    });
+    return names.length ? names : null;
+  }
+
+  function readIct() {
+    const rows = Array.from(document.querySelectorAll('#statement-ict li'))
+      .map((li) => [li.querySelector('select').value, li.querySelector('input').value.trim()])
+      .filter(([service, system]) => service && system);
+    return rows.length ? rows : null;
+  }
+
+  // One of the panel's fields changed: state it, say so, rank again.
+  function stateField(field, value) {
+    state.statement[field] = value;
+    describeStatement();
+    update();
+  }
+
+  function describeStatement(extra) {
+    const stated = Object.keys(PANEL_LABELS).filter((f) => state.statement[f]);
+    const marks = { services: stated.some((f) => f.startsWith('services')), barriers: stated.includes('barriers'),
+      reasons: stated.includes('reasons'), ict: stated.includes('ict') };
+    for (const [group, on] of Object.entries(marks)) $(group + '-stated').textContent = on ? '(stated)' : '';
+    $('statement-status').textContent = (stated.length
+      ? 'Stated: ' + stated.map((f) => PANEL_LABELS[f]).join(', ') + '. The ranking uses them.'
+      : 'Nothing stated yet: the ranking uses the data alone.') + (extra ? ' ' + extra : '');
+  }
+
+  function buildPanel(meta) {
+    const tbody = $('statement-services').tBodies[0];
+    for (const s of meta.services) {
+      const tr = el('tr');
+      tr.appendChild(el('th', { scope: 'row' }, s.label));
+      for (const [column, verb] of [['services_sought', 'We seek'], ['services_offered', 'We offer']]) {
+        const td = el('td');
+        const box = el('input', { type: 'checkbox', 'data-column': column, 'data-service': s.name, 'aria-label': verb + ' ' + s.label });
+        box.addEventListener('change', () => stateField(column, readServices(column)));
+        td.appendChild(box);
+        tr.appendChild(td);
+      }
+      tbody.appendChild(tr);
+    }
+    const barriers = $('statement-barriers');
+    for (const b of meta.barriers) {
+      const id = 'barrier-' + b.name;
+      barriers.appendChild(el('label', { for: id }, b.label.charAt(0).toUpperCase() + b.label.slice(1)));
+      const select = el('select', { id, 'data-barrier': b.name });
+      for (const [value, label] of SEVERITIES) select.appendChild(el('option', { value }, label));
+      select.addEventListener('change', () => stateField('barriers', readBarriers()));
+      barriers.appendChild(select);
+    }
+    reasonOrder = meta.reasons.map((r) => r.name);
+    renderReasons(new Set());
+    $('ict-add').addEventListener('click', () => {
+      const row = addIctRow('', '');
+      row.querySelector('select').focus();
+    });
+    $('statement-clear').addEventListener('click', () => {
+      state.statement = emptyStatement();
+      state.fillPanel = true;
+      announce('The statement is cleared: the ranking uses the data alone.');
+      update();
+    });
+    $('statement-file').addEventListener('change', () => {
+      const file = $('statement-file').files[0];
+      if (!file) return;
+      if (file.size > meta.max_statement_bytes) {
+        showError({ message: 'the file ' + file.name + ' is ' + Math.ceil(file.size / 1024) + ' KiB, more than the ' +
+          meta.max_statement_bytes / 1024 + ' KiB a statement may have', body: { parameter: 'profile' } });
+        return;
+      }
+      file.text().then((text) => {
+        // Sent as it is; the server reads it with the code of --profile, and the panel is
+        // filled from what it states.
+        state.pendingProfile = text;
+        state.pendingWithoutBody = true;
+        state.loadingName = file.name;
+        state.fillPanel = true;
+        $('statement-file').value = '';
+        announce('Loading the statement ' + file.name + '…');
+        update();
+      });
+    });
+  }
+
+  function renderReasons(ticked, focus) {
+    const list = $('statement-reasons');
+    clear(list);
+    const labels = new Map(state.meta.reasons.map((r) => [r.name, r.label]));
+    reasonOrder.forEach((name, i) => {
+      const label = labels.get(name);
+      const li = el('li', { draggable: 'true', 'data-name': name });
+      const id = 'reason-' + name;
+      const box = el('input', { type: 'checkbox', id, 'data-reason': name });
+      box.checked = ticked.has(name);
+      box.addEventListener('change', () => stateField('reasons', readReasons()));
+      li.appendChild(box);
+      li.appendChild(el('label', { for: id }, label));
+      const up = el('button', { type: 'button', class: 'up', 'aria-label': 'Move reason ' + label + ' up' }, '↑');
+      const down = el('button', { type: 'button', class: 'down', 'aria-label': 'Move reason ' + label + ' down' }, '↓');
+      up.disabled = i === 0;
+      down.disabled = i === reasonOrder.length - 1;
+      up.addEventListener('click', () => moveReason(name, -1));
+      down.addEventListener('click', () => moveReason(name, +1));
+      li.appendChild(up);
+      li.appendChild(down);
+      li.addEventListener('dragstart', (e) => {
+        e.dataTransfer.setData('text/plain', 'reason:' + name);
+        e.dataTransfer.effectAllowed = 'move';
+        li.classList.add('dragging');
+      });
+      li.addEventListener('dragend', () => {
+        li.classList.remove('dragging');
+        for (const other of list.children) other.classList.remove('drop-target');
+      });
+      li.addEventListener('dragover', (e) => {
+        e.preventDefault();
+        li.classList.add('drop-target');
+      });
+      li.addEventListener('dragleave', () => li.classList.remove('drop-target'));
+      li.addEventListener('drop', (e) => {
+        e.preventDefault();
+        const dragged = (e.dataTransfer.getData('text/plain') || '').replace(/^reason:/, '');
+        if (!dragged || dragged === name || !reasonOrder.includes(dragged)) return;
+        const without = reasonOrder.filter((n) => n !== dragged);
+        without.splice(without.indexOf(name), 0, dragged);
+        placeReasons(without, dragged);
+      });
+      list.appendChild(li);
+      if (focus && focus.name === name) {
+        const target = focus.dir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down);
+        target.focus();
+      }
+    });
+  }
+
+  function tickedReasons() {
+    return new Set(Array.from(document.querySelectorAll('#statement-reasons input:checked')).map((b) => b.dataset.reason));
+  }
+
+  function placeReasons(order, moved, focus) {
+    const ticked = tickedReasons();
+    reasonOrder = order;
+    renderReasons(ticked, focus);
+    announce('Reason ' + state.meta.reasons.find((r) => r.name === moved).label + ' moved to place ' + (order.indexOf(moved) + 1));
+    // The order matters only among the reasons ticked.
+    if (ticked.size) stateField('reasons', readReasons());
+  }
+
+  function moveReason(name, dir) {
+    const i = reasonOrder.indexOf(name);
+    const j = i + dir;
+    if (i < 0 || j < 0 || j >= reasonOrder.length) return;
+    const order = reasonOrder.slice();
+    order[i] = order[j];
+    order[j] = name;
+    placeReasons(order, name, { name, dir });
+  }
+
+  function addIctRow(service, system) {
+    const list = $('statement-ict');
+    const n = list.children.length + 1;
+    const li = el('li');
+    const select = el('select', { 'aria-label': 'Service of ICT system ' + n });
+    select.appendChild(el('option', { value: '' }, 'choose a service'));
+    fillSelect(select, state.meta.services, (s) => s.name, (s) => s.label);
+    select.value = service;
+    const input = el('input', { type: 'text', 'aria-label': 'ICT system ' + n, spellcheck: 'false' });
+    input.value = system;
+    const remove = el('button', { type: 'button', class: 'secondary-button', 'aria-label': 'Remove ICT system ' + n }, 'Remove');
+    select.addEventListener('change', () => stateField('ict', readIct()));
+    input.addEventListener('change', () => stateField('ict', readIct()));
+    remove.addEventListener('click', () => {
+      li.remove();
+      $('ict-add').focus();
+      stateField('ict', readIct());
+    });
+    li.appendChild(select);
+    li.appendChild(input);
+    li.appendChild(remove);
+    list.appendChild(li);
+    return li;
+  }
+
+  // Sets the panel's controls to the ranked body's values (stated or from the data), and when a
+  // statement's text was sent, takes what it states as the panel's statement. Returns whether
+  // the page should rank again with its own statement's text.
+  function fillPanel(view) {
+    const current = view.panel.current;
+    let note = '';
+    let again = false;
+    if (state.pendingProfile !== null) {
+      const stated = view.panel.statement ? view.panel.statement.fields : [];
+      const st = emptyStatement();
+      for (const field of stated) {
+        st[field] = field === 'ict' ? Object.entries(current.ict || {}) : field === 'barriers'
+          ? Object.fromEntries(Object.entries(current.barriers || {}).map(([b, v]) => [b, Number(v).toFixed(2)]))
+          : current[field];
+      }
+      state.statement = st;
+      const other = view.panel.statement ? view.panel.statement.other_fields : [];
+      if (other.length) {
+        note = 'The statement also changed ' + other.join(', ') + ', which this panel does not show; the page leaves them out.';
+      }
+      const mine = statementToml();
+      again = mine !== state.pendingProfile;
+      state.pendingProfile = null;
+      state.pendingWithoutBody = false;
+      state.loadingName = '';
+    }
+    state.fillPanel = false;
+    for (const box of document.querySelectorAll('#statement-services input')) {
+      box.checked = (current[box.dataset.column] || []).includes(box.dataset.service);
+    }
+    for (const select of document.querySelectorAll('#statement-barriers select')) {
+      const v = (current.barriers || {})[select.dataset.barrier];
+      const value = v === undefined ? '' : Number(v).toFixed(2);
+      if (!Array.from(select.options).some((o) => o.value === value)) {
+        select.appendChild(el('option', { value }, value));
+      }
+      select.value = value;
+    }
+    const reasons = current.reasons || [];
+    reasonOrder = reasons.concat(state.meta.reasons.map((r) => r.name).filter((n) => !reasons.includes(n)));
+    renderReasons(new Set(reasons));
+    clear($('statement-ict'));
+    for (const [service, system] of Object.entries(current.ict || {})) addIctRow(service, system);
+    describeStatement(note);
+    return again;
   }
 
   // ---- ranking ------------------------------------------------------------------------------
@@ -263,11 +579,13 @@
   const CONTROLS = {
     within_km: 'within-km', top: 'top', region: 'region', service: 'service',
     sector: 'sector', method: 'method', mutual: 'mutual', exclude_partners: 'exclude-partners',
-    order: 'order', exponent: 'method',
+    order: 'order', exponent: 'method', profile: 'statement-heading', shortlist: 'shortlist-heading',
   };
 
   function controlLabel(id) {
     if (id === 'order') return 'Criteria order';
+    if (id === 'statement-heading') return 'Describe your body';
+    if (id === 'shortlist-heading') return 'Shortlist';
     const label = document.querySelector('label[for="' + id + '"]');
     return label ? label.textContent.trim() : id;
   }
@@ -288,6 +606,8 @@
         const target = control === 'order' ? document.querySelector('#order button') : $(control);
         if (target) target.focus();
       });
+      // A statement's problems come with a fix in the statement's own words (its fields).
+      if (body.parameter === 'profile' && body.help) box.appendChild(el('p', {}, body.help));
       box.appendChild(go);
     } else {
       box.appendChild(el('p', {}, message));
@@ -309,7 +629,7 @@
   }
 
   async function update() {
-    if (!state.body) return;
+    if (!state.body && state.pendingProfile === null) return;
     const mine = ++serial;
     const q = rankQuery();
     // Busy until the answer to the latest request is shown (older answers are dropped).
@@ -320,6 +640,16 @@
       view = await getJSON('/api/view?' + q);
     } catch (e) {
       if (mine !== serial) return;
+      if (state.pendingProfile !== null) {
+        // A statement that cannot be read is dropped; the panel keeps what it had.
+        if (state.loadingName && e.body && e.body.parameter === 'profile') {
+          e.message = 'the file ' + state.loadingName + ' cannot be used: ' + e.message;
+        }
+        state.pendingProfile = null;
+        state.pendingWithoutBody = false;
+        state.loadingName = '';
+        if (state.body) state.fillPanel = false;
+      }
       $('status').textContent = 'The ranking could not be updated.';
       showError(e);
       $('results').setAttribute('aria-busy', 'false');
@@ -327,9 +657,13 @@
     }
     if (mine !== serial) return;
     $('error').hidden = true;
-    render(view, q);
-    history.replaceState(null, '', '?' + q + location.hash);
+    state.body = view.subject.id;
+    const again = state.fillPanel || state.pendingProfile !== null ? fillPanel(view) : false;
+    render(view, rankQuery());
+    history.replaceState(null, '', '?' + rankQuery() + location.hash);
     $('results').setAttribute('aria-busy', 'false');
+    // A statement read from the address or a file is now the panel's own: rank with that.
+    if (again) update();
   }
 
   function render(view, q) {
@@ -349,6 +683,8 @@
     $('download-csv').setAttribute('href', '/api/rank?' + download);
     download.set('format', 'json');
     $('download-json').setAttribute('href', '/api/rank?' + download);
+    const profile = new URLSearchParams(q);
+    $('statement-download').setAttribute('href', '/api/profile?' + profile);
     drawMap(view.map);
     drawTable(view, doc);
     drawWeights(view);
@@ -448,6 +784,13 @@
     const button = $('compare-button');
     button.disabled = comparable.length < 2;
     $('print-shortlist').disabled = comparable.length < 1;
+    const report = $('shortlist-report');
+    report.hidden = comparable.length < 1 || !state.body;
+    if (!report.hidden) {
+      const q = rankQuery();
+      q.set('shortlist', comparable.map((c) => c.id).join(','));
+      report.setAttribute('href', '/api/report?' + q);
+    }
     $('compare-hint').textContent = comparable.length < 2
       ? 'Tick two to four partners to compare them side by side.'
       : comparable.length > 4 ? 'The first four shortlisted are compared.' : '';
@@ -656,6 +999,7 @@
     fillSelect($('sector'), meta.sectors, (s) => s.name, (s) => s.label);
     fillSelect($('region'), meta.regions, (r) => r, (r) => r);
     $('top').max = meta.max_top;
+    buildPanel(meta);
     const body = readLocation();
     syncControls();
     renderOrder();
