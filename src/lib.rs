@@ -42,6 +42,7 @@ pub mod import;
 pub mod index;
 pub mod input;
 pub mod model;
+pub mod number;
 pub mod profiles;
 pub mod rank;
 pub mod report;

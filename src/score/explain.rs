@@ -222,7 +222,7 @@ fn name(dataset: &Dataset, i: usize) -> &str {
 }
 
 fn residents(n: f64) -> String {
-    crate::export::thousands(n.round() as u64)
+    crate::number::thousands(n.round() as u64)
 }
 
 fn list(items: Vec<&str>) -> String {
