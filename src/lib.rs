@@ -48,6 +48,7 @@ pub mod rank;
 pub mod report;
 pub mod scenario;
 pub mod score;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod synth;
 #[cfg(test)]

@@ -1,8 +1,8 @@
-//! The scoring core: the ten criteria of partner choice, each a value in [0, 1] for an ordered
-//! pair of bodies, the directional score (one side's weights and needs) and the mutual score.
-//! Formulas and their evidence are in `docs/scoring.md`; each function's comment names its
-//! source. Pure functions over the `ScoringIndex`: no I/O, no allocation on the hot path, no
-//! panics on any data, and results that do not depend on the thread that computes them.
+//! The scoring core: the criteria of partner choice (`Criterion`), each a value in [0, 1] for an
+//! ordered pair of bodies, the directional score (one side's weights and needs) and the mutual
+//! score. Formulas and their evidence are in `docs/scoring.md`; each function's comment names its
+//! source. Pure functions over the `ScoringIndex`: no I/O, no allocation on the hot path, no panics
+//! on any data, and results that do not depend on the thread that computes them.
 
 mod explain;
 mod kind_fit;
