@@ -398,6 +398,27 @@ mod tests {
     use crate::synth::{Like, Settings, generate};
     use crate::weights::{Survey, WeightSettings};
 
+    /// A ranking's partners carry the ids and names of the candidates at its positions, in
+    /// its order, and `Engine::partners` finds the body by what a person types.
+    #[test]
+    fn partners_are_named_by_id_in_ranking_order() {
+        let engine = crate::test_data::random_engine(7, 40);
+        let settings = RankSettings { top: 5, ..RankSettings::default() };
+        let ranking = engine.rank(3, &settings);
+        let partners = ranking.partners(&engine.dataset);
+        assert_eq!(partners.len(), ranking.candidates.len());
+        for (p, r) in partners.iter().zip(&ranking.candidates) {
+            let o = &engine.dataset.organisations()[r.candidate];
+            assert_eq!(
+                (&p.id, &p.name, p.candidate, p.score),
+                (&o.id, &o.name, r.candidate, r.score)
+            );
+        }
+        let id = engine.dataset.organisations()[3].id.to_string();
+        assert_eq!(engine.partners(&id, &settings).unwrap(), partners);
+        assert!(engine.partners("no such body anywhere", &settings).is_err());
+    }
+
     /// On a national-shaped synthetic dataset, where most candidates are far enough for the
     /// distance bound to rule them out, the pruned parallel `rank` gives exactly what scoring
     /// every candidate gives, eligible count included, under every mutual score and with
