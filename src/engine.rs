@@ -2,11 +2,11 @@
 //! compiled scoring index built from them. This is the one place the pipeline's stages are
 //! joined, so commands, scenarios and examples all score the same way. No I/O.
 
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, FindError};
 use crate::graph::PartnerGraph;
 use crate::index::{CriterionWeights, ScoringIndex, WeightSource};
 use crate::model::Organisation;
-use crate::rank::{self, RankSettings, Ranking};
+use crate::rank::{self, Partner, RankSettings, Ranking};
 use crate::score::{Context, Explanation, explain};
 use crate::weights::{Method, Survey, WeightError, WeightSettings, order_weights};
 
@@ -63,6 +63,14 @@ impl Engine {
         };
         let index = ScoringIndex::build(&dataset, &graph, &source);
         Ok(Self { dataset, graph, survey, settings, index })
+    }
+
+    /// Ranks the body a person names (id, name, short name or alias: `Dataset::find`) and
+    /// returns its partners by id and name, best first: the ranking as a program that uses the
+    /// crate keeps it. Fails when the name picks no body or several.
+    pub fn partners(&self, body: &str, settings: &RankSettings) -> Result<Vec<Partner>, FindError> {
+        let subject = self.dataset.find(body)?;
+        Ok(self.rank(subject, settings).partners(&self.dataset))
     }
 
     /// Ranks one body's candidates (in parallel).

@@ -17,10 +17,10 @@ use crate::model::{
 /// Weights per criterion, indexed by `Criterion::index()`.
 pub type CriterionWeights = [f64; Criterion::COUNT];
 
-/// The number of barriers.
-pub const N_BARRIERS: usize = 6;
-/// The number of reasons.
-pub const N_REASONS: usize = 6;
+/// The number of barriers (`Barrier::COUNT`).
+pub const N_BARRIERS: usize = Barrier::COUNT;
+/// The number of reasons (`Reason::COUNT`).
+pub const N_REASONS: usize = Reason::COUNT;
 
 /// "Not known" for interned strings and optional indices.
 pub const NONE: u32 = u32::MAX;

@@ -13,6 +13,10 @@
 //! Every parser reports problems as [`diagnostic::Diagnostics`] that name the file, line,
 //! column and field.
 //!
+//! Features: `cli` (the `partnermatch` binary) and `serve` (the local web page, [`serve`]) are
+//! on by default; `default-features = false` builds the library without clap, axum or tokio.
+//! A ranking names its partners by id with [`Engine::partners`](engine::Engine::partners).
+//!
 //! ```
 //! use std::path::Path;
 //! use partnermatch::{dataset::Dataset, profiles::parse_profiles_bytes};
@@ -42,11 +46,13 @@ pub mod import;
 pub mod index;
 pub mod input;
 pub mod model;
+pub mod number;
 pub mod profiles;
 pub mod rank;
 pub mod report;
 pub mod scenario;
 pub mod score;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod synth;
 #[cfg(test)]

@@ -103,18 +103,6 @@ impl Dataset {
         Self { organisations, by_id, description: description.into(), stated: Stated::default() }
     }
 
-    /// Loads and checks the data at a path: a CSV table (by its `.csv` or `.tsv` extension), a
-    /// TOML profile file, or a directory of profiles.
-    pub fn load(path: &Path) -> Result<Self, Diagnostics> {
-        let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match extension.as_deref() {
-            Some("csv" | "tsv") => crate::import::load_csv(path),
-            _ => {
-                Self::from_parsed(crate::profiles::load_toml_path(path), path.display().to_string())
-            }
-        }
-    }
-
     /// Every organisation, sorted by id.
     pub fn organisations(&self) -> &[Organisation] {
         &self.organisations

@@ -22,18 +22,8 @@ pub mod xlsx;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// A whole number with thousands separators: 64187 → "64,187".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// Re-exported from `number`, where the scoring core can reach it without depending on output.
+pub use crate::number::thousands;
 
 /// Appends a number exactly as `format!("{v}")` writes it (the shortest digits that read back
 /// as `v`, never an exponent), about three times as fast for the fractions national outputs

@@ -879,6 +879,22 @@ pub fn load_csv(path: &Path) -> Result<Dataset, Diagnostics> {
     import(path, &[], &Mapping::default(), false).map(|i| i.dataset)
 }
 
+// `Dataset::load` lives here, beside the readers it picks from, so that `dataset` (the checks
+// every reader's output goes through) depends on no reader: the data flows import → dataset.
+impl Dataset {
+    /// Loads and checks the data at a path: a CSV table (by its `.csv` or `.tsv` extension), a
+    /// TOML profile file, or a directory of profiles.
+    pub fn load(path: &Path) -> Result<Self, Diagnostics> {
+        let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("csv" | "tsv") => load_csv(path),
+            _ => {
+                Self::from_parsed(crate::profiles::load_toml_path(path), path.display().to_string())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;
 

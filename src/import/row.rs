@@ -457,7 +457,10 @@ impl<'a> RowReader<'a> {
                 self.problem(
                     Field::CriteriaOrder,
                     message,
-                    "list all ten criteria once, highest first; tie with +",
+                    format!(
+                        "list all {} criteria once, highest first; tie with +",
+                        Criterion::COUNT_WORD
+                    ),
                 );
                 None
             }

@@ -51,6 +51,35 @@ pub trait Enumeration:
     }
 }
 
+/// A small count in words, as messages write it ("ten criteria"); larger counts are not
+/// spelt out by the crate's vocabularies, and fall back to "many" rather than panic.
+pub const fn number_word(n: usize) -> &'static str {
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    if n < WORDS.len() { WORDS[n] } else { "many" }
+}
+
 /// Lower-cases a name and turns spaces and hyphens into underscores, so that "Fire and rescue",
 /// "fire-and-rescue" and "fire_and_rescue" all name the same value.
 pub fn normalise_name(text: &str) -> String {
@@ -817,9 +846,24 @@ pub enum Criterion {
     PoliticalAlignment,
 }
 
+impl Barrier {
+    /// The number of barriers: the length of the enumeration.
+    pub const COUNT: usize = <Barrier as VariantArray>::VARIANTS.len();
+}
+
+impl Reason {
+    /// The number of reasons for sharing: the length of the enumeration.
+    pub const COUNT: usize = <Reason as VariantArray>::VARIANTS.len();
+}
+
 impl Criterion {
-    /// The number of criteria.
-    pub const COUNT: usize = 10;
+    /// The number of criteria: the length of the enumeration, so that adding a variant is
+    /// all it takes to widen every weight and value array.
+    pub const COUNT: usize = <Criterion as VariantArray>::VARIANTS.len();
+
+    /// The number of criteria in words ("ten"), for messages and help texts, so that none of
+    /// them states the count by hand.
+    pub const COUNT_WORD: &'static str = number_word(Self::COUNT);
 
     /// The criterion's position in `Criterion::all()`, for indexing weight arrays.
     pub const fn index(self) -> usize {

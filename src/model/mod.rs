@@ -13,7 +13,7 @@ use serde::Serialize;
 
 pub use enums::{
     Barrier, ControlType, Criterion, Enumeration, Kind, Party, Payback, Reason, Sector, Service,
-    Status, Tier, UnknownValue, closest, normalise_name,
+    Status, Tier, UnknownValue, closest, normalise_name, number_word,
 };
 
 /// A body's stable identifier (the GSS code for UK councils, `E07000223`).

@@ -645,8 +645,10 @@ pub fn read_criteria_order(t: &Table<'_, '_>, key: &str) -> Option<CriteriaOrder
     match CriteriaOrder::new(positions) {
         Ok(order) => Some(order),
         Err(message) => {
-            t.error(span, key, message)
-                .help("list all ten criteria once each, highest priority first");
+            t.error(span, key, message).help(format!(
+                "list all {} criteria once each, highest priority first",
+                Criterion::COUNT_WORD
+            ));
             None
         }
     }

@@ -203,7 +203,8 @@ pub fn allowed_row() -> Vec<String> {
         "service=product, separated by ;".into(),
         all(Payback::all().iter().map(|p| p.name()).collect()),
         format!(
-            "all ten, highest first, separated by ; (ties joined by +): {}",
+            "all {}, highest first, separated by ; (ties joined by +): {}",
+            Criterion::COUNT_WORD,
             all(Criterion::all().iter().map(|c| c.name()).collect())
         ),
         "free text".into(),

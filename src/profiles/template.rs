@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 
 use super::write::{field_values, partnership_lines};
 use crate::model::{
-    Barrier, ControlType, Enumeration, Kind, Organisation, Party, Payback, Reason, Service, Tier,
+    Barrier, ControlType, Criterion, Enumeration, Kind, Organisation, Party, Payback, Reason,
+    Service, Tier,
 };
 use crate::weights::Survey;
 
@@ -253,8 +254,10 @@ id = {id_value}
         &mut out,
         "criteria_order",
         &[
-            "This body's own priority order of the ten criteria, highest first (ties as a nested"
-                .into(),
+            format!(
+                "This body's own priority order of the {} criteria, highest first (ties as a nested",
+                Criterion::COUNT_WORD
+            ),
             "array); the weights of its side of every score come from it. Leave it out to use"
                 .into(),
             "the survey's order, which is:".into(),

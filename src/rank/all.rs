@@ -27,9 +27,7 @@ use super::{Eligibility, RankSettings, Ranked, TopK, context};
 use crate::index::{Body, Csr, NONE, ScoringIndex, distance_km};
 use crate::score::{Context, score_bodies, score_unrelated};
 
-/// Subjects walking the tree together, at most (a frontier entry's set of them is a bitmask).
-pub const GROUP: usize = 16;
-const _: () = assert!(GROUP <= 32, "a group's lanes are the bits of a u32");
+pub use super::lanes::GROUP;
 
 /// Nodes of more than this many bodies are expanded two levels at a time: the children's
 /// children are bounded directly. Most children of such a node would pass their own bound (a

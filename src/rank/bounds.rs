@@ -8,7 +8,6 @@
 //! Why not a spatial-index crate: branch and bound here needs per-node aggregates of arbitrary
 //! criteria, which the k-d tree and R-tree crates (kiddo, rstar) do not carry.
 
-use super::lanes::NodeSide;
 use super::prefetch::prefetch;
 use crate::index::{Body, N_REASONS, NONE};
 use crate::model::{Criterion, Enumeration, Kind, Sector};
@@ -256,6 +255,71 @@ impl Aggregate {
         self.flags |= o.flags;
         self.unknown_areas |= o.unknown_areas;
         self.supply_max_count = self.supply_max_count.max(o.supply_max_count);
+    }
+}
+
+/// What a node's bound needs of the node's aggregate: its sets, and its reals in the lanes'
+/// `f32`, rounded in the bound's favour. Computed once per node when the tree is built
+/// (`Node::side`).
+#[derive(Debug, Clone, Default)]
+pub struct NodeSide {
+    pub(super) supply_groups: [u64; SUPPLY_GROUPS],
+    pub(super) need_by_count: [u64; NEED_SLOTS],
+    pub(super) parents: u64,
+    pub(super) combined: u64,
+    pub(super) police: u64,
+    pub(super) regions: u64,
+    pub(super) nations: u64,
+    pub(super) reason_max: [f32; N_REASONS],
+    /// The criterion weights that bound the node's bodies' own, rounded up.
+    pub(super) weights: [f32; Criterion::COUNT],
+    pub(super) pop_min: f32,
+    pub(super) pop_max: f32,
+    pub(super) supply_max: f32,
+    pub(super) barrier_max: f32,
+    pub(super) known_areas: u32,
+    pub(super) kinds: u32,
+    pub(super) parties: u32,
+    pub(super) sectors_of_unknown_kinds: u8,
+    pub(super) pop_unknown: bool,
+    pub(super) partnerships_unknown: bool,
+    pub(super) reasons_unknown: bool,
+    pub(super) ict_known: bool,
+    pub(super) party_unknown: bool,
+    pub(super) supply_unknown: bool,
+    pub(super) need_unknown: bool,
+}
+
+impl NodeSide {
+    /// A node's side, from its aggregate and the weights that bound its bodies'.
+    pub fn new(g: &Aggregate, weights: &[f64; Criterion::COUNT]) -> Self {
+        let unknown = |flag: u8| g.flags & flag != 0;
+        Self {
+            supply_groups: g.supply_groups,
+            need_by_count: g.need_by_count,
+            parents: g.parents,
+            combined: g.combined,
+            police: g.police,
+            regions: g.regions,
+            nations: g.nations,
+            reason_max: g.reason_max,
+            kinds: g.kinds,
+            parties: g.parties,
+            sectors_of_unknown_kinds: g.sectors_of_unknown_kinds,
+            weights: weights.map(f32_up),
+            pop_min: f32_down(g.ln_pop_min),
+            pop_max: f32_up(g.ln_pop_max),
+            supply_max: f32::from(g.supply_max_count),
+            barrier_max: f32_up(g.barrier_max),
+            known_areas: u32::from(!g.unknown_areas & 0b111),
+            pop_unknown: unknown(POP_UNKNOWN),
+            partnerships_unknown: unknown(PARTNERSHIPS_UNKNOWN),
+            reasons_unknown: unknown(REASONS_UNKNOWN),
+            ict_known: unknown(ICT_KNOWN),
+            party_unknown: unknown(PARTY_UNKNOWN),
+            supply_unknown: unknown(SUPPLY_UNKNOWN),
+            need_unknown: unknown(NEED_UNKNOWN),
+        }
     }
 }
 

@@ -8,12 +8,7 @@
 // Loops over lane indices are the form the vectoriser turns into vector instructions.
 #![allow(clippy::needless_range_loop)]
 
-use super::all::GROUP;
-use super::bounds::{
-    Aggregate, BoundTree, ICT_KNOWN, NEED_SLOTS, NEED_UNKNOWN, Node, PARTNERSHIPS_UNKNOWN,
-    PARTY_UNKNOWN, POP_UNKNOWN, REASONS_UNKNOWN, SUPPLY_GROUPS, SUPPLY_UNKNOWN, SubjectBounds,
-    f32_down, f32_up,
-};
+use super::bounds::{BoundTree, NEED_SLOTS, Node, NodeSide, SubjectBounds, f32_down, f32_up};
 use crate::index::N_REASONS;
 use crate::model::{Criterion, EARTH_RADIUS_KM};
 use crate::score::{Mutual, NEUTRAL};
@@ -82,6 +77,11 @@ fn wide_available() -> bool {
 }
 
 /// One `f32` per lane.
+/// Subjects walking the tree together, at most (a frontier entry's set of them is a bitmask):
+/// the lanes of a `GroupBounds`.
+pub const GROUP: usize = 16;
+const _: () = assert!(GROUP <= 32, "a group's lanes are the bits of a u32");
+
 type Lanes = [f32; GROUP];
 const _: () = assert!(GROUP == 16, "GroupBounds::bound_quads writes out four quads of lanes");
 
@@ -599,71 +599,6 @@ impl GroupBounds {
             }
         }
         beyond
-    }
-}
-
-/// What a node's bound needs of the node's aggregate: its sets, and its reals in the lanes'
-/// `f32`, rounded in the bound's favour. Computed once per node when the tree is built
-/// (`Node::side`).
-#[derive(Debug, Clone, Default)]
-pub struct NodeSide {
-    supply_groups: [u64; SUPPLY_GROUPS],
-    need_by_count: [u64; NEED_SLOTS],
-    parents: u64,
-    combined: u64,
-    police: u64,
-    regions: u64,
-    nations: u64,
-    reason_max: [f32; N_REASONS],
-    /// The criterion weights that bound the node's bodies' own, rounded up.
-    weights: [f32; Criterion::COUNT],
-    pop_min: f32,
-    pop_max: f32,
-    supply_max: f32,
-    barrier_max: f32,
-    known_areas: u32,
-    kinds: u32,
-    parties: u32,
-    sectors_of_unknown_kinds: u8,
-    pop_unknown: bool,
-    partnerships_unknown: bool,
-    reasons_unknown: bool,
-    ict_known: bool,
-    party_unknown: bool,
-    supply_unknown: bool,
-    need_unknown: bool,
-}
-
-impl NodeSide {
-    /// A node's side, from its aggregate and the weights that bound its bodies'.
-    pub fn new(g: &Aggregate, weights: &[f64; Criterion::COUNT]) -> Self {
-        let unknown = |flag: u8| g.flags & flag != 0;
-        Self {
-            supply_groups: g.supply_groups,
-            need_by_count: g.need_by_count,
-            parents: g.parents,
-            combined: g.combined,
-            police: g.police,
-            regions: g.regions,
-            nations: g.nations,
-            reason_max: g.reason_max,
-            kinds: g.kinds,
-            parties: g.parties,
-            sectors_of_unknown_kinds: g.sectors_of_unknown_kinds,
-            weights: weights.map(f32_up),
-            pop_min: f32_down(g.ln_pop_min),
-            pop_max: f32_up(g.ln_pop_max),
-            supply_max: f32::from(g.supply_max_count),
-            barrier_max: f32_up(g.barrier_max),
-            known_areas: u32::from(!g.unknown_areas & 0b111),
-            pop_unknown: unknown(POP_UNKNOWN),
-            partnerships_unknown: unknown(PARTNERSHIPS_UNKNOWN),
-            reasons_unknown: unknown(REASONS_UNKNOWN),
-            ict_known: unknown(ICT_KNOWN),
-            party_unknown: unknown(PARTY_UNKNOWN),
-            supply_unknown: unknown(SUPPLY_UNKNOWN),
-            need_unknown: unknown(NEED_UNKNOWN),
-        }
     }
 }
 

@@ -14,9 +14,10 @@ pub use topk::TopK;
 
 use rayon::prelude::*;
 
+use crate::dataset::Dataset;
 use crate::filter::Filter;
 use crate::index::{Body, NONE, ScoringIndex, chord_sq, distance_km};
-use crate::model::{Criterion, Enumeration, Kind, Sector, ServiceSet};
+use crate::model::{Criterion, Enumeration, Kind, OrganisationId, Sector, ServiceSet};
 use crate::score::{Context, Mutual, PairScore, ScoringParams, score_bodies};
 
 /// What to rank and how.
@@ -93,6 +94,41 @@ impl Ranking {
         let n_eligible = top.seen();
         Self { candidates: top.into_sorted(), n_eligible }
     }
+
+    /// The candidates named by their ids and names, best first. `dataset` must be the one the
+    /// ranking was made from (positions index it). O(k).
+    pub fn partners(&self, dataset: &Dataset) -> Vec<Partner> {
+        let organisations = dataset.organisations();
+        self.candidates
+            .iter()
+            .filter_map(|r| {
+                let o = organisations.get(r.candidate)?;
+                Some(Partner {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    candidate: r.candidate,
+                    score: r.score,
+                    distance_km: r.distance_km,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A ranked candidate named by its id: what a program using the crate keeps, since a position
+/// (`Ranked::candidate`) indexes one dataset and means nothing outside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    /// The candidate's id.
+    pub id: OrganisationId,
+    /// The candidate's name.
+    pub name: String,
+    /// The candidate's position in the dataset the ranking was made from.
+    pub candidate: usize,
+    /// Its scores.
+    pub score: PairScore,
+    /// Distance from the subject (km).
+    pub distance_km: f64,
 }
 
 /// The filter compiled against the index (regions and nations as interned ids).
@@ -361,6 +397,27 @@ mod tests {
     use crate::engine::Engine;
     use crate::synth::{Like, Settings, generate};
     use crate::weights::{Survey, WeightSettings};
+
+    /// A ranking's partners carry the ids and names of the candidates at its positions, in
+    /// its order, and `Engine::partners` finds the body by what a person types.
+    #[test]
+    fn partners_are_named_by_id_in_ranking_order() {
+        let engine = crate::test_data::random_engine(7, 40);
+        let settings = RankSettings { top: 5, ..RankSettings::default() };
+        let ranking = engine.rank(3, &settings);
+        let partners = ranking.partners(&engine.dataset);
+        assert_eq!(partners.len(), ranking.candidates.len());
+        for (p, r) in partners.iter().zip(&ranking.candidates) {
+            let o = &engine.dataset.organisations()[r.candidate];
+            assert_eq!(
+                (&p.id, &p.name, p.candidate, p.score),
+                (&o.id, &o.name, r.candidate, r.score)
+            );
+        }
+        let id = engine.dataset.organisations()[3].id.to_string();
+        assert_eq!(engine.partners(&id, &settings).unwrap(), partners);
+        assert!(engine.partners("no such body anywhere", &settings).is_err());
+    }
 
     /// On a national-shaped synthetic dataset, where most candidates are far enough for the
     /// distance bound to rule them out, the pruned parallel `rank` gives exactly what scoring

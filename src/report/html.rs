@@ -159,7 +159,7 @@ fn document(r: &Report<'_>) -> Markup {
                 footer {
                     p {
                         "Made by partnermatch " (env!("CARGO_PKG_VERSION")) ". Every score is the \
-                         weighted sum of ten criteria, each between 0 and 1; a criterion without \
+                         weighted sum of " (Criterion::COUNT_WORD) " criteria, each between 0 and 1; a criterion without \
                          data counts as " (NEUTRAL) " and is marked \u{201c}no data\u{201d}. \
                          The formulas are in the partnermatch documentation (scoring); the ranking's \
                          numbers are also in this file as JSON (element " code { "partnermatch-data" } "), \
@@ -220,7 +220,7 @@ fn header(r: &Report<'_>, subject: &Organisation) -> Markup {
             dd { (plain_mutual(settings.mutual, subject.display_name())) ", from 0 (poor) to 1 (ideal)" }
             dt { "Priorities" }
             dd {
-                "ten criteria weighted by " (order_source) " (" (method) "; see "
+                (Criterion::COUNT_WORD) " criteria weighted by " (order_source) " (" (method) "; see "
                 a href="#weights" { "weights" } " and " a href="#glossary" { "glossary" } ")"
             }
             dt { "Filters" }
@@ -271,7 +271,7 @@ fn summary_section(r: &Report<'_>) -> Markup {
                     (crate::export::thousands(r.explained.ranking.n_eligible as u64))
                     " eligible bodies. Each is scored from 0 (poor) to 1 (ideal) on "
                     (plain_mutual(r.explained.settings.mutual, subject.display_name()))
-                    ", weighing ten criteria such as distance, shared services and the kind of body \
+                    ", weighing " (Criterion::COUNT_WORD) " criteria such as distance, shared services and the kind of body \
                      by " (order) "."
                 }
                 ol.summary {
@@ -310,7 +310,7 @@ fn glossary_section(r: &Report<'_>) -> Markup {
             h2 id="glossary-heading" { "Glossary" }
             dl.glossary {
                 dt { "Criterion" }
-                dd { "One of the ten things a partnership is judged on, such as distance or shared \
+                dd { "One of the " (Criterion::COUNT_WORD) " things a partnership is judged on, such as distance or shared \
                       services, each scored from 0 to 1 for a pair of bodies." }
                 dt { "View" }
                 dd { "How well a partner suits one side, from that side's priorities: the weighted \

@@ -771,8 +771,10 @@ fn read_order(t: &Table<'_, '_>, key: &str) -> Option<CriteriaOrder> {
         return match parse_order(text) {
             Ok(order) => Some(order),
             Err(err) => {
-                t.error(raw.span(), key, err.to_string())
-                    .help("list all ten criteria once each, highest first, separated by commas");
+                t.error(raw.span(), key, err.to_string()).help(format!(
+                    "list all {} criteria once each, highest first, separated by commas",
+                    Criterion::COUNT_WORD
+                ));
                 None
             }
         };
@@ -803,10 +805,11 @@ fn read_explicit(t: &Table<'_, '_>) -> Option<ExplicitWeights> {
     match ExplicitWeights::for_criteria(pairs) {
         Ok(weights) => Some(weights),
         Err(err) => {
-            t.report(table_place(t).diagnostic(err.to_string()).help(
-                "give each of the ten criteria a weight of at least 0, for example \
+            t.report(table_place(t).diagnostic(err.to_string()).help(format!(
+                "give each of the {} criteria a weight of at least 0, for example \
                  proximity = 0.3; only their ratios matter",
-            ));
+                Criterion::COUNT_WORD
+            )));
             None
         }
     }

@@ -452,8 +452,9 @@ fn weight_settings(
                             position.value
                         ))
                         .help(format!(
-                            "the order ties some criteria, so it has fewer than ten positions: \
-                             give positions from 1 to {n_positions}"
+                            "the order ties some criteria, so it has fewer than {} positions: \
+                             give positions from 1 to {n_positions}",
+                            Criterion::COUNT_WORD
                         )),
                 );
                 return None;

@@ -250,7 +250,7 @@ pub struct MovedCriterion {
 
 /// A criterion's weight set by a `weight.CRITERION` sweep. The other criteria keep their
 /// weights' ratios: each is multiplied by `others_scaled_by` = (1 − weight) / (1 − base
-/// weight), so that all ten sum to 1. The weights are then explicit, with the order they
+/// weight), so that all of them sum to 1. The weights are then explicit, with the order they
 /// imply (`WeightsInfo::order`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PinnedWeight {

@@ -1,17 +1,19 @@
-//! The scoring core: the ten criteria of partner choice, each a value in [0, 1] for an ordered
-//! pair of bodies, the directional score (one side's weights and needs) and the mutual score.
-//! Formulas and their evidence are in `docs/scoring.md`; each function's comment names its
-//! source. Pure functions over the `ScoringIndex`: no I/O, no allocation on the hot path, no
-//! panics on any data, and results that do not depend on the thread that computes them.
+//! The scoring core: the criteria of partner choice (`Criterion`), each a value in [0, 1] for an
+//! ordered pair of bodies, the directional score (one side's weights and needs) and the mutual
+//! score. Formulas and their evidence are in `docs/scoring.md`; each function's comment names its
+//! source. Pure functions over the `ScoringIndex`: no I/O, no allocation on the hot path, no panics
+//! on any data, and results that do not depend on the thread that computes them.
 
+pub mod criteria;
 mod explain;
 mod kind_fit;
 
+pub use criteria::barrier_risk::{asymmetry, barrier_ceiling};
 pub use explain::{CriterionExplanation, Explanation, SideExplanation, StatedMark, explain};
 pub use kind_fit::{kind_fit, sector_fit};
 
-use crate::index::{Body, NONE, ScoringIndex, distance_km};
-use crate::model::{ControlType, Criterion};
+use crate::index::{Body, ScoringIndex, distance_km};
+use crate::model::Criterion;
 
 /// The value given to a criterion that has no data to work on: the lowest a criterion gives,
 /// so that missing data never counts in a body's favour. Stating a fact (a barrier, a reason,
@@ -207,18 +209,7 @@ impl Context<'_> {
     /// Every criterion's value from `a`'s view of `b`, from their records.
     #[inline]
     pub fn values_of(&self, a: &Body, b: &Body, facts: &PairFacts) -> [Value; Criterion::COUNT] {
-        [
-            self.proximity(facts),
-            self.service_fit(a, b),
-            self.kind_fit(a, b),
-            self.size_fit(a, b),
-            self.trust(a, b, facts),
-            self.barrier_risk(a, b),
-            self.shared_priorities(a, b),
-            self.shared_geography(a, b, facts),
-            self.ict_fit(a, b),
-            self.political_alignment(a, b),
-        ]
+        criteria::values(self, a, b, facts)
     }
 
     /// Both directions' values of a pair: the symmetric criteria computed once, service fit
@@ -233,8 +224,8 @@ impl Context<'_> {
     ) -> ([Value; Criterion::COUNT], [Value; Criterion::COUNT]) {
         let forward = self.values_of(a, b, facts);
         let mut backward = forward;
-        backward[Criterion::ServiceFit.index()] = self.service_fit(b, a);
-        backward[Criterion::BarrierRisk.index()] = self.barrier_risk(b, a);
+        backward[Criterion::ServiceFit.index()] = criteria::service_fit::value(self, b, a, facts);
+        backward[Criterion::BarrierRisk.index()] = criteria::barrier_risk::value(self, b, a, facts);
         (forward, backward)
     }
 
@@ -243,197 +234,6 @@ impl Context<'_> {
     pub fn directional(&self, from: usize, to: usize, facts: &PairFacts) -> f64 {
         weighted(self.index.weights(from), &self.values(from, to, facts))
     }
-
-    /// Proximity: 1 for bodies that share a boundary or whose areas contain one another (LGA
-    /// 2018: 98% of sharing councils share with a neighbour; Dixon & Elston 2020), else
-    /// 0.5^(d / h) with h = `proximity_half_km`.
-    #[inline]
-    pub fn proximity(&self, facts: &PairFacts) -> Value {
-        if facts.adjacent || facts.contains {
-            Value::known(1.0)
-        } else {
-            Value::known((-facts.distance_km / self.params.proximity_half_km).exp2())
-        }
-    }
-
-    /// Service fit: the share of what `a` needs that `b` seeks too or offers; the savings
-    /// come from here (LGA shared services map). 0 when `a` needs nothing; neutral when
-    /// either side's services are not known.
-    #[inline]
-    pub fn service_fit(&self, a: &Body, b: &Body) -> Value {
-        match (self.need(a), self.supply(b)) {
-            (Some(0), _) => Value::known(0.0),
-            (Some(need), Some(supply)) => {
-                Value::known(f64::from((need & supply).count_ones()) / f64::from(need.count_ones()))
-            }
-            _ => Value::NEUTRAL,
-        }
-    }
-
-    /// Kind fit: compatibility of sector and kind (`kind_fit` table; Dixon & Elston 2020 on
-    /// organisational similarity). Falls back to the sector table when a kind is not known.
-    #[inline]
-    pub fn kind_fit(&self, a: &Body, b: &Body) -> Value {
-        match (a.kind, b.kind) {
-            (Some(x), Some(y)) => Value::known(kind_fit(x, y)),
-            _ => Value::known(sector_fit(a.sector, b.sector)),
-        }
-    }
-
-    /// Size fit: 1 − |ln(p_a / p_b)| / ln 10, clamped to [0, 1], on population, else budget
-    /// (Dixon & Elston 2020: similar size and resources). Equal sizes give 1, a tenfold
-    /// difference or more gives 0. Neutral when neither measure is known for both.
-    #[inline]
-    pub fn size_fit(&self, a: &Body, b: &Body) -> Value {
-        // |ln(a / b)| as the difference of precomputed logs: no logarithm per pair.
-        let gap = if a.ln_population.is_finite() && b.ln_population.is_finite() {
-            (a.ln_population - b.ln_population).abs()
-        } else if a.ln_budget.is_finite() && b.ln_budget.is_finite() {
-            (a.ln_budget - b.ln_budget).abs()
-        } else {
-            return Value::NEUTRAL;
-        };
-        Value::known((1.0 - gap / std::f64::consts::LN_10).clamp(0.0, 1.0))
-    }
-
-    /// Trust: 1 for an existing partnership; else 1 − 0.5^c for c partners in common (IDeA
-    /// 2009; LGA/Localis 2011: trust between leaders is critical). Neutral when neither side's
-    /// partnerships are known.
-    #[inline]
-    pub fn trust(&self, a: &Body, b: &Body, facts: &PairFacts) -> Value {
-        if facts.partnered {
-            Value::known(1.0)
-        } else if a.partnerships_known() || b.partnerships_known() {
-            Value::known(1.0 - 0.5f64.powi(facts.common_partners.min(64) as i32))
-        } else {
-            Value::NEUTRAL
-        }
-    }
-
-    /// The size asymmetry that raises `a`'s fears of losing autonomy and identity when `b`
-    /// is larger: g = 1 − p_a / p_b, or 0 (partnerships where one partner feared a takeover by
-    /// a larger one are among those that broke up).
-    #[inline]
-    pub fn asymmetry(&self, a: &Body, b: &Body) -> f64 {
-        let (x, y) = (a.population, b.population);
-        if x.is_finite() && y.is_finite() && y > x { 1.0 - x / y } else { 0.0 }
-    }
-
-    /// Barrier risk: 1 − the weighted mean severity of the barriers `a` listed, weighted by
-    /// the survey's barrier order; fears of losing autonomy and identity grow with size
-    /// asymmetry: s' = s + (1 − s)·g. 1 when `a` lists no barrier; neutral when its barriers
-    /// are not known.
-    #[inline]
-    pub fn barrier_risk(&self, a: &Body, b: &Body) -> Value {
-        barrier_value(a, self.asymmetry(a, b))
-    }
-
-    /// Shared priorities: the overlap Σ_r min(w_a(r), w_b(r)) of the two bodies' reason
-    /// weights (each body's own ranking, weighted by the survey's method). 1 for identical
-    /// rankings; neutral when either's reasons are not known.
-    #[inline]
-    pub fn shared_priorities(&self, a: &Body, b: &Body) -> Value {
-        if !(a.reasons_known() && b.reasons_known()) {
-            return Value::NEUTRAL;
-        }
-        let mut overlap = 0.0;
-        for (x, y) in a.reason_weights.iter().zip(&b.reason_weights) {
-            overlap += x.min(*y);
-        }
-        Value::known(overlap.clamp(0.0, 1.0))
-    }
-
-    /// Shared geography: 1 when one contains the other or an area contains both (the same
-    /// county, police force area, fire and rescue authority, health body or combined
-    /// authority, as bodies of the dataset), or the same combined authority or police force
-    /// area by name; 0.5 in the same region; 0.25 in the same nation; else 0 (LGA/Localis 2011:
-    /// partnerships across county boundaries broke up; Policing and Crime Act 2017 and Health
-    /// and Care Act 2022: bodies of one area have a duty to collaborate). Neutral when no area
-    /// is known for both.
-    #[inline]
-    pub fn shared_geography(&self, a: &Body, b: &Body, facts: &PairFacts) -> Value {
-        let same = |x: u32, y: u32| x != NONE && x == y;
-        let both = |x: u32, y: u32| x != NONE && y != NONE;
-        if facts.contains
-            || same(a.combined_authority, b.combined_authority)
-            || same(a.police_force_area, b.police_force_area)
-            || self.index.common_area(a.index(), b.index()).is_some()
-        {
-            Value::known(1.0)
-        } else if same(a.region, b.region) {
-            Value::known(0.5)
-        } else if same(a.nation, b.nation) {
-            Value::known(0.25)
-        } else if both(a.region, b.region)
-            || both(a.nation, b.nation)
-            || (a.areas != 0 && b.areas != 0)
-        {
-            Value::known(0.0)
-        } else {
-            Value::NEUTRAL
-        }
-    }
-
-    /// ICT fit: the share of the services both report systems for where they use the same
-    /// product. Neutral when either's systems are not known or they have no service in common.
-    #[inline]
-    pub fn ict_fit(&self, a: &Body, b: &Body) -> Value {
-        if !(a.ict_known() && b.ict_known()) {
-            return Value::NEUTRAL;
-        }
-        let (mut x, mut y) = (self.index.ict.of(a.index()), self.index.ict.of(b.index()));
-        let (mut common, mut same) = (0u32, 0u32);
-        while let (Some(&(sa, pa)), Some(&(sb, pb))) = (x.first(), y.first()) {
-            match sa.cmp(&sb) {
-                std::cmp::Ordering::Less => x = &x[1..],
-                std::cmp::Ordering::Greater => y = &y[1..],
-                std::cmp::Ordering::Equal => {
-                    common += 1;
-                    same += u32::from(pa == pb);
-                    x = &x[1..];
-                    y = &y[1..];
-                }
-            }
-        }
-        if common == 0 { Value::NEUTRAL } else { Value::known(f64::from(same) / f64::from(common)) }
-    }
-
-    /// Political alignment: 1 when both are led by the same party, 0.75 when the same party is
-    /// only the largest in a body under no overall control, 0 for different parties. The 2011
-    /// survey ranked "same political control" lowest of all, so this criterion comes last.
-    /// Neutral when either lead party is not known.
-    #[inline]
-    pub fn political_alignment(&self, a: &Body, b: &Body) -> Value {
-        match (a.party, b.party) {
-            (Some(x), Some(y)) if x == y => {
-                let noc =
-                    a.control == Some(ControlType::Noc) || b.control == Some(ControlType::Noc);
-                Value::known(if noc { 0.75 } else { 1.0 })
-            }
-            (Some(_), Some(_)) => Value::known(0.0),
-            _ => Value::NEUTRAL,
-        }
-    }
-}
-
-/// The barrier-risk value of `a` facing a partner of size asymmetry `g`: with the weighted
-/// mean severity precomputed as base + g·growth (see `Body`), O(1).
-#[inline]
-fn barrier_value(a: &Body, g: f64) -> Value {
-    if !a.barriers_known() {
-        return Value::NEUTRAL;
-    }
-    if a.barrier_listed == 0 {
-        return Value::known(1.0);
-    }
-    Value::known((1.0 - (a.barrier_base + g * a.barrier_growth)).clamp(0.0, 1.0))
-}
-
-/// The highest barrier-risk value a body can have with any partner: the value without size
-/// asymmetry, since asymmetry only raises fears. Used by exact pruning.
-#[inline]
-pub fn barrier_ceiling(a: &Body) -> f64 {
-    barrier_value(a, 0.0).value
 }
 
 /// Σ weight × value, summed in criterion order (the order explanations sum in too).

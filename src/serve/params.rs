@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::dataset::{Dataset, FindError};
 use crate::filter::Filter;
-use crate::model::{Enumeration, Kind, Sector, Service, ServiceSet, closest};
+use crate::model::{Criterion, Enumeration, Kind, Sector, Service, ServiceSet, closest};
 use crate::rank::RankSettings;
 use crate::score::Mutual;
 use crate::weights::{Method, MethodName, WeightSettings, parse_order};
@@ -279,8 +279,11 @@ fn parse_weights(
                 ApiError::bad(
                     "order",
                     format!("invalid order: {e}"),
-                    "list the ten criteria highest priority first, separated by commas; join \
-                     tied criteria with + (see /api/meta for their names)",
+                    format!(
+                        "list the {} criteria highest priority first, separated by commas; join \
+                         tied criteria with + (see /api/meta for their names)",
+                        Criterion::COUNT_WORD
+                    ),
                 )
             })
         })
@@ -337,7 +340,7 @@ fn parse_weights(
         ApiError::bad(
             "order",
             format!("the order and method do not fit together: {e}"),
-            "give an order of all ten criteria, or another method",
+            format!("give an order of all {} criteria, or another method", Criterion::COUNT_WORD),
         )
     })
 }
@@ -532,7 +535,7 @@ mod tests {
             &[("body", "adur"), ("order", "proximity,trust")],
             400,
             Some("order"),
-            "ten criteria",
+            &format!("{} criteria", Criterion::COUNT_WORD),
         );
         check_error(
             &d,
@@ -679,7 +682,7 @@ mod tests {
         assert_eq!(d.organisations()[request.subject].id.as_str(), "E07000223");
         let weights = request.weights.unwrap();
         assert_eq!(weights.method(), Some(&Method::RankSum));
-        assert_eq!(weights.order().unwrap().positions()[0], [crate::model::Criterion::Trust]);
+        assert_eq!(weights.order().unwrap().positions()[0], [Criterion::Trust]);
         assert_eq!(request.settings.top, 5);
         assert_eq!(request.settings.focus.len(), 2);
         assert_eq!(request.settings.filter.regions, ["South East"]);

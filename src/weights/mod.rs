@@ -12,7 +12,7 @@
 //!
 //! let survey = Survey::embedded().unwrap();
 //! let weights = survey.weights(&WeightSettings::default()).unwrap();
-//! // Rank order centroid over ten criteria: the last gets (1/10)(1/10).
+//! // Rank order centroid over the ten criteria: the last gets (1/10)(1/10).
 //! assert!((weights.get(Criterion::PoliticalAlignment) - 0.01).abs() < 1e-12);
 //!
 //! let settings = WeightSettings::new(None, Some(Method::RankSum)).unwrap();
@@ -56,7 +56,7 @@ pub enum WeightError {
     #[error("{}: {}", .0.message(), .0.help())]
     UnknownCriterion(UnknownValue),
     /// An order that misses or repeats a criterion.
-    #[error("{0}: list all ten criteria once each, highest priority first")]
+    #[error("{0}: list all {n} criteria once each, highest priority first", n = Criterion::COUNT_WORD)]
     InvalidOrder(String),
     /// A rank exponent that is negative or not a number.
     #[error(

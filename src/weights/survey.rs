@@ -26,10 +26,10 @@ pub const EMBEDDED_SURVEY: &str = include_str!("../../profiles/survey.toml");
 pub const EMBEDDED_SURVEY_PATH: &str = "<embedded>/profiles/survey.toml";
 
 /// The number of barriers: the length of `survey.barrier_weights()`.
-pub const N_BARRIERS: usize = <Barrier as VariantArray>::VARIANTS.len();
+pub const N_BARRIERS: usize = Barrier::COUNT;
 
 /// The number of reasons for sharing: the length of `survey.reason_weights()`.
-pub const N_REASONS: usize = <Reason as VariantArray>::VARIANTS.len();
+pub const N_REASONS: usize = Reason::COUNT;
 
 /// The top-level keys of a survey file.
 const ROOT_FIELDS: &[&str] = &["method", "exponent", "survey", "criteria", "barriers", "reasons"];

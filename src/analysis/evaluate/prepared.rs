@@ -218,7 +218,7 @@ impl Prepared {
         for j in 0..s.candidates.len() {
             let (mut f, mut b) = (s.forward[j], s.backward[j]);
             if !same_half {
-                // The engine's proximity (`Context::proximity`) at another half-distance.
+                // The engine's proximity (`criteria::proximity::value`) at another half-distance.
                 let v = if s.touching[j] { 1.0 } else { (-s.distance[j] / half_km).exp2() };
                 f[p] = v;
                 b[p] = v;
