@@ -45,6 +45,7 @@ pub mod model;
 pub mod profiles;
 pub mod rank;
 pub mod report;
+pub mod request;
 pub mod scenario;
 pub mod score;
 pub mod serve;

@@ -25,7 +25,7 @@ use super::pairs::{
     analysis_error, body_list, general_weights_sheet, pair_reasons, parse_score, percent, plural,
     seconds, write_settings_lines,
 };
-use super::rank::{ScoringArgs, engine};
+use super::rank::{ScoringArgs, Top, prepare};
 use super::weight_args::WeightArgs;
 
 /// What the objective is, for outputs.
@@ -138,8 +138,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     output::check_sheet_out(args.format, args.out.as_deref())?;
     output::check_out(args.out.as_deref(), args.force)?;
-    let engine = engine(global, &args.weighting)?;
-    let rank = args.scoring.settings(&engine, args.candidates)?;
+    let (engine, rank) = prepare(global, &args.scoring, &args.weighting, Top::N(args.candidates))?;
     let settings = GroupsSettings {
         rank,
         candidates: args.candidates,

@@ -34,6 +34,7 @@ use clap::{Parser, Subcommand};
 use partnermatch::dataset::{Dataset, FindError, apply_layers};
 use partnermatch::diagnostic::{Diagnostic, Diagnostics};
 use partnermatch::model::Enumeration;
+use partnermatch::request::{Field, Problems};
 use partnermatch::weights::{Survey, WeightError};
 
 /// Exit codes, shown in `--help` and the README.
@@ -134,6 +135,39 @@ enum Command {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+/// The flag of each field of a request, for problems.
+fn flag(field: Field) -> &'static str {
+    match field {
+        Field::Top => "--top",
+        Field::Sector => "--sector",
+        Field::Kind => "--kind",
+        Field::Region => "--region",
+        Field::Nation => "--nation",
+        Field::WithinArea => "--within-area",
+        Field::WithinKm => "--within-km",
+        Field::Method => "--method",
+        Field::Exponent => "--exponent",
+        Field::Order => "--order",
+        Field::Weights => "--weights",
+        Field::Filter => "the filter options",
+    }
+}
+
+/// A request's problems as one usage error (exit 2), each line naming its flag.
+fn request_error(problems: Problems) -> UsageError {
+    let lines: Vec<String> = problems
+        .0
+        .iter()
+        .map(|p| format!("{}: {}\n  help: {}", flag(p.field), p.message, p.help))
+        .collect();
+    match lines.as_slice() {
+        [one] => UsageError(one.clone()),
+        _ => {
+            UsageError(format!("{} problems with the options:\n{}", lines.len(), lines.join("\n")))
+        }
+    }
+}
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {

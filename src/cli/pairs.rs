@@ -20,7 +20,7 @@ use partnermatch::score::{Explanation, SideExplanation};
 use serde::Serialize;
 
 use super::output::{self, SheetFormat};
-use super::rank::{ScoringArgs, engine, mutual_description, weights_description};
+use super::rank::{ScoringArgs, Top, prepare, weights_description};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
 
@@ -178,8 +178,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     output::check_sheet_out(args.format, args.out.as_deref())?;
     output::check_out(args.out.as_deref(), args.force)?;
-    let engine = engine(global, &args.weighting)?;
-    let rank = args.scoring.settings(&engine, args.candidates)?;
+    let (engine, rank) = prepare(global, &args.scoring, &args.weighting, Top::N(args.candidates))?;
     let settings = PairsSettings {
         rank,
         candidates: args.candidates,
@@ -380,7 +379,7 @@ pub fn write_settings_lines(
     writeln!(
         w,
         "score: {} of both views; weights: {}",
-        mutual_description(rank.mutual),
+        rank.mutual.label(),
         weights_description(engine)
     )?;
     let mut limits = Vec::new();

@@ -11,7 +11,7 @@ use partnermatch::export::write_atomic;
 use partnermatch::report::{DEFAULT_SAMPLES, DEFAULT_SEED, Report, ReportSettings};
 
 use super::output;
-use super::rank::{ScoringArgs, engine};
+use super::rank::{ScoringArgs, Top, prepare};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
 
@@ -65,9 +65,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}")).into());
     }
     output::check_out_file(&args.out, args.force, " ending in .html")?;
-    let engine = engine(global, &args.weighting)?;
+    let (engine, rank) =
+        prepare(global, &args.scoring, &args.weighting, Top::N(usize::from(args.top)))?;
     let subject = engine.dataset.find(&args.body)?;
-    let rank = args.scoring.settings(&engine, usize::from(args.top))?;
     let settings = ReportSettings { rank, samples: args.samples, seed: args.seed };
     let html = Report::build(&engine, subject, &settings).to_html();
     if args.out.as_os_str() == "-" {

@@ -106,6 +106,8 @@ pub struct Eligibility {
     pub within_km: Option<f64>,
     focus: u64,
     exclude_partners: bool,
+    /// Which bodies lie inside the filter's areas, if it has any (`Filter::inside`).
+    inside: Option<std::sync::Arc<[bool]>>,
 }
 
 impl Eligibility {
@@ -123,6 +125,7 @@ impl Eligibility {
             within_km: settings.within_km,
             focus: settings.focus.bits(),
             exclude_partners: settings.exclude_partners,
+            inside: settings.filter.inside.clone(),
         }
     }
 
@@ -142,6 +145,11 @@ impl Eligibility {
             return false;
         }
         if !self.nations.is_empty() && !self.nations.contains(&candidate.nation) {
+            return false;
+        }
+        if let Some(inside) = &self.inside
+            && !inside.get(candidate.index()).copied().unwrap_or(false)
+        {
             return false;
         }
         if self.focus != 0

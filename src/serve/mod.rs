@@ -222,6 +222,7 @@ fn addressing_problem(request: &Request) -> Option<ApiError> {
         parameter: None,
         help: Some("open the URL the server printed when it started".to_owned()),
         closest: Vec::new(),
+        problems: Vec::new(),
     })
 }
 
@@ -240,6 +241,7 @@ async fn guard(request: Request, next: Next) -> Response {
             parameter: None,
             help: Some("open the URL the server printed when it started".to_owned()),
             closest: Vec::new(),
+            problems: Vec::new(),
         })
     };
     let headers = response.headers_mut();
