@@ -196,7 +196,7 @@ pub enum Subjects {
     /// The bodies listed, by id or name.
     Bodies(Vec<At<String>>),
     /// The bodies that pass a filter.
-    Filter(FilterSpec),
+    Filter(Box<FilterSpec>),
 }
 
 /// Barrier mitigation: a barrier's severity scaled down for all or chosen bodies, as a pledge
@@ -953,7 +953,7 @@ fn read_subjects(root: &Table<'_, '_>) -> Subjects {
         }
         return read_bodies(&t, "bodies").map_or(Subjects::All, Subjects::Bodies);
     }
-    if has_filter { Subjects::Filter(read_filter(&t)) } else { Subjects::All }
+    if has_filter { Subjects::Filter(Box::new(read_filter(&t))) } else { Subjects::All }
 }
 
 fn read_mitigations(root: &Table<'_, '_>) -> Vec<Mitigation> {

@@ -274,7 +274,7 @@ fn within_area_keeps_the_bodies_inside_an_area() {
     let out = Test::new()
         .args(["rank", "cotswold", "--within-area", "Gloucestershire", "--format", "json"])
         .run();
-    let doc = json(&out.code(0));
+    let doc = json(out.code(0));
     let mut names: Vec<String> = doc["candidates"]
         .as_array()
         .unwrap()
