@@ -495,7 +495,7 @@ impl Weighting {
                             Field::Exponent,
                             None,
                             err.to_string(),
-                            "give p of at least 0: 0 gives equal weights, 1 rank sum",
+                            "give an exponent of at least 0, or leave it out for 2",
                         ));
                         None
                     }

@@ -228,7 +228,8 @@ fn write_table(
     if records.is_empty() {
         writeln!(
             out,
-            "no candidate passes the filters; loosen --within-km, --region, --kind or --service"
+            "no candidate passes the filters; loosen --within-km, --within-area, --region, --kind, \
+             --sector or --service"
         )?;
     }
     Ok(())
