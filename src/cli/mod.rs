@@ -156,11 +156,20 @@ fn flag(field: Field) -> &'static str {
 
 /// A request's problems as one usage error (exit 2), each line naming its flag.
 fn request_error(problems: Problems) -> UsageError {
-    let lines: Vec<String> = problems
+    usage_error(problem_lines(&problems))
+}
+
+/// A request's problems, one line (and its help) each, naming the flag.
+fn problem_lines(problems: &Problems) -> Vec<String> {
+    problems
         .0
         .iter()
         .map(|p| format!("{}: {}\n  help: {}", flag(p.field), p.message, p.help))
-        .collect();
+        .collect()
+}
+
+/// Problem lines as one usage error (exit 2), counted when there are several.
+fn usage_error(lines: Vec<String>) -> UsageError {
     match lines.as_slice() {
         [one] => UsageError(one.clone()),
         _ => {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use partnermatch::engine::Engine;
 use partnermatch::export::ranking::{self as rank_export, ExplainedRanking};
-use partnermatch::model::{Enumeration, Kind, Sector, Service};
+use partnermatch::model::Enumeration;
 use partnermatch::rank::RankSettings;
 use partnermatch::request::Request;
 use partnermatch::score::Mutual;
@@ -20,13 +20,15 @@ use super::{GlobalArgs, UsageError};
 /// how to combine. They fill the library's `Request`; checking is the library's.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ScoringArgs {
+    // Sectors, kinds and services are kept as typed and parsed by `prepare`, so that a
+    // misspelt name is reported with every other problem, not alone by clap.
     /// Only candidates of this sector (repeatable).
-    #[arg(long = "sector", value_name = "SECTOR", value_parser = super::parse_enum::<Sector>)]
-    pub sectors: Vec<Sector>,
+    #[arg(long = "sector", value_name = "SECTOR")]
+    pub sectors: Vec<String>,
 
     /// Only candidates of this kind (repeatable), for example district.
-    #[arg(long = "kind", value_name = "KIND", value_parser = super::parse_enum::<Kind>)]
-    pub kinds: Vec<Kind>,
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
 
     /// Only candidates in this region (repeatable), for example "South East".
     #[arg(long = "region", value_name = "REGION")]
@@ -48,8 +50,8 @@ pub struct ScoringArgs {
 
     /// Focus on a service (repeatable): only candidates that seek or offer it (or whose
     /// services are not known), and service fit computed on it, for example legal.
-    #[arg(long = "service", value_name = "SERVICE", value_parser = super::parse_enum::<Service>)]
-    pub services: Vec<Service>,
+    #[arg(long = "service", value_name = "SERVICE")]
+    pub services: Vec<String>,
 
     /// Leave out bodies the ranked body already partners with.
     #[arg(long)]
@@ -69,22 +71,41 @@ fn parse_km(text: &str) -> Result<f64, String> {
 }
 
 impl ScoringArgs {
-    /// The library's raw request these options and the weighting options make.
-    pub fn request(&self, top: usize, weighting: &WeightArgs) -> Request {
+    /// The library's raw request these options and the weighting options make. Unknown
+    /// sector, kind and service names are left out and added to `problems`, one line each.
+    pub fn request(
+        &self,
+        top: usize,
+        weighting: &WeightArgs,
+        problems: &mut Vec<String>,
+    ) -> Request {
         Request {
             top,
-            sectors: self.sectors.clone(),
-            kinds: self.kinds.clone(),
+            sectors: names("--sector", &self.sectors, problems),
+            kinds: names("--kind", &self.kinds, problems),
             regions: self.regions.clone(),
             nations: self.nations.clone(),
             within_areas: self.within_areas.clone(),
             within_km: self.within_km,
-            services: self.services.clone(),
+            services: names("--service", &self.services, problems),
             exclude_partners: self.exclude_partners,
             mutual: self.mutual,
             weighting: weighting.weighting(),
         }
     }
+}
+
+/// The names given to a vocabulary flag, parsed; each unknown name is a problem line naming
+/// the flag, with "did you mean" and the allowed values.
+fn names<T: Enumeration>(flag: &str, given: &[String], problems: &mut Vec<String>) -> Vec<T> {
+    let mut out = Vec::with_capacity(given.len());
+    for text in given {
+        match T::parse_name(text) {
+            Ok(value) => out.push(value),
+            Err(err) => problems.push(format!("{flag}: {}\n  help: {}", err.message(), err.help())),
+        }
+    }
+    out
 }
 
 /// How many candidates a command keeps: a number, or every body of the dataset.
@@ -109,7 +130,16 @@ pub fn prepare(
         Top::N(n) => n,
         Top::All => dataset.len(),
     };
-    let valid = scoring.request(top, weighting).validate(&dataset).map_err(super::request_error)?;
+    let mut problems = Vec::new();
+    let request = scoring.request(top, weighting, &mut problems);
+    let valid = match request.validate(&dataset) {
+        Ok(valid) if problems.is_empty() => valid,
+        Ok(_) => return Err(super::usage_error(problems).into()),
+        Err(found) => {
+            problems.extend(super::problem_lines(&found));
+            return Err(super::usage_error(problems).into());
+        }
+    };
     let survey = super::load_survey(global)?;
     let engine = Engine::new(dataset, survey, valid.weights.unwrap_or_default())
         .map_err(|e| UsageError(e.to_string()))?;

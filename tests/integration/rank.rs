@@ -267,6 +267,14 @@ fn one_bad_request_reports_every_problem_with_its_flag() {
         .code(2)
         .stderr_has("did you mean \"South East\"?")
         .stderr_has("did you mean \"Wales\"?");
+    // A misspelt vocabulary name is one more problem of the list, not a lone clap error.
+    Test::new()
+        .args(["rank", "adur", "--sector", "polise", "--region", "Walez"])
+        .run()
+        .code(2)
+        .stderr_has("2 problems with the options")
+        .stderr_has("--sector: unknown sector \"polise\"")
+        .stderr_has("--region: no body in the data has region \"Walez\"");
 }
 
 #[test]
