@@ -1,9 +1,11 @@
-//! Which bodies a command looks at: filters by sector, kind, region and nation, checked against
-//! the dataset so that a misspelt region is an error with suggestions rather than an empty
-//! result. No I/O.
+//! Which bodies a command looks at: filters by sector, kind, region, nation and area. A
+//! `Filter` is built by `request::Request::validate`, which checks it against the dataset (a
+//! misspelt region or an unknown area is an error with suggestions rather than an empty
+//! result). No I/O.
 
-use crate::dataset::Dataset;
-use crate::model::{Enumeration, Kind, Organisation, Sector, closest};
+use std::sync::Arc;
+
+use crate::model::{Enumeration, Kind, Organisation, Sector};
 
 /// A set of filters; an empty list means "any".
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -16,18 +18,16 @@ pub struct Filter {
     pub regions: Vec<String>,
     /// Keep bodies in these nations (compared ignoring case).
     pub nations: Vec<String>,
-}
-
-/// A filter value that no body in the dataset has.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no body in the data has {what} \"{value}\"{}", suggestion.as_ref().map(|s| format!("; did you mean \"{s}\"?")).unwrap_or_default())]
-pub struct FilterError {
-    /// The filter ("region").
-    pub what: &'static str,
-    /// The value given.
-    pub value: String,
-    /// The closest value the data has.
-    pub suggestion: Option<String>,
+    /// Keep bodies inside the areas of these bodies (ids): the districts of a county, the
+    /// councils of a police force or combined authority.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub within_areas: Vec<String>,
+    /// Which bodies (by dataset index) lie inside one of `within_areas`, worked out by
+    /// `Request::validate` from the data's `parent` and `within` relations; `None` for no area
+    /// filter. Valid only for the dataset it was validated against (or a copy in the same
+    /// order).
+    #[serde(skip)]
+    pub inside: Option<Arc<[bool]>>,
 }
 
 fn same(a: &str, b: &str) -> bool {
@@ -35,41 +35,15 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 impl Filter {
-    /// Whether a body passes every filter.
-    pub fn matches(&self, o: &Organisation) -> bool {
+    /// Whether body `i` of the dataset, `o`, passes every filter.
+    pub fn matches(&self, i: usize, o: &Organisation) -> bool {
         (self.sectors.is_empty() || self.sectors.contains(&o.sector))
             && (self.kinds.is_empty() || o.kind.is_some_and(|k| self.kinds.contains(&k)))
             && (self.regions.is_empty()
                 || o.region.as_deref().is_some_and(|r| self.regions.iter().any(|f| same(f, r))))
             && (self.nations.is_empty()
                 || o.nation.as_deref().is_some_and(|n| self.nations.iter().any(|f| same(f, n))))
-    }
-
-    /// Checks that every region and nation asked for exists in the data (sectors and kinds are
-    /// checked when parsed). The error names the closest value the data has.
-    pub fn check(&self, dataset: &Dataset) -> Result<(), FilterError> {
-        let check =
-            |what: &'static str, wanted: &[String], get: fn(&Organisation) -> Option<&str>| {
-                // Nothing to check: skip sorting every body's value (a national dataset's).
-                if wanted.is_empty() {
-                    return Ok(());
-                }
-                let mut known: Vec<&str> = dataset.organisations().iter().filter_map(get).collect();
-                known.sort_unstable();
-                known.dedup();
-                for value in wanted {
-                    if !known.iter().any(|k| same(k, value)) {
-                        return Err(FilterError {
-                            what,
-                            value: value.clone(),
-                            suggestion: closest(value, known.iter().copied()).map(str::to_owned),
-                        });
-                    }
-                }
-                Ok(())
-            };
-        check("region", &self.regions, |o| o.region.as_deref())?;
-        check("nation", &self.nations, |o| o.nation.as_deref())
+            && self.inside.as_ref().is_none_or(|inside| inside.get(i).copied().unwrap_or(false))
     }
 
     /// Whether no filter is set.
@@ -78,6 +52,7 @@ impl Filter {
             && self.kinds.is_empty()
             && self.regions.is_empty()
             && self.nations.is_empty()
+            && self.within_areas.is_empty()
     }
 
     /// A one-line description ("sector police; region South East"), for headers and manifests.
@@ -100,6 +75,12 @@ impl Filter {
             parts.push(format!(
                 "nation {}",
                 join(self.nations.iter().map(String::as_str).collect())
+            ));
+        }
+        if !self.within_areas.is_empty() {
+            parts.push(format!(
+                "within area {}",
+                join(self.within_areas.iter().map(String::as_str).collect())
             ));
         }
         parts.join("; ")

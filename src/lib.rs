@@ -50,6 +50,7 @@ pub mod number;
 pub mod profiles;
 pub mod rank;
 pub mod report;
+pub mod request;
 pub mod scenario;
 pub mod score;
 #[cfg(feature = "serve")]

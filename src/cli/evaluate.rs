@@ -16,7 +16,9 @@ use partnermatch::engine::Engine;
 use partnermatch::export::evaluate::{EvaluationDocument, EvaluationRun, pair_rows};
 
 use super::output::{self, Format};
-use super::rank::{ScoringArgs, engine, mutual_description, weights_description};
+use partnermatch::model::Enumeration as _;
+
+use super::rank::{ScoringArgs, Top, prepare, weights_description};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
 
@@ -81,10 +83,9 @@ pub struct Args {
 
 /// Runs `evaluate`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
-    let engine = engine(global, &args.weighting)?;
+    let (engine, rank) = prepare(global, &args.scoring, &args.weighting, Top::All)?;
     let path = &args.partnerships;
     let file = read_partnerships(path, &engine, args.strict)?;
-    let rank = args.scoring.settings(&engine, engine.dataset.len())?;
     let settings = EvaluateSettings { rank, keep_known: args.keep_known };
     let evaluation = evaluate::evaluate(&engine, &file.arrangements, &settings)?;
     let cross = if args.cross_validate {
@@ -147,7 +148,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
             writeln!(
                 out,
                 "engine: {} of both views; weights: {}",
-                mutual_description(settings.rank.mutual),
+                settings.rank.mutual.label(),
                 weights_description(&engine)
             )?;
             writeln!(out)?;

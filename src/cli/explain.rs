@@ -9,7 +9,7 @@ use partnermatch::model::Enumeration;
 use partnermatch::score::SideExplanation;
 
 use super::output;
-use super::rank::{ScoringArgs, engine, mutual_description, weights_description};
+use super::rank::{ScoringArgs, Top, prepare, weights_description};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
 
@@ -50,7 +50,7 @@ pub struct Args {
 
 /// Runs `explain`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
-    let engine = engine(global, &args.weighting)?;
+    let (engine, settings) = prepare(global, &args.scoring, &args.weighting, Top::N(1))?;
     let subject = engine.dataset.find(&args.body)?;
     let candidate = engine.dataset.find(&args.candidate)?;
     if subject == candidate {
@@ -59,7 +59,6 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         )
         .into());
     }
-    let settings = args.scoring.settings(&engine, 1)?;
     let explanation = engine.explain(subject, candidate, &settings);
     let orgs = engine.dataset.organisations();
     let (a, b) = (&orgs[subject], &orgs[candidate]);
@@ -74,7 +73,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
                 out,
                 "score {:.3}: {} of {:.3} ({}'s view) and {:.3} ({}'s view); {:.0} km apart",
                 explanation.mutual,
-                mutual_description(explanation.mutual_method),
+                explanation.mutual_method.label(),
                 explanation.forward.score,
                 a.display_name(),
                 explanation.backward.score,

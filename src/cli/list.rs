@@ -6,9 +6,10 @@ use std::io::Write as _;
 
 use partnermatch::export::records::BodyRecord;
 use partnermatch::model::{Enumeration, Kind, Organisation, Sector};
+use partnermatch::request::Request;
 
+use super::GlobalArgs;
 use super::output::{self, Format};
-use super::{GlobalArgs, UsageError};
 
 /// Arguments of `list`.
 #[derive(Debug, clap::Args)]
@@ -29,6 +30,11 @@ pub struct Args {
     #[arg(long = "nation", value_name = "NATION")]
     nations: Vec<String>,
 
+    /// Only bodies inside this area (repeatable): a body's id or name whose area holds others,
+    /// for example Gloucestershire (its districts).
+    #[arg(long = "within-area", value_name = "AREA")]
+    within_areas: Vec<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -37,15 +43,22 @@ pub struct Args {
 /// Runs `list`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let dataset = super::load_dataset(global)?;
-    let filter = partnermatch::filter::Filter {
+    let request = Request {
         sectors: args.sectors.clone(),
         kinds: args.kinds.clone(),
         regions: args.regions.clone(),
         nations: args.nations.clone(),
+        within_areas: args.within_areas.clone(),
+        ..Request::default()
     };
-    filter.check(&dataset).map_err(|e| UsageError(e.to_string()))?;
-    let bodies: Vec<&Organisation> =
-        dataset.organisations().iter().filter(|o| filter.matches(o)).collect();
+    let filter = request.validate_filter(&dataset).map_err(super::request_error)?;
+    let bodies: Vec<&Organisation> = dataset
+        .organisations()
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| filter.matches(*i, o))
+        .map(|(_, o)| o)
+        .collect();
     if args.format == Format::Csv {
         // On standard error, so that the CSV stays as it was: CSV is what gets fed back to
         // --data.

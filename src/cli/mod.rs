@@ -35,6 +35,7 @@ use partnermatch::analysis::candidates::AnalysisError;
 use partnermatch::dataset::{Dataset, FindError, apply_layers};
 use partnermatch::diagnostic::{Diagnostic, Diagnostics};
 use partnermatch::model::Enumeration;
+use partnermatch::request::{Field, Problems};
 use partnermatch::weights::{Survey, WeightError};
 
 /// Exit codes, shown in `--help` and the README.
@@ -135,6 +136,48 @@ enum Command {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+/// The flag of each field of a request, for problems.
+fn flag(field: Field) -> &'static str {
+    match field {
+        Field::Top => "--top",
+        Field::Sector => "--sector",
+        Field::Kind => "--kind",
+        Field::Region => "--region",
+        Field::Nation => "--nation",
+        Field::WithinArea => "--within-area",
+        Field::WithinKm => "--within-km",
+        Field::Method => "--method",
+        Field::Exponent => "--exponent",
+        Field::Order => "--order",
+        Field::Weights => "--weights",
+        Field::Filter => "the filter options",
+    }
+}
+
+/// A request's problems as one usage error (exit 2), each line naming its flag.
+fn request_error(problems: Problems) -> UsageError {
+    usage_error(problem_lines(&problems))
+}
+
+/// A request's problems, one line (and its help) each, naming the flag.
+fn problem_lines(problems: &Problems) -> Vec<String> {
+    problems
+        .0
+        .iter()
+        .map(|p| format!("{}: {}\n  help: {}", flag(p.field), p.message, p.help))
+        .collect()
+}
+
+/// Problem lines as one usage error (exit 2), counted when there are several.
+fn usage_error(lines: Vec<String>) -> UsageError {
+    match lines.as_slice() {
+        [one] => UsageError(one.clone()),
+        _ => {
+            UsageError(format!("{} problems with the options:\n{}", lines.len(), lines.join("\n")))
+        }
+    }
+}
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {

@@ -12,7 +12,7 @@ use partnermatch::model::{Criterion, Enumeration as _};
 use partnermatch::rank::RankSettings;
 use partnermatch::score::Explanation;
 
-use super::rank::{mutual_description, weights_description};
+use super::rank::weights_description;
 
 /// A buffered, locked standard output; on a terminal, control characters are escaped
 /// (`Terminal`).
@@ -290,7 +290,7 @@ pub fn write_settings_lines(
     writeln!(
         w,
         "score: {} of both views; weights: {}",
-        mutual_description(rank.mutual),
+        rank.mutual.label(),
         weights_description(engine)
     )?;
     let mut limits = Vec::new();

@@ -18,7 +18,7 @@ use super::output::{
     self, SheetFormat, body_list, percent, plural, seconds, write_neutral_note,
     write_settings_lines,
 };
-use super::rank::{ScoringArgs, engine};
+use super::rank::{ScoringArgs, Top, prepare};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError, analysis_error, parse_score};
 
@@ -91,8 +91,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     output::check_sheet_out(args.format, args.out.as_deref())?;
     output::check_out(args.out.as_deref(), args.force)?;
-    let engine = engine(global, &args.weighting)?;
-    let rank = args.scoring.settings(&engine, args.candidates)?;
+    let (engine, rank) = prepare(global, &args.scoring, &args.weighting, Top::N(args.candidates))?;
     let settings = PairsSettings {
         rank,
         candidates: args.candidates,

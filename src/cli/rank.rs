@@ -7,49 +7,28 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use partnermatch::engine::Engine;
 use partnermatch::export::ranking::{self as rank_export, ExplainedRanking};
-use partnermatch::filter::Filter;
-use partnermatch::model::{Enumeration, Kind, Sector, Service, ServiceSet};
+use partnermatch::model::Enumeration;
 use partnermatch::rank::RankSettings;
+use partnermatch::request::Request;
 use partnermatch::score::Mutual;
 
 use super::output::{self, SheetFormat};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
 
-/// How the two views of a pair combine (clap names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum MutualArg {
-    /// Harmonic mean of both views: both sides must want it.
-    Harmonic,
-    /// Arithmetic mean of both views.
-    Arithmetic,
-    /// The lesser of the two views.
-    Minimum,
-    /// The ranked body's view only (one-sided).
-    Forward,
-}
-
-impl From<MutualArg> for Mutual {
-    fn from(m: MutualArg) -> Self {
-        match m {
-            MutualArg::Harmonic => Mutual::Harmonic,
-            MutualArg::Arithmetic => Mutual::Arithmetic,
-            MutualArg::Minimum => Mutual::Minimum,
-            MutualArg::Forward => Mutual::Forward,
-        }
-    }
-}
-
-/// Options shared by `rank` and `explain`: which candidates, which services, how to combine.
+/// Options shared by `rank` and every command that ranks: which candidates, which services,
+/// how to combine. They fill the library's `Request`; checking is the library's.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ScoringArgs {
+    // Sectors, kinds and services are kept as typed and parsed by `prepare`, so that a
+    // misspelt name is reported with every other problem, not alone by clap.
     /// Only candidates of this sector (repeatable).
-    #[arg(long = "sector", value_name = "SECTOR", value_parser = super::parse_enum::<Sector>)]
-    pub sectors: Vec<Sector>,
+    #[arg(long = "sector", value_name = "SECTOR")]
+    pub sectors: Vec<String>,
 
     /// Only candidates of this kind (repeatable), for example district.
-    #[arg(long = "kind", value_name = "KIND", value_parser = super::parse_enum::<Kind>)]
-    pub kinds: Vec<Kind>,
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
 
     /// Only candidates in this region (repeatable), for example "South East".
     #[arg(long = "region", value_name = "REGION")]
@@ -59,23 +38,29 @@ pub struct ScoringArgs {
     #[arg(long = "nation", value_name = "NATION")]
     pub nations: Vec<String>,
 
+    /// Only candidates inside this area (repeatable): a body's id or name whose area holds
+    /// others, for example Gloucestershire (its districts) or "West Midlands Combined
+    /// Authority" (its councils).
+    #[arg(long = "within-area", value_name = "AREA")]
+    pub within_areas: Vec<String>,
+
     /// Only candidates whose centre is within D km.
     #[arg(long = "within-km", value_name = "D", value_parser = parse_km)]
     pub within_km: Option<f64>,
 
     /// Focus on a service (repeatable): only candidates that seek or offer it (or whose
     /// services are not known), and service fit computed on it, for example legal.
-    #[arg(long = "service", value_name = "SERVICE", value_parser = super::parse_enum::<Service>)]
-    pub services: Vec<Service>,
+    #[arg(long = "service", value_name = "SERVICE")]
+    pub services: Vec<String>,
 
     /// Leave out bodies the ranked body already partners with.
     #[arg(long)]
     pub exclude_partners: bool,
 
-    /// How the two views of a pair combine into the score [default: harmonic; for
-    /// robustness: arithmetic].
-    #[arg(long, value_enum)]
-    pub mutual: Option<MutualArg>,
+    /// How the two views of a pair combine into the score: harmonic, arithmetic, minimum or
+    /// forward [default: harmonic; for robustness: arithmetic].
+    #[arg(long, value_name = "MUTUAL", value_parser = super::parse_enum::<Mutual>)]
+    pub mutual: Option<Mutual>,
 }
 
 fn parse_km(text: &str) -> Result<f64, String> {
@@ -86,25 +71,79 @@ fn parse_km(text: &str) -> Result<f64, String> {
 }
 
 impl ScoringArgs {
-    /// The library's settings, with the filter checked against the dataset.
-    pub fn settings(&self, engine: &Engine, top: usize) -> anyhow::Result<RankSettings> {
-        let filter = Filter {
-            sectors: self.sectors.clone(),
-            kinds: self.kinds.clone(),
+    /// The library's raw request these options and the weighting options make. Unknown
+    /// sector, kind and service names are left out and added to `problems`, one line each.
+    pub fn request(
+        &self,
+        top: usize,
+        weighting: &WeightArgs,
+        problems: &mut Vec<String>,
+    ) -> Request {
+        Request {
+            top,
+            sectors: names("--sector", &self.sectors, problems),
+            kinds: names("--kind", &self.kinds, problems),
             regions: self.regions.clone(),
             nations: self.nations.clone(),
-        };
-        filter.check(&engine.dataset).map_err(|e| UsageError(e.to_string()))?;
-        Ok(RankSettings {
-            top,
-            filter,
+            within_areas: self.within_areas.clone(),
             within_km: self.within_km,
-            focus: self.services.iter().copied().collect::<ServiceSet>(),
+            services: names("--service", &self.services, problems),
             exclude_partners: self.exclude_partners,
-            mutual: self.mutual.map_or(Mutual::Harmonic, Mutual::from),
-            ..RankSettings::default()
-        })
+            mutual: self.mutual,
+            weighting: weighting.weighting(),
+        }
     }
+}
+
+/// The names given to a vocabulary flag, parsed; each unknown name is a problem line naming
+/// the flag, with "did you mean" and the allowed values.
+fn names<T: Enumeration>(flag: &str, given: &[String], problems: &mut Vec<String>) -> Vec<T> {
+    let mut out = Vec::with_capacity(given.len());
+    for text in given {
+        match T::parse_name(text) {
+            Ok(value) => out.push(value),
+            Err(err) => problems.push(format!("{flag}: {}\n  help: {}", err.message(), err.help())),
+        }
+    }
+    out
+}
+
+/// How many candidates a command keeps: a number, or every body of the dataset.
+#[derive(Debug, Clone, Copy)]
+pub enum Top {
+    /// At most this many.
+    N(usize),
+    /// Every body (commands that need every candidate's rank).
+    All,
+}
+
+/// Loads the data and survey, checks the whole request at once (every problem reported,
+/// each named by its flag) and builds the engine: the one path of every ranking command.
+pub fn prepare(
+    global: &GlobalArgs,
+    scoring: &ScoringArgs,
+    weighting: &WeightArgs,
+    top: Top,
+) -> anyhow::Result<(Engine, RankSettings)> {
+    let dataset = super::load_dataset(global)?;
+    let top = match top {
+        Top::N(n) => n,
+        Top::All => dataset.len(),
+    };
+    let mut problems = Vec::new();
+    let request = scoring.request(top, weighting, &mut problems);
+    let valid = match request.validate(&dataset) {
+        Ok(valid) if problems.is_empty() => valid,
+        Ok(_) => return Err(super::usage_error(problems).into()),
+        Err(found) => {
+            problems.extend(super::problem_lines(&found));
+            return Err(super::usage_error(problems).into());
+        }
+    };
+    let survey = super::load_survey(global)?;
+    let engine = Engine::new(dataset, survey, valid.weights.unwrap_or_default())
+        .map_err(|e| UsageError(e.to_string()))?;
+    Ok((engine, valid.rank))
 }
 
 /// Arguments of `rank`.
@@ -144,7 +183,8 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-/// Builds the engine from the global options and weighting arguments.
+/// Builds the engine from the global options and weighting arguments, for commands that rank
+/// nothing themselves (`serve`, `weights --fit`).
 pub fn engine(global: &GlobalArgs, weighting: &WeightArgs) -> anyhow::Result<Engine> {
     let dataset = super::load_dataset(global)?;
     let survey = super::load_survey(global)?;
@@ -156,9 +196,8 @@ pub fn engine(global: &GlobalArgs, weighting: &WeightArgs) -> anyhow::Result<Eng
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     output::check_sheet_out(args.format, args.out.as_deref())?;
     output::check_out(args.out.as_deref(), args.force)?;
-    let engine = engine(global, &args.weighting)?;
+    let (engine, settings) = prepare(global, &args.scoring, &args.weighting, Top::N(args.top))?;
     let subject = engine.dataset.find(&args.body)?;
-    let settings = args.scoring.settings(&engine, args.top)?;
     let explained = ExplainedRanking::new(&engine, subject, settings);
     let records = &explained.records;
     output::emit(args.out.as_deref(), |out| match args.format {
@@ -192,7 +231,7 @@ fn write_table(
     writeln!(
         out,
         "score: {} of both views; weights: {}",
-        mutual_description(settings.mutual),
+        settings.mutual.label(),
         weights_description(engine)
     )?;
     if !settings.focus.is_empty() {
@@ -219,20 +258,11 @@ fn write_table(
     if records.is_empty() {
         writeln!(
             out,
-            "no candidate passes the filters; loosen --within-km, --region, --kind or --service"
+            "no candidate passes the filters; loosen --within-km, --within-area, --region, --kind, \
+             --sector or --service"
         )?;
     }
     Ok(())
-}
-
-/// Describes the mutual score for headers.
-pub fn mutual_description(m: Mutual) -> &'static str {
-    match m {
-        Mutual::Harmonic => "harmonic mean",
-        Mutual::Arithmetic => "arithmetic mean",
-        Mutual::Minimum => "minimum",
-        Mutual::Forward => "the ranked body's view",
-    }
 }
 
 /// Describes the weights in force for headers.

@@ -12,7 +12,7 @@ use partnermatch::export::write_atomic;
 use partnermatch::model::OrganisationId;
 use partnermatch::rank::{AllRanker, Ranked};
 
-use super::rank::{ScoringArgs, engine};
+use super::rank::{ScoringArgs, Top, prepare};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, output};
 
@@ -74,8 +74,7 @@ pub struct Args {
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     output::check_out(args.out.as_deref(), args.force)?;
-    let engine = engine(global, &args.weighting)?;
-    let settings = args.scoring.settings(&engine, args.top)?;
+    let (engine, settings) = prepare(global, &args.scoring, &args.weighting, Top::N(args.top))?;
     let loaded = started.elapsed();
     // Ranking reads only the index, and the output only the ids: the profiles and the graph,
     // most of the memory on a national dataset, are freed before the search builds its trees.

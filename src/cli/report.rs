@@ -11,7 +11,7 @@ use partnermatch::export::write_atomic;
 use partnermatch::report::{DEFAULT_SAMPLES, DEFAULT_SEED, Report, ReportSettings};
 
 use super::output;
-use super::rank::{ScoringArgs, engine};
+use super::rank::{ScoringArgs, Top, prepare};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
 
@@ -72,9 +72,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}")).into());
     }
     output::check_out_file(&args.out, args.force, " ending in .html")?;
-    let engine = engine(global, &args.weighting)?;
+    let (engine, rank) =
+        prepare(global, &args.scoring, &args.weighting, Top::N(usize::from(args.top)))?;
     let subject = engine.dataset.find(&args.body)?;
-    let rank = args.scoring.settings(&engine, usize::from(args.top))?;
     let mut shortlist = Vec::with_capacity(args.shortlist.len());
     for name in args.shortlist.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
         let i = engine.dataset.find(name).with_context(|| format!("--shortlist {name}"))?;

@@ -10,7 +10,7 @@ use partnermatch::model::{Criterion, Enumeration};
 use partnermatch::score::Mutual;
 
 use super::output::{self, Format};
-use super::rank::{ScoringArgs, engine, mutual_description};
+use super::rank::{ScoringArgs, Top, prepare};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, UsageError};
 
@@ -57,10 +57,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     if args.samples == 0 || args.samples > MAX_SAMPLES {
         return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}")).into());
     }
-    let engine = engine(global, &args.weighting)?;
+    let (engine, mut rank) = prepare(global, &args.scoring, &args.weighting, Top::N(args.top))?;
     let subject = engine.dataset.find(&args.body)?;
-    let mut rank = args.scoring.settings(&engine, args.top)?;
-    rank.mutual = args.scoring.mutual.map_or(Mutual::Arithmetic, Mutual::from);
+    rank.mutual = args.scoring.mutual.unwrap_or(Mutual::Arithmetic);
     let settings = RobustnessSettings { samples: args.samples, seed: args.seed, rank };
     let result = robustness(&engine, subject, &settings).map_err(|e| UsageError(e.to_string()))?;
     let orgs = engine.dataset.organisations();
@@ -90,7 +89,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
             writeln!(
                 out,
                 "score: {} of both views; {} candidates, {} proven unable to reach the top {}",
-                mutual_description(settings.rank.mutual),
+                settings.rank.mutual.label(),
                 result.n_eligible,
                 result.n_excluded,
                 args.top

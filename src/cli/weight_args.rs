@@ -3,8 +3,9 @@
 //! the library's validated `WeightSettings` before any work starts.
 
 use partnermatch::model::CriteriaOrder;
+use partnermatch::request::Weighting;
 use partnermatch::weights::{
-    ExplicitWeights, Method, MethodName, WeightError, WeightSettings, parse_order,
+    ExplicitWeights, MethodName, WeightError, WeightSettings, parse_order,
 };
 
 use super::UsageError;
@@ -54,52 +55,27 @@ impl WeightArgs {
             && self.weights.is_none()
     }
 
-    /// The validated settings, or a usage error (exit 2) naming the option at fault.
-    pub fn settings(&self) -> Result<WeightSettings, UsageError> {
-        let method = match (self.method, &self.weights) {
-            (None | Some(MethodName::Explicit), Some(weights)) => {
-                Some(Method::Explicit(weights.clone()))
-            }
-            (Some(other), Some(_)) => {
-                return Err(UsageError(format!(
-                    "--weights gives explicit weights, but --method is {other}: drop --method, \
-                     or pass --method explicit"
-                )));
-            }
-            (Some(MethodName::Explicit), None) => {
-                return Err(UsageError(
-                    "--method explicit needs --weights, one weight per criterion \
-                     (proximity=0.3,service_fit=0.2,...)"
-                        .to_owned(),
-                ));
-            }
-            (Some(MethodName::RankExponent), None) => {
-                let p = self.exponent.unwrap_or(Method::DEFAULT_EXPONENT);
-                Some(
-                    Method::rank_exponent(p)
-                        .map_err(|err| UsageError(format!("invalid --exponent: {err}")))?,
-                )
-            }
-            (Some(name), None) => Some(
-                Method::from_name(name).map_err(|err| UsageError(format!("--method: {err}")))?,
-            ),
-            (None, None) => None,
-        };
-        if self.exponent.is_some() && !matches!(method, Some(Method::RankExponent { .. })) {
-            return Err(UsageError(
-                "--exponent applies only to --method rank_exponent: add --method rank_exponent, \
-                 or drop --exponent"
-                    .to_owned(),
-            ));
+    /// The library's raw weighting options.
+    pub fn weighting(&self) -> Weighting {
+        Weighting {
+            method: self.method,
+            exponent: self.exponent,
+            order: self.order.clone(),
+            weights: self.weights.clone(),
         }
-        WeightSettings::new(self.order.clone(), method)
-            .map_err(|err| UsageError(format!("invalid weighting options: {err}")))
+    }
+
+    /// The validated settings (the library's `Weighting::validate`), or a usage error (exit 2)
+    /// naming every option at fault.
+    pub fn settings(&self) -> Result<WeightSettings, UsageError> {
+        self.weighting().validate().map(Option::unwrap_or_default).map_err(super::request_error)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use partnermatch::model::{Criterion, Enumeration};
+    use partnermatch::weights::Method;
 
     use super::*;
 
@@ -125,20 +101,20 @@ mod tests {
         let method = |m| WeightArgs { method: Some(m), ..WeightArgs::default() };
         check(method(MethodName::RankSum), Ok(Some("rank_sum")));
         check(method(MethodName::RankExponent), Ok(Some("rank_exponent")));
-        check(method(MethodName::Explicit), Err("--method explicit needs --weights"));
+        check(method(MethodName::Explicit), Err("--method: the explicit method needs explicit"));
         let explicit = WeightArgs { weights: Some(weights()), ..WeightArgs::default() };
         check(explicit.clone(), Ok(Some("explicit")));
         check(
             WeightArgs { method: Some(MethodName::RankSum), ..explicit },
-            Err("--weights gives explicit weights, but --method is rank_sum"),
+            Err("--weights: explicit weights are given, but the method is rank_sum"),
         );
         check(
             WeightArgs { exponent: Some(3.0), ..WeightArgs::default() },
-            Err("--exponent applies only to --method rank_exponent"),
+            Err("--exponent: the exponent applies only to the rank_exponent method"),
         );
         check(
             WeightArgs { exponent: Some(-1.0), ..method(MethodName::RankExponent) },
-            Err("invalid --exponent: the exponent p = -1"),
+            Err("--exponent: the exponent p = -1"),
         );
     }
 }

@@ -13,7 +13,7 @@ use partnermatch::weights::fit::{self, DEFAULT_RESTARTS, FitSettings, MAX_RESTAR
 
 use super::evaluate::{plural, read_partnerships};
 use super::output;
-use super::rank::{ScoringArgs, mutual_description};
+use super::rank::{ScoringArgs, Top, prepare};
 use super::weight_args::WeightArgs;
 use super::weights::Format;
 use super::{GlobalArgs, UsageError};
@@ -69,6 +69,7 @@ impl FitArgs {
             ("--kind", !s.kinds.is_empty()),
             ("--region", !s.regions.is_empty()),
             ("--nation", !s.nations.is_empty()),
+            ("--within-area", !s.within_areas.is_empty()),
             ("--within-km", s.within_km.is_some()),
             ("--service", !s.services.is_empty()),
             ("--exclude-partners", s.exclude_partners),
@@ -109,9 +110,8 @@ pub fn run(
         ))
         .into());
     }
-    let engine = super::rank::engine(global, weighting)?;
+    let (engine, rank) = prepare(global, &args.scoring, weighting, Top::All)?;
     let file = read_partnerships(path, &engine, args.strict)?;
-    let rank = args.scoring.settings(&engine, engine.dataset.len())?;
     let prepared = Prepared::new(&engine, &file.arrangements, &rank, args.keep_known)?;
     let settings = FitSettings {
         seed: args.seed.unwrap_or(1),
@@ -164,7 +164,7 @@ pub fn run(
                 out,
                 "method: {}; score: {} of both views; {}",
                 method.describe(),
-                mutual_description(rank.mutual),
+                rank.mutual.label(),
                 if args.keep_known {
                     "known pairs left out"
                 } else {

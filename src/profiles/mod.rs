@@ -16,7 +16,10 @@ use crate::input::{read_text, text_from_bytes};
 use crate::model::OrganisationId;
 
 pub use layer::{Layer, LayerEntry, Patch, load_layer, parse_layer};
-pub use organisation::{FIELDS, Origin, ParsedOrganisation, Places, read_criteria_order};
+pub use organisation::{
+    FIELDS, Origin, ParsedOrganisation, Places, read_barriers, read_criteria_order,
+    read_positive_integer, read_positive_number, read_services,
+};
 pub use table::{TABLE_COLUMNS, allowed_row, table_row, write_layer_template, write_table};
 pub use template::toml_template;
 pub use write::{field_text, to_toml};

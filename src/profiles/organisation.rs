@@ -408,7 +408,9 @@ fn read_kind(t: &Table<'_, '_>, sector: Option<Sector>) -> Option<Kind> {
     Some(kind_value)
 }
 
-fn read_positive_integer(t: &Table<'_, '_>, key: &str) -> Option<u64> {
+/// Reads a whole number above 0 (`population`), or records a located problem. Shared with
+/// scenario overrides.
+pub fn read_positive_integer(t: &Table<'_, '_>, key: &str) -> Option<u64> {
     let value = t.integer(key)?;
     match u64::try_from(*value.get_ref()) {
         Ok(n) if n > 0 => Some(n),
@@ -427,7 +429,9 @@ fn read_positive_integer(t: &Table<'_, '_>, key: &str) -> Option<u64> {
     }
 }
 
-fn read_positive_number(t: &Table<'_, '_>, key: &str) -> Option<f64> {
+/// Reads a number above 0 (`budget_gbp`), or records a located problem. Shared with scenario
+/// overrides.
+pub fn read_positive_number(t: &Table<'_, '_>, key: &str) -> Option<f64> {
     let value = t.number(key)?;
     if *value.get_ref() > 0.0 {
         Some(value.into_inner())
@@ -459,7 +463,9 @@ fn read_control(t: &Table<'_, '_>) -> Option<PoliticalControl> {
     Some(PoliticalControl { lead_party, control: control.into_inner(), label, as_of })
 }
 
-fn read_barriers(t: &Table<'_, '_>) -> Option<BTreeMap<Barrier, Severity>> {
+/// Reads a `[barriers]` table of severities (0 to 1), each problem located. Shared with
+/// scenario overrides (`scenario::parse`), so a profile and an override read it alike.
+pub fn read_barriers(t: &Table<'_, '_>) -> Option<BTreeMap<Barrier, Severity>> {
     let table = t.table("barriers")?;
     let names: Vec<&str> = Barrier::all().iter().map(|b| b.name()).collect();
     table.deny_unknown(&names);
@@ -482,7 +488,9 @@ fn read_barriers(t: &Table<'_, '_>) -> Option<BTreeMap<Barrier, Severity>> {
     Some(out)
 }
 
-fn read_services(t: &Table<'_, '_>, key: &str) -> Option<ServiceSet> {
+/// Reads a list of service names as a set, each unknown name a located problem. Shared with
+/// scenario overrides and focus.
+pub fn read_services(t: &Table<'_, '_>, key: &str) -> Option<ServiceSet> {
     t.enumerations::<Service>(key).map(|v| v.into_iter().map(Sp::into_inner).collect())
 }
 

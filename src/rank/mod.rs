@@ -142,6 +142,8 @@ pub struct Eligibility {
     pub within_km: Option<f64>,
     focus: u64,
     exclude_partners: bool,
+    /// Which bodies lie inside the filter's areas, if it has any (`Filter::inside`).
+    inside: Option<std::sync::Arc<[bool]>>,
 }
 
 impl Eligibility {
@@ -159,6 +161,7 @@ impl Eligibility {
             within_km: settings.within_km,
             focus: settings.focus.bits(),
             exclude_partners: settings.exclude_partners,
+            inside: settings.filter.inside.clone(),
         }
     }
 
@@ -178,6 +181,11 @@ impl Eligibility {
             return false;
         }
         if !self.nations.is_empty() && !self.nations.contains(&candidate.nation) {
+            return false;
+        }
+        if let Some(inside) = &self.inside
+            && !inside.get(candidate.index()).copied().unwrap_or(false)
+        {
             return false;
         }
         if self.focus != 0

@@ -68,14 +68,9 @@ fn km(d: f64) -> String {
     if d < 1.0 { format!("{d:.1} km") } else { format!("{d:.0} km") }
 }
 
-/// How the two views combine, for sentences.
+/// How the two views combine, for sentences (`Mutual::description`).
 pub fn mutual_description(m: Mutual) -> &'static str {
-    match m {
-        Mutual::Harmonic => "the harmonic mean of both views (both sides must want it)",
-        Mutual::Arithmetic => "the arithmetic mean of both views",
-        Mutual::Minimum => "the lesser of the two views",
-        Mutual::Forward => "the ranked body's view only",
-    }
+    m.description()
 }
 
 /// How the two views combine, in an officer's words (the method's name is in the glossary).

@@ -16,10 +16,12 @@ use crate::filter::Filter;
 use crate::input::read_text;
 use crate::input::toml::{Sp, Table, TomlReader};
 use crate::model::{
-    Barrier, CriteriaOrder, Criterion, Enumeration, Kind, Payback, Reason, Sector, Service,
-    ServiceSet, Severity, UnknownValue,
+    Barrier, CriteriaOrder, Criterion, Enumeration, Kind, Payback, Reason, Sector, ServiceSet,
+    Severity,
 };
-use crate::profiles::read_criteria_order;
+use crate::profiles::{
+    read_barriers, read_criteria_order, read_positive_integer, read_positive_number, read_services,
+};
 use crate::score::Mutual;
 use crate::weights::{ExplicitWeights, Method, MethodName, parse_order};
 
@@ -54,9 +56,10 @@ pub(super) const ROOT_FIELDS: &[&str] = &[
 ];
 const WEIGHTS_FIELDS: &[&str] = &["method", "exponent", "order", "explicit"];
 const CANDIDATES_FIELDS: &[&str] =
-    &["sectors", "kinds", "regions", "nations", "within_km", "exclude_partners"];
-const SUBJECTS_FIELDS: &[&str] = &["all", "bodies", "sectors", "kinds", "regions", "nations"];
-const FILTER_FIELDS: &[&str] = &["sectors", "kinds", "regions", "nations"];
+    &["sectors", "kinds", "regions", "nations", "within_areas", "within_km", "exclude_partners"];
+const SUBJECTS_FIELDS: &[&str] =
+    &["all", "bodies", "sectors", "kinds", "regions", "nations", "within_areas"];
+const FILTER_FIELDS: &[&str] = &["sectors", "kinds", "regions", "nations", "within_areas"];
 const MITIGATION_FIELDS: &[&str] = &["barrier", "reduce_by", "bodies", "note"];
 const OVERRIDE_FIELDS: &[&str] = &[
     "bodies",
@@ -73,9 +76,6 @@ const OVERRIDE_FIELDS: &[&str] = &[
     "criteria_order",
 ];
 const OUTPUT_FIELDS: &[&str] = &["csv", "explain"];
-
-/// The mutual-score names a scenario accepts.
-const MUTUAL_NAMES: &[&str] = &["harmonic", "arithmetic", "minimum", "forward"];
 
 /// A value with the place it was written, so that later checks can point back at it.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,13 +175,14 @@ impl WeightChoice {
 }
 
 /// A filter as written, with the place of every value so that a value no body has can be
-/// reported where it was written.
+/// reported where it was written. Checked against the data by `plan`, through the library's
+/// one request check (`request::Request::validate`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
-    /// The filter.
+    /// The filter as written (`within_areas` holds the areas' names as written).
     pub filter: Filter,
-    /// Each value's place: (`sectors`, `kinds`, `regions` or `nations`; position in its list;
-    /// place).
+    /// Each value's place: (`sectors`, `kinds`, `regions`, `nations` or `within_areas`;
+    /// position in its list; place).
     pub places: Vec<(&'static str, usize, Place)>,
     /// The table the filter was written in, if any.
     pub table: Option<Place>,
@@ -195,7 +196,7 @@ pub enum Subjects {
     /// The bodies listed, by id or name.
     Bodies(Vec<At<String>>),
     /// The bodies that pass a filter.
-    Filter(FilterSpec),
+    Filter(Box<FilterSpec>),
 }
 
 /// Barrier mitigation: a barrier's severity scaled down for all or chosen bodies, as a pledge
@@ -703,24 +704,8 @@ fn read_top(t: &Table<'_, '_>, key: &str) -> Option<usize> {
     }
 }
 
-/// Parses a mutual-score name.
-pub(super) fn parse_mutual(text: &str) -> Result<Mutual, UnknownValue> {
-    match crate::model::normalise_name(text).as_str() {
-        "harmonic" => Ok(Mutual::Harmonic),
-        "arithmetic" => Ok(Mutual::Arithmetic),
-        "minimum" => Ok(Mutual::Minimum),
-        "forward" => Ok(Mutual::Forward),
-        _ => Err(UnknownValue::new("mutual score", text, MUTUAL_NAMES.iter().copied())),
-    }
-}
-
 fn read_mutual(t: &Table<'_, '_>, key: &str) -> Option<Mutual> {
-    let text = t.string(key)?;
-    parse_mutual(text.get_ref()).map_err(|err| t.unknown(text.span(), key, &err)).ok()
-}
-
-fn read_services(t: &Table<'_, '_>, key: &str) -> Option<ServiceSet> {
-    t.enumerations::<Service>(key).map(|v| v.into_iter().map(Sp::into_inner).collect())
+    t.enumeration::<Mutual>(key).map(Sp::into_inner)
 }
 
 fn read_distance(t: &Table<'_, '_>, key: &str) -> Option<f64> {
@@ -880,7 +865,8 @@ fn check_weights(root: &Table<'_, '_>, weights: &WeightChoice, sweep: &[SweepAxi
     }
 }
 
-/// Reads the filter keys of a table (`sectors`, `kinds`, `regions`, `nations`).
+/// Reads the filter keys of a table (`sectors`, `kinds`, `regions`, `nations`,
+/// `within_areas`).
 fn read_filter(t: &Table<'_, '_>) -> FilterSpec {
     let mut spec = FilterSpec { table: Some(table_place(t)), ..FilterSpec::default() };
     let mut places = |key: &'static str, spans: Vec<Range<usize>>| {
@@ -897,14 +883,14 @@ fn read_filter(t: &Table<'_, '_>) -> FilterSpec {
         places("kinds", items.iter().map(Sp::span).collect());
         filter.kinds = items.into_iter().map(Sp::into_inner).collect();
     }
-    for key in ["regions", "nations"] {
+    for key in ["regions", "nations", "within_areas"] {
         if let Some(items) = t.strings(key) {
             places(key, items.iter().map(Sp::span).collect());
             let values = items.into_iter().map(Sp::into_inner).collect();
-            if key == "regions" {
-                filter.regions = values;
-            } else {
-                filter.nations = values;
+            match key {
+                "regions" => filter.regions = values,
+                "nations" => filter.nations = values,
+                _ => filter.within_areas = values,
             }
         }
     }
@@ -947,7 +933,8 @@ fn read_subjects(root: &Table<'_, '_>) -> Subjects {
     if let Some(all) = t.boolean("all") {
         if !*all.get_ref() {
             t.error(all.span(), "all", "`all = false` selects no body").help(
-                "list `bodies`, give a filter (sectors, kinds, regions, nations), or remove `all`",
+                "list `bodies`, give a filter (sectors, kinds, regions, nations, within_areas), or \
+                 remove `all`",
             );
         } else if has_filter || t.contains("bodies") {
             t.error(all.span(), "all", "`all = true` conflicts with the other keys of [subjects]")
@@ -963,12 +950,13 @@ fn read_subjects(root: &Table<'_, '_>) -> Subjects {
                 "give either `bodies` or a filter, not both",
             )
             .help(
-                "list the bodies to rank, or select them with sectors, kinds, regions and nations",
+                "list the bodies to rank, or select them with sectors, kinds, regions, nations and \
+                 within_areas",
             );
         }
         return read_bodies(&t, "bodies").map_or(Subjects::All, Subjects::Bodies);
     }
-    if has_filter { Subjects::Filter(read_filter(&t)) } else { Subjects::All }
+    if has_filter { Subjects::Filter(Box::new(read_filter(&t))) } else { Subjects::All }
 }
 
 fn read_mitigations(root: &Table<'_, '_>) -> Vec<Mitigation> {
@@ -1072,54 +1060,6 @@ fn read_overrides(root: &Table<'_, '_>) -> Vec<Override> {
         out.push(Override { bodies, changes, note, place: table_place(&t) });
     }
     out
-}
-
-fn read_barriers(t: &Table<'_, '_>) -> Option<BTreeMap<Barrier, Severity>> {
-    let table = t.table("barriers")?;
-    let names: Vec<&str> = Barrier::all().iter().map(|b| b.name()).collect();
-    table.deny_unknown(&names);
-    let mut out = BTreeMap::new();
-    for barrier in Barrier::all() {
-        let Some(value) = table.number(barrier.name()) else { continue };
-        match Severity::new(*value.get_ref()) {
-            Ok(s) => {
-                out.insert(*barrier, s);
-            }
-            Err(message) => {
-                table
-                    .error(value.span(), barrier.name(), message)
-                    .help("give a severity from 0 (no concern) to 1 (a deal-breaker)");
-            }
-        }
-    }
-    Some(out)
-}
-
-fn read_positive_integer(t: &Table<'_, '_>, key: &str) -> Option<u64> {
-    let value = t.integer(key)?;
-    match u64::try_from(*value.get_ref()) {
-        Ok(n) if n > 0 => Some(n),
-        _ => {
-            t.error(
-                value.span(),
-                key,
-                format!("`{key}` must be positive, found {}", value.get_ref()),
-            )
-            .help("give a whole number above 0");
-            None
-        }
-    }
-}
-
-fn read_positive_number(t: &Table<'_, '_>, key: &str) -> Option<f64> {
-    let value = t.number(key)?;
-    if *value.get_ref() > 0.0 {
-        Some(value.into_inner())
-    } else {
-        t.error(value.span(), key, format!("`{key}` must be positive, found {}", value.get_ref()))
-            .help("give a value above 0");
-        None
-    }
 }
 
 fn read_output(root: &Table<'_, '_>) -> OutputOptions {

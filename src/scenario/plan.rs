@@ -16,12 +16,13 @@ use crate::dataset::{Dataset, FindError};
 use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::filter::Filter;
 use crate::input::read_text;
-use crate::model::{Barrier, Enumeration, Organisation, closest};
+use crate::model::{Barrier, Enumeration};
 use crate::model::{CriteriaOrder, Criterion};
 use crate::rank::RankSettings;
+use crate::request::{Field, Problems as RequestProblems, Request, Weighting};
 use crate::weights::{
-    EMBEDDED_SURVEY, EMBEDDED_SURVEY_PATH, ExplicitWeights, Method, Survey, WeightSettings,
-    Weights, format_order,
+    EMBEDDED_SURVEY, EMBEDDED_SURVEY_PATH, ExplicitWeights, Method, MethodName, Survey,
+    WeightSettings, Weights, format_order,
 };
 
 use super::parse::{ProfileChanges, sha256_hex};
@@ -366,7 +367,21 @@ fn plan_run(
     let settings = &run.settings;
 
     let subjects = resolve_subjects(&scenario.subjects, dataset, problems);
-    let candidates = check_filter(&settings.candidates, dataset, "candidate", problems);
+    let request = Request {
+        top: settings.top,
+        within_km: settings.within_km,
+        services: settings.focus.iter().collect(),
+        exclude_partners: settings.exclude_partners,
+        mutual: Some(settings.mutual),
+        ..filter_request(&settings.candidates)
+    };
+    let rank = match request.validate(dataset) {
+        Ok(valid) => Some(valid.rank),
+        Err(found) => {
+            report(&settings.candidates, &scenario.name.place, found, problems);
+            None
+        }
+    };
     let overrides: Vec<ResolvedOverride> = scenario
         .overrides
         .iter()
@@ -383,16 +398,7 @@ fn plan_run(
     if problems.0.len() > before {
         return None;
     }
-    let (subjects, candidates, (weights, moved, pinned)) = (subjects?, candidates?, weights?);
-    let rank = RankSettings {
-        top: settings.top,
-        filter: candidates,
-        within_km: settings.within_km,
-        focus: settings.focus,
-        exclude_partners: settings.exclude_partners,
-        mutual: settings.mutual,
-        ..RankSettings::default()
-    };
+    let (subjects, rank, (weights, moved, pinned)) = (subjects?, rank?, weights?);
     let file_name = scenario
         .file
         .file_name()
@@ -461,9 +467,30 @@ fn weight_settings(
             }
         }
     }
-    let checked = WeightSettings::new(order, choice.method())
-        .and_then(|settings| survey.weights(&settings).map(|weights| (settings, weights)));
-    let (settings, weights) = match checked {
+    // The request's one weighting check; an exponent counts only with rank_exponent (a method
+    // sweep may give other methods an exponent that is not theirs).
+    let method =
+        choice.explicit.is_none().then(|| choice.method.as_ref().map(|m| m.value)).flatten();
+    let weighting = Weighting {
+        method,
+        exponent: choice
+            .exponent
+            .as_ref()
+            .filter(|_| method == Some(MethodName::RankExponent))
+            .map(|p| p.value),
+        order,
+        weights: choice.explicit.as_ref().map(|e| e.value.weights.clone()),
+    };
+    let settings = match weighting.validate() {
+        Ok(settings) => settings.unwrap_or_default(),
+        Err(found) => {
+            for p in found.0 {
+                problems.push(at.diagnostic(format!("{}{in_run}", p.message)).help(p.help));
+            }
+            return None;
+        }
+    };
+    let (settings, weights) = match survey.weights(&settings).map(|w| (settings, w)) {
         Ok(found) => found,
         Err(err) => {
             problems.push(at.diagnostic(format!("{err}{in_run}")).help(
@@ -667,12 +694,21 @@ fn resolve_subjects(
             })
         }
         Subjects::Filter(spec) => {
-            let filter = check_filter(spec, dataset, "subject", problems)?;
+            let filter = match filter_request(spec).validate_filter(dataset) {
+                Ok(filter) => filter,
+                Err(found) => {
+                    let fallback = spec.table.clone().unwrap_or_else(|| {
+                        Place::new(crate::diagnostic::Location::file(PathBuf::new()), "subjects")
+                    });
+                    report(spec, &fallback, found, problems);
+                    return None;
+                }
+            };
             let indices = dataset
                 .organisations()
                 .iter()
                 .enumerate()
-                .filter(|(_, o)| filter.matches(o))
+                .filter(|(i, o)| filter.matches(*i, o))
                 .map(|(i, _)| i)
                 .collect();
             Some(ResolvedSubjects { selection: "filter", filter: Some(filter), indices })
@@ -693,94 +729,37 @@ fn resolve_mitigation(
     }
 }
 
-/// Checks every value of a filter against the data and that some body passes the whole of it.
-/// Returns the filter with regions and nations spelt as the data spells them.
-fn check_filter(
-    spec: &FilterSpec,
-    dataset: &Dataset,
-    role: &str,
-    problems: &mut Problems,
-) -> Option<Filter> {
-    let orgs = dataset.organisations();
-    let before = problems.0.len();
-    let mut filter = spec.filter.clone();
-    for (what, i, at) in &spec.places {
-        match *what {
-            "sectors" => {
-                let Some(sector) = filter.sectors.get(*i).copied() else { continue };
-                if !orgs.iter().any(|o| o.sector == sector) {
-                    let present = present(orgs.iter().map(|o| o.sector.name()));
-                    problems.push(
-                        at.diagnostic(format!("no body in the data is of sector \"{sector}\""))
-                            .help(format!("sectors in the data: {present}")),
-                    );
-                }
-            }
-            "kinds" => {
-                let Some(kind) = filter.kinds.get(*i).copied() else { continue };
-                if !orgs.iter().any(|o| o.kind == Some(kind)) {
-                    let present = present(orgs.iter().filter_map(|o| o.kind.map(|k| k.name())));
-                    problems.push(
-                        at.diagnostic(format!("no body in the data is of kind \"{kind}\""))
-                            .help(format!("kinds in the data: {present}")),
-                    );
-                }
-            }
-            "regions" | "nations" => {
-                let list =
-                    if *what == "regions" { &mut filter.regions } else { &mut filter.nations };
-                let Some(value) = list.get_mut(*i) else { continue };
-                let get = |o: &Organisation| {
-                    if *what == "regions" { o.region.clone() } else { o.nation.clone() }
-                };
-                let mut known: Vec<String> = orgs.iter().filter_map(get).collect();
-                known.sort_unstable();
-                known.dedup();
-                match known.iter().find(|k| k.trim().eq_ignore_ascii_case(value.trim())) {
-                    Some(k) => *value = k.clone(),
-                    None => {
-                        let singular = what.trim_end_matches('s');
-                        let help = match closest(value, known.iter().map(String::as_str)) {
-                            Some(s) => format!("did you mean \"{s}\"?"),
-                            None if known.is_empty() => {
-                                format!("no body in the data has a {singular}")
-                            }
-                            None => format!("{what} in the data: {}", known.join(", ")),
-                        };
-                        problems.push(
-                            at.diagnostic(format!(
-                                "no body in the data has {singular} \"{value}\""
-                            ))
-                            .help(help),
-                        );
-                    }
-                }
-            }
-            _ => {}
-        }
+/// The raw request of a filter as written (sectors, kinds, regions, nations, areas).
+fn filter_request(spec: &FilterSpec) -> Request {
+    Request {
+        sectors: spec.filter.sectors.clone(),
+        kinds: spec.filter.kinds.clone(),
+        regions: spec.filter.regions.clone(),
+        nations: spec.filter.nations.clone(),
+        within_areas: spec.filter.within_areas.clone(),
+        ..Request::default()
     }
-    if problems.0.len() > before {
-        return None;
-    }
-    if !filter.is_empty() && !orgs.iter().any(|o| filter.matches(o)) {
-        if let Some(at) = &spec.table {
-            problems.push(
-                at.diagnostic(format!(
-                    "no body in the data passes this {role} filter ({})",
-                    filter.describe()
-                ))
-                .help("each value exists, but no body has them all: loosen the filter"),
-            );
-        }
-        return None;
-    }
-    Some(filter)
 }
 
-/// The distinct values, sorted, comma-separated.
-fn present<'a>(values: impl Iterator<Item = &'a str>) -> String {
-    let mut v: Vec<&str> = values.collect();
-    v.sort_unstable();
-    v.dedup();
-    v.join(", ")
+/// Records a request's problems, each at the place its value was written: a filter value at
+/// its item, the whole filter at its table, anything else at `fallback`.
+fn report(spec: &FilterSpec, fallback: &Place, found: RequestProblems, problems: &mut Problems) {
+    for p in found.0 {
+        let key = match p.field {
+            Field::Sector => Some("sectors"),
+            Field::Kind => Some("kinds"),
+            Field::Region => Some("regions"),
+            Field::Nation => Some("nations"),
+            Field::WithinArea => Some("within_areas"),
+            _ => None,
+        };
+        let at = match (key, p.field) {
+            (Some(key), _) => {
+                spec.places.iter().find(|(k, i, _)| *k == key && Some(*i) == p.index).map(|e| &e.2)
+            }
+            (None, Field::Filter) => spec.table.as_ref(),
+            _ => None,
+        };
+        problems.push(at.unwrap_or(fallback).diagnostic(p.message).help(p.help));
+    }
 }

@@ -8,9 +8,7 @@ use std::ops::Range;
 use ::toml::de::DeValue;
 use serde::Serialize;
 
-use super::parse::{
-    At, MAX_RUNS, MAX_TOP, Mitigation, RunSettings, Scenario, WeightSet, parse_mutual, place,
-};
+use super::parse::{At, MAX_RUNS, MAX_TOP, Mitigation, RunSettings, Scenario, WeightSet, place};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::input::toml::{Sp, Table};
 use crate::model::{Barrier, Criterion, Enumeration, Service, ServiceSet, UnknownValue, closest};
@@ -396,7 +394,7 @@ fn read_value(
                 wrong("a mutual-score name");
                 return None;
             };
-            match parse_mutual(text) {
+            match Mutual::parse_name(text) {
                 Ok(m) => Some(SweepValue::Mutual(m)),
                 Err(err) => {
                     t.unknown(span, path, &err);

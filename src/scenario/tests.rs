@@ -300,7 +300,7 @@ fn data_problems_point_at_the_scenario() {
     // Each value exists, but no body has them all.
     check(
         &format!("{FIXTURE}[subjects]\nsectors = [\"police\"]\nkinds = [\"district\"]\n"),
-        &[&["scenario.toml:3:1", "no body in the data passes this subject filter"]],
+        &[&["scenario.toml:3:1", "no body in the data passes the whole filter"]],
     );
     check(
         "name = \"x\"\ndataset = \"no/such/folder\"\n",
@@ -793,4 +793,35 @@ fn stacking_reports_a_broken_results_table_with_its_line() {
     std::fs::write(run.join(RESULTS_CSV), "a,b\n1,2\n").unwrap();
     let err = stack(&[run]).unwrap_err().to_string();
     assert!(err.contains("not a scenario results table"), "{err}");
+}
+
+/// The bad request of every front end's test (two regions no body has, a sector no body is
+/// of), in a scenario: every problem at once, each at its own file:line:column.
+#[test]
+fn one_bad_request_reports_every_problem_at_its_place() {
+    check(
+        "name = \"t\"\ndataset = \"data/good/northshire.toml\"\n[candidates]\n\
+         sectors = [\"police\"]\nregions = [\"South Eest\", \"Walez\"]\n",
+        &[
+            &["scenario.toml:4:12", "candidates.sectors[0]", "sector \"police\""],
+            &["scenario.toml:5:12", "candidates.regions[0]", "region \"South Eest\""],
+            &["scenario.toml:5:26", "candidates.regions[1]", "region \"Walez\""],
+        ],
+    );
+}
+
+#[test]
+fn within_areas_limits_candidates_and_subjects_to_an_area() {
+    let text = "name = \"t\"\n[subjects]\nwithin_areas = [\"Gloucestershire\"]\n\
+                [candidates]\nwithin_areas = [\"Gloucestershire\"]\n";
+    let plans = plan(&[parse(text).unwrap()]).unwrap();
+    assert_eq!(plans[0].n_subjects(), 6);
+    assert_eq!(plans[0].rank.filter.within_areas, ["E10000013"]);
+    check(
+        "name = \"t\"\n[candidates]\nwithin_areas = [\"Glosterhire\", \"Cotswold\"]\n",
+        &[
+            &["scenario.toml:3:17", "no body matches area \"Glosterhire\"", "Gloucestershire"],
+            &["scenario.toml:3:32", "no body in the data lies inside Cotswold"],
+        ],
+    );
 }

@@ -37,20 +37,42 @@ impl Default for ScoringParams {
     }
 }
 
-/// How the two directions of a pair combine into the mutual score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+/// How the two directions of a pair combine into the mutual score. Parsed (`parse_name`),
+/// named and described here only: every front end and output uses these words. The label is
+/// the short form ("harmonic mean"), `description` the sentence.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Mutual {
     /// Harmonic mean 2fb/(f+b): both sides must want it, as in reciprocal recommenders
     /// (Pizzato et al. 2010). The default.
     #[default]
+    #[strum(message = "harmonic mean")]
     Harmonic,
     /// Arithmetic mean (f+b)/2.
+    #[strum(message = "arithmetic mean")]
     Arithmetic,
     /// The lesser of the two.
+    #[strum(message = "minimum")]
     Minimum,
     /// The ranked body's view only.
+    #[strum(message = "the ranked body's view")]
     Forward,
+}
+
+impl crate::model::Enumeration for Mutual {
+    const WHAT: &'static str = "mutual score";
 }
 
 impl Mutual {
@@ -68,13 +90,18 @@ impl Mutual {
         }
     }
 
-    /// The name used on the command line and in outputs.
+    /// The name used on the command line, in files and in outputs.
     pub fn name(self) -> &'static str {
+        crate::model::Enumeration::name(self)
+    }
+
+    /// How the two views combine, for sentences.
+    pub fn description(self) -> &'static str {
         match self {
-            Mutual::Harmonic => "harmonic",
-            Mutual::Arithmetic => "arithmetic",
-            Mutual::Minimum => "minimum",
-            Mutual::Forward => "forward",
+            Mutual::Harmonic => "the harmonic mean of both views (both sides must want it)",
+            Mutual::Arithmetic => "the arithmetic mean of both views",
+            Mutual::Minimum => "the lesser of the two views",
+            Mutual::Forward => "the ranked body's view only",
         }
     }
 }

@@ -252,6 +252,7 @@ fn addressing_problem(request: &Request) -> Option<ApiError> {
         parameter: None,
         help: Some("open the URL the server printed when it started".to_owned()),
         closest: Vec::new(),
+        problems: Vec::new(),
     })
 }
 
@@ -270,6 +271,7 @@ async fn guard(request: Request, next: Next) -> Response {
             parameter: None,
             help: Some("open the URL the server printed when it started".to_owned()),
             closest: Vec::new(),
+            problems: Vec::new(),
         })
     };
     let headers = response.headers_mut();

@@ -6,11 +6,11 @@
 use serde::Serialize;
 
 use crate::dataset::{Dataset, FindError};
-use crate::filter::Filter;
-use crate::model::{Criterion, Enumeration, Kind, Sector, Service, ServiceSet, closest};
+use crate::model::{Criterion, Enumeration, Kind, Sector, Service, closest};
 use crate::rank::RankSettings;
+use crate::request::{Field, Request, Weighting};
 use crate::score::Mutual;
-use crate::weights::{Method, MethodName, WeightSettings, parse_order};
+use crate::weights::{MethodName, WeightSettings, parse_order};
 
 /// The most candidates one request may ask for.
 pub const MAX_TOP: usize = 100;
@@ -30,6 +30,7 @@ pub const RANK_PARAMETERS: &[&str] = &[
     "kind",
     "region",
     "nation",
+    "within_area",
     "within_km",
     "exclude_partners",
     "top",
@@ -67,6 +68,21 @@ pub struct ApiError {
     /// The closest bodies, for an unknown or ambiguous body.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub closest: Vec<Suggestion>,
+    /// Every problem of the request, each with its parameter, when there are several (the
+    /// first is also in `error`, `parameter` and `help`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ParameterProblem>,
+}
+
+/// One problem of a request, naming its query parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParameterProblem {
+    /// The query parameter at fault.
+    pub parameter: &'static str,
+    /// What is wrong.
+    pub error: String,
+    /// How to fix it.
+    pub help: String,
 }
 
 impl ApiError {
@@ -78,6 +94,7 @@ impl ApiError {
             parameter: Some(parameter),
             help: Some(help.into()),
             closest: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -93,6 +110,7 @@ impl ApiError {
                     .to_owned(),
             ),
             closest: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -104,6 +122,7 @@ impl ApiError {
             parameter: None,
             help: Some("this is a bug in partnermatch; please report it with the URL".to_owned()),
             closest: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -124,6 +143,7 @@ impl ApiError {
                     "did you mean one of the closest bodies listed? give its id".to_owned()
                 }),
                 closest: list(closest),
+                problems: Vec::new(),
             },
             FindError::Ambiguous { query, matches } => Self {
                 status: 400,
@@ -131,6 +151,7 @@ impl ApiError {
                 parameter: Some("body"),
                 help: Some("give the id of the one you mean".to_owned()),
                 closest: list(matches),
+                problems: Vec::new(),
             },
         }
     }
@@ -166,6 +187,7 @@ impl<'a> Params<'a> {
                     parameter: None,
                     help: Some(help),
                     closest: Vec::new(),
+                    problems: Vec::new(),
                 });
             };
             if !lists.contains(&known_name) && pairs[..i].iter().any(|(n, _)| n == name) {
@@ -224,130 +246,95 @@ pub struct RankRequest {
     pub format: Format,
 }
 
-fn parse_list<T: Enumeration>(
-    params: &Params<'_>,
-    parameter: &'static str,
-) -> Result<Vec<T>, ApiError> {
-    let mut out = Vec::new();
-    for value in params.all(parameter, true) {
-        let parsed =
-            T::parse_name(value).map_err(|e| ApiError::bad(parameter, e.message(), e.help()))?;
-        if !out.contains(&parsed) {
-            out.push(parsed);
+impl ApiError {
+    /// A 400 listing every problem of a request (the first also as the error's own).
+    pub fn all(mut problems: Vec<ParameterProblem>) -> Self {
+        let first = problems.remove(0);
+        let error = if problems.is_empty() {
+            first.error.clone()
+        } else {
+            let mut text = first.error.clone();
+            for p in &problems {
+                text.push_str(&format!("; {}: {}", p.parameter, p.error));
+            }
+            text
+        };
+        let mut out = Self::bad(first.parameter, error, first.help.clone());
+        if !problems.is_empty() {
+            problems.insert(0, first);
+            out.problems = problems;
+        }
+        out
+    }
+}
+
+/// The query parameter of each field of a request.
+fn parameter(field: Field) -> &'static str {
+    match field {
+        Field::Top => "top",
+        Field::Sector => "sector",
+        Field::Kind => "kind",
+        Field::Region => "region",
+        Field::Nation => "nation",
+        Field::WithinArea => "within_area",
+        Field::WithinKm => "within_km",
+        Field::Method => "method",
+        Field::Exponent => "exponent",
+        Field::Order => "order",
+        Field::Weights => "method",
+        // The whole filter: the first filter parameter the page shows.
+        Field::Filter => "sector",
+    }
+}
+
+/// Collects the problems of reading the query's text, so that all are reported at once.
+struct Found(Vec<ParameterProblem>);
+
+impl Found {
+    fn push(&mut self, parameter: &'static str, error: impl Into<String>, help: impl Into<String>) {
+        self.0.push(ParameterProblem { parameter, error: error.into(), help: help.into() });
+    }
+
+    /// Every value of a vocabulary list, distinct; unknown names recorded.
+    fn list<T: Enumeration>(&mut self, params: &Params<'_>, parameter: &'static str) -> Vec<T> {
+        let mut out = Vec::new();
+        for value in params.all(parameter, true) {
+            match T::parse_name(value) {
+                Ok(parsed) if !out.contains(&parsed) => out.push(parsed),
+                Ok(_) => {}
+                Err(e) => self.push(parameter, e.message(), e.help()),
+            }
+        }
+        out
+    }
+
+    /// A number, if given; text that is not one recorded.
+    fn number(&mut self, params: &Params<'_>, parameter: &'static str, help: &str) -> Option<f64> {
+        let text = params.get(parameter)?;
+        match text.parse::<f64>() {
+            Ok(x) if x.is_finite() => Some(x),
+            _ => {
+                self.push(parameter, format!("{parameter} must be a number, not \"{text}\""), help);
+                None
+            }
         }
     }
-    Ok(out)
 }
 
-fn parse_mutual(text: &str) -> Result<Mutual, ApiError> {
+fn parse_bool(text: &str) -> Option<bool> {
     match text.to_ascii_lowercase().as_str() {
-        "harmonic" => Ok(Mutual::Harmonic),
-        "arithmetic" => Ok(Mutual::Arithmetic),
-        "minimum" => Ok(Mutual::Minimum),
-        "forward" => Ok(Mutual::Forward),
-        _ => Err(ApiError::bad(
-            "mutual",
-            format!("unknown mutual score \"{text}\""),
-            "use harmonic (the default), arithmetic, minimum or forward",
-        )),
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
     }
-}
-
-fn parse_bool(parameter: &'static str, text: &str) -> Result<bool, ApiError> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Ok(true),
-        "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(ApiError::bad(
-            parameter,
-            format!("{parameter} must be true or false, not \"{text}\""),
-            format!("use {parameter}=true or {parameter}=false"),
-        )),
-    }
-}
-
-/// Parses the weighting parameters against the server's own settings: `order` and `method`
-/// replace the server's, `exponent` goes with `method=rank_exponent`. `None` when neither is
-/// given. Explicit weights are not offered over the web.
-fn parse_weights(
-    params: &Params<'_>,
-    base: &WeightSettings,
-) -> Result<Option<WeightSettings>, ApiError> {
-    let order = params
-        .get("order")
-        .map(|text| {
-            parse_order(text).map_err(|e| {
-                ApiError::bad(
-                    "order",
-                    format!("invalid order: {e}"),
-                    format!(
-                        "list the {} criteria highest priority first, separated by commas; join \
-                         tied criteria with + (see /api/meta for their names)",
-                        Criterion::COUNT_WORD
-                    ),
-                )
-            })
-        })
-        .transpose()?;
-    let exponent = params
-        .get("exponent")
-        .map(|text| {
-            text.parse::<f64>().map_err(|_| {
-                ApiError::bad(
-                    "exponent",
-                    format!("exponent must be a number, not \"{text}\""),
-                    "use a number of at least 0, for example exponent=2",
-                )
-            })
-        })
-        .transpose()?;
-    let method = match params.get("method") {
-        None => None,
-        Some(text) => {
-            let name = MethodName::parse(text)
-                .map_err(|e| ApiError::bad("method", e.message(), e.help()))?;
-            Some(match name {
-                MethodName::Explicit => {
-                    return Err(ApiError::bad(
-                        "method",
-                        "explicit weights are not offered here",
-                        "choose a rank-based method, or use partnermatch rank --weights",
-                    ));
-                }
-                MethodName::RankExponent => {
-                    Method::rank_exponent(exponent.unwrap_or(Method::DEFAULT_EXPONENT)).map_err(
-                        |e| ApiError::bad("exponent", e.to_string(), "use a number of at least 0"),
-                    )?
-                }
-                other => Method::from_name(other).map_err(|e| {
-                    ApiError::bad("method", e.to_string(), "choose a rank-based method")
-                })?,
-            })
-        }
-    };
-    if exponent.is_some() && !matches!(method, Some(Method::RankExponent { .. })) {
-        return Err(ApiError::bad(
-            "exponent",
-            "exponent applies only to method=rank_exponent",
-            "add method=rank_exponent, or drop exponent",
-        ));
-    }
-    if order.is_none() && method.is_none() {
-        return Ok(None);
-    }
-    let order = order.or_else(|| base.order().cloned());
-    let method = method.or_else(|| base.method().cloned());
-    WeightSettings::new(order, method).map(Some).map_err(|e| {
-        ApiError::bad(
-            "order",
-            format!("the order and method do not fit together: {e}"),
-            format!("give an order of all {} criteria, or another method", Criterion::COUNT_WORD),
-        )
-    })
 }
 
 impl RankRequest {
     /// Validates the parameters of `/api/rank` or `/api/view` (`allow_format` only for the
-    /// former) against a dataset and the server's weighting.
+    /// former) against a dataset and the server's weighting: the query fills the library's
+    /// `Request`, which `Request::validate` checks; every problem is reported at once, each
+    /// naming its parameter. `order` and `method` replace the server's, `exponent` goes with
+    /// `method=rank_exponent`; explicit weights are not offered over the web.
     pub fn parse(
         pairs: &[(String, String)],
         dataset: &Dataset,
@@ -356,110 +343,158 @@ impl RankRequest {
     ) -> Result<Self, ApiError> {
         let known: Vec<&'static str> =
             RANK_PARAMETERS.iter().copied().filter(|p| allow_format || *p != "format").collect();
-        let params =
-            Params::new(pairs, &known, &["service", "sector", "kind", "region", "nation"])?;
-        let weights = parse_weights(&params, base)?;
+        let params = Params::new(
+            pairs,
+            &known,
+            &["service", "sector", "kind", "region", "nation", "within_area"],
+        )?;
+        let mut found = Found(Vec::new());
         let top = match params.get("top") {
-            None => RankSettings::default().top,
+            None => Some(RankSettings::default().top),
             Some(text) => match text.parse::<usize>() {
-                Ok(n) if (1..=MAX_TOP).contains(&n) => n,
+                Ok(n) if (1..=MAX_TOP).contains(&n) => Some(n),
                 _ => {
-                    return Err(ApiError::bad(
+                    found.push(
                         "top",
                         format!("top must be a whole number from 1 to {MAX_TOP}, not \"{text}\""),
                         "for example top=10",
-                    ));
+                    );
+                    None
                 }
             },
         };
-        let within_km = params
-            .get("within_km")
-            .map(|text| match text.parse::<f64>() {
-                Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
-                _ => Err(ApiError::bad(
-                    "within_km",
-                    format!("within_km must be a distance in km of at least 0, not \"{text}\""),
-                    "for example within_km=50, or leave it out for no limit",
-                )),
-            })
-            .transpose()?;
-        let mutual = params.get("mutual").map(parse_mutual).transpose()?.unwrap_or_default();
-        let exclude_partners = params
-            .get("exclude_partners")
-            .map(|t| parse_bool("exclude_partners", t))
-            .transpose()?
-            .unwrap_or(false);
+        let within_km = match params.get("within_km") {
+            None => None,
+            Some(text) => match text.parse::<f64>() {
+                Ok(d) if d.is_finite() && d >= 0.0 => Some(d),
+                _ => {
+                    found.push(
+                        "within_km",
+                        format!("within_km must be a distance in km of at least 0, not \"{text}\""),
+                        "for example within_km=50, or leave it out for no limit",
+                    );
+                    None
+                }
+            },
+        };
+        let exponent =
+            found.number(&params, "exponent", "use a number of at least 0, for example exponent=2");
+        let mutual = found.list::<Mutual>(&params, "mutual").first().copied();
+        let exclude_partners = match params.get("exclude_partners") {
+            None => false,
+            Some(text) => parse_bool(text).unwrap_or_else(|| {
+                found.push(
+                    "exclude_partners",
+                    format!("exclude_partners must be true or false, not \"{text}\""),
+                    "use exclude_partners=true or exclude_partners=false",
+                );
+                false
+            }),
+        };
         let format = match params.get("format") {
             None => Format::Json,
             Some(t) if t.eq_ignore_ascii_case("json") => Format::Json,
             Some(t) if t.eq_ignore_ascii_case("csv") => Format::Csv,
             Some(t) if t.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
             Some(t) => {
-                return Err(ApiError::bad(
+                found.push(
                     "format",
                     format!("unknown format \"{t}\""),
                     "use format=json, format=csv or format=xlsx",
-                ));
+                );
+                Format::Json
             }
         };
-        let focus: ServiceSet = parse_list::<Service>(&params, "service")?.into_iter().collect();
-        let filter = Filter {
-            sectors: parse_list::<Sector>(&params, "sector")?,
-            kinds: parse_list::<Kind>(&params, "kind")?,
-            regions: canonical(dataset, &params.all("region", false), |o| o.region.as_deref()),
-            nations: canonical(dataset, &params.all("nation", false), |o| o.nation.as_deref()),
+        let order = params.get("order").and_then(|text| {
+            parse_order(text)
+                .map_err(|e| {
+                    found.push(
+                        "order",
+                        format!("invalid order: {e}"),
+                        format!(
+                            "list the {} criteria highest priority first, separated by commas; \
+                             join tied criteria with + (see /api/meta for their names)",
+                            Criterion::COUNT_WORD
+                        ),
+                    );
+                })
+                .ok()
+        });
+        let method = params.get("method").and_then(|text| {
+            MethodName::parse(text).map_err(|e| found.push("method", e.message(), e.help())).ok()
+        });
+        let method = match method {
+            Some(MethodName::Explicit) => {
+                found.push(
+                    "method",
+                    "explicit weights are not offered here",
+                    "choose a rank-based method, or use partnermatch rank --weights",
+                );
+                None
+            }
+            other => other,
         };
-        filter.check(dataset).map_err(|e| {
-            let help = match &e.suggestion {
-                Some(s) => format!("did you mean \"{s}\"? /api/meta lists the {}s", e.what),
-                None => format!("/api/meta lists the {}s the data has", e.what),
-            };
-            ApiError::bad(e.what, e.to_string(), help)
-        })?;
-        let body = params.get("body").ok_or_else(|| {
-            ApiError::bad(
-                "body",
-                "no body given",
-                "say which body to rank: body=E07000223 (an id) or body=Adur (a name)",
-            )
-        })?;
-        let subject = dataset.find(body).map_err(ApiError::from_find)?;
-        Ok(Self {
-            subject,
-            weights,
-            settings: RankSettings {
-                top,
-                filter,
-                within_km,
-                focus,
-                exclude_partners,
-                mutual,
-                ..RankSettings::default()
+        let request = Request {
+            top: top.unwrap_or(1),
+            sectors: found.list::<Sector>(&params, "sector"),
+            kinds: found.list::<Kind>(&params, "kind"),
+            regions: params.all("region", false).into_iter().map(str::to_owned).collect(),
+            nations: params.all("nation", false).into_iter().map(str::to_owned).collect(),
+            within_areas: params.all("within_area", false).into_iter().map(str::to_owned).collect(),
+            within_km,
+            services: found.list::<Service>(&params, "service"),
+            exclude_partners,
+            mutual,
+            weighting: Weighting { method, exponent, order, weights: None },
+        };
+        let validated = request.validate(dataset).map_err(|problems| {
+            for p in problems.0 {
+                found.push(parameter(p.field), p.message, p.help);
+            }
+        });
+        let subject = match params.get("body") {
+            None => {
+                found.push(
+                    "body",
+                    "no body given",
+                    "say which body to rank: body=E07000223 (an id) or body=Adur (a name)",
+                );
+                None
+            }
+            // An unknown body alone is a 404 with the closest bodies; with other problems, one
+            // of the list.
+            Some(body) => match dataset.find(body) {
+                Ok(i) => Some(i),
+                Err(err) if found.0.is_empty() => return Err(ApiError::from_find(err)),
+                Err(err) => {
+                    found.push("body", err.to_string(), "give a body's id or name");
+                    None
+                }
             },
-            format,
-        })
+        };
+        let (Ok(validated), Some(subject), true) = (validated, subject, found.0.is_empty()) else {
+            return Err(ApiError::all(found.0));
+        };
+        // The page's weighting replaces the server's only where given.
+        let weights = match validated.weights {
+            None => None,
+            Some(asked) => {
+                let order = asked.order().or(base.order()).cloned();
+                let method = asked.method().or(base.method()).cloned();
+                Some(WeightSettings::new(order, method).map_err(|e| {
+                    ApiError::bad(
+                        "order",
+                        format!("the order and method do not fit together: {e}"),
+                        format!(
+                            "give an order of all {} criteria, or another method",
+                            Criterion::COUNT_WORD
+                        ),
+                    )
+                })?)
+            }
+        };
+        Ok(Self { subject, weights, settings: validated.rank, format })
     }
-}
-
-/// Region and nation names as the data spells them (the index matches them exactly), so that
-/// `south east` finds "South East". Unknown names are kept for `Filter::check` to report.
-fn canonical(
-    dataset: &Dataset,
-    wanted: &[&str],
-    get: fn(&crate::model::Organisation) -> Option<&str>,
-) -> Vec<String> {
-    wanted
-        .iter()
-        .map(|w| {
-            dataset
-                .organisations()
-                .iter()
-                .filter_map(get)
-                .find(|known| known.eq_ignore_ascii_case(w))
-                .unwrap_or(w)
-                .to_owned()
-        })
-        .collect()
 }
 
 /// A validated search: what was typed and how many results to return.
@@ -498,6 +533,7 @@ impl SearchRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::weights::Method;
 
     fn dataset() -> Dataset {
         Dataset::embedded().unwrap()
@@ -702,6 +738,65 @@ mod tests {
         .unwrap();
         assert_eq!(plain.weights, None);
         assert_eq!(plain.settings, RankSettings::default());
+    }
+
+    /// The bad request of every front end's test (two regions no body has, a sector no body
+    /// is of) on the council fixture: one 400 listing every problem, each with its parameter.
+    #[test]
+    fn one_bad_request_reports_every_problem_with_its_parameter() {
+        let d = Dataset::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/good/northshire.toml"),
+        )
+        .unwrap();
+        let err = check_error(
+            &d,
+            &[
+                ("body", "T-EVD"),
+                ("sector", "police"),
+                ("region", "South Eest"),
+                ("region", "Walez"),
+            ],
+            400,
+            Some("sector"),
+            "no body in the data is of sector \"police\"",
+        );
+        let json = serde_json::to_value(&err).unwrap();
+        let problems: Vec<(&str, &str)> = json["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["parameter"].as_str().unwrap(), p["error"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("sector", "no body in the data is of sector \"police\", so it selects nothing"),
+                ("region", "no body in the data has region \"South Eest\""),
+                ("region", "no body in the data has region \"Walez\""),
+            ]
+        );
+        assert!(err.error.contains("region: no body in the data has region \"Walez\""));
+    }
+
+    #[test]
+    fn within_area_names_an_area() {
+        let d = dataset();
+        let request = RankRequest::parse(
+            &pairs(&[("body", "cotswold"), ("within_area", "Gloucestershire")]),
+            &d,
+            &WeightSettings::default(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(request.settings.filter.within_areas, ["E10000013"]);
+        check_error(
+            &d,
+            &[("body", "cotswold"), ("within_area", "Glosterhire")],
+            400,
+            Some("within_area"),
+            "Gloucestershire County Council",
+        );
     }
 
     #[test]

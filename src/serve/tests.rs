@@ -359,3 +359,37 @@ fn the_shortlist_report_compares_the_shortlisted_partners() {
     assert_eq!(bad.status, StatusCode::NOT_FOUND);
     assert_eq!(bad.json()["parameter"], "shortlist");
 }
+
+/// `within_area` on the page gives the ranking `rank --within-area` gives: the same request,
+/// validated by the library, the same bytes.
+#[test]
+fn within_area_ranks_as_the_command_line_does() {
+    let reply = get("/api/rank?body=cotswold&within_area=Gloucestershire&format=csv");
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let engine = Engine::new(
+        Dataset::embedded().unwrap(),
+        Survey::embedded().unwrap(),
+        WeightSettings::default(),
+    )
+    .unwrap();
+    let request = crate::request::Request {
+        within_areas: vec!["Gloucestershire".to_owned()],
+        ..crate::request::Request::default()
+    };
+    let settings = request.validate(&engine.dataset).unwrap().rank;
+    let subject = engine.dataset.find("cotswold").unwrap();
+    let explained = ExplainedRanking::new(&engine, subject, settings);
+    let mut out = Vec::new();
+    write_csv(&mut out, &explained.records).unwrap();
+    assert_eq!(reply.body, out);
+    // Five districts besides Cotswold itself, and nothing else.
+    assert_eq!(explained.records.len(), 5);
+    let bad = get("/api/rank?body=cotswold&within_area=Atlantis&region=Walez").json();
+    let parameters: Vec<&str> = bad["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["parameter"].as_str().unwrap())
+        .collect();
+    assert_eq!(parameters, ["region", "within_area"]);
+}

@@ -244,3 +244,105 @@ fn the_graph_exports_as_dot() {
     assert_eq!(doc["nodes"].as_array().unwrap().len(), 768, "every body of the embedded data");
     assert!(doc["edges"].as_array().unwrap().len() > 1000);
 }
+
+/// The bad request of every front end's test (two regions no body has, a sector no body is
+/// of, on the council fixture): every problem at once, each naming its flag, exit 2.
+#[test]
+fn one_bad_request_reports_every_problem_with_its_flag() {
+    let out = Test::new()
+        .args(["rank", "T-EVD", "--sector", "police", "--region", "South Eest"])
+        .args(["--region", "Walez"])
+        .data_path(&test_data("good/northshire.toml"))
+        .run();
+    out.code(2)
+        .no_panic()
+        .stderr_has("3 problems with the options")
+        .stderr_has("--sector: no body in the data is of sector \"police\", so it selects nothing")
+        .stderr_has("--region: no body in the data has region \"South Eest\"")
+        .stderr_has("--region: no body in the data has region \"Walez\"");
+    // On the embedded data, as the issue reported it: both regions at once.
+    Test::new()
+        .args(["rank", "adur", "--region", "South Eest", "--region", "Walez"])
+        .run()
+        .code(2)
+        .stderr_has("did you mean \"South East\"?")
+        .stderr_has("did you mean \"Wales\"?");
+    // A misspelt vocabulary name is one more problem of the list, not a lone clap error.
+    Test::new()
+        .args(["rank", "adur", "--sector", "polise", "--region", "Walez"])
+        .run()
+        .code(2)
+        .stderr_has("2 problems with the options")
+        .stderr_has("--sector: unknown sector \"polise\"")
+        .stderr_has("--region: no body in the data has region \"Walez\"");
+}
+
+#[test]
+fn within_area_keeps_the_bodies_inside_an_area() {
+    let out = Test::new()
+        .args(["rank", "cotswold", "--within-area", "Gloucestershire", "--format", "json"])
+        .run();
+    let doc = json(out.code(0));
+    let mut names: Vec<String> = doc["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Cheltenham Borough Council",
+            "Forest of Dean District Council",
+            "Gloucester City Council",
+            "Stroud District Council",
+            "Tewkesbury Borough Council",
+        ]
+    );
+    // A scenario with the same request ranks the same candidates with the same scores.
+    let scenario = "name = \"glos\"\n[subjects]\nbodies = [\"cotswold\"]\n\
+                    [candidates]\nwithin_areas = [\"Gloucestershire\"]\n";
+    let run = Test::new()
+        .file("s.toml", scenario)
+        .args(["scenario", "run", "s.toml", "--out", "runs"])
+        .run();
+    run.code(0).no_panic();
+    let rankings: Value = serde_json::from_str(
+        &std::fs::read_to_string(run.dir().join("runs/glos/rankings.json")).unwrap(),
+    )
+    .unwrap();
+    let scores = |candidates: &Value| -> Vec<(String, f64)> {
+        candidates
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["id"].as_str().unwrap().to_owned(), c["score"].as_f64().unwrap()))
+            .collect()
+    };
+    assert_eq!(scores(&rankings["subjects"][0]["candidates"]), scores(&doc["candidates"]));
+    // Unknown and ambiguous areas name the flag, with the closest bodies.
+    Test::new()
+        .args(["rank", "cotswold", "--within-area", "Glosterhire"])
+        .run()
+        .code(2)
+        .stderr_has("--within-area: no body matches area \"Glosterhire\"")
+        .stderr_has("Gloucestershire County Council");
+    Test::new()
+        .args(["list", "--within-area", "Gloucestershire", "--kind", "district"])
+        .run()
+        .code(0)
+        .stdout_has("Cotswold");
+}
+
+/// A sector no body of the data is of is an error naming the filter, not "top 0 of 0".
+#[test]
+fn a_filter_that_selects_nothing_is_an_error() {
+    Test::new()
+        .args(["rank", "T-EVD", "--sector", "police"])
+        .data_path(&test_data("good/northshire.toml"))
+        .run()
+        .code(2)
+        .stderr_has("--sector")
+        .stderr_has("sectors in the data: local_government");
+}

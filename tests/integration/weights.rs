@@ -194,12 +194,12 @@ fn an_unknown_method_exits_2_with_a_suggestion() {
         .args(["weights", "--method", "explicit"])
         .run()
         .code(2)
-        .stderr_has("--method explicit needs --weights");
+        .stderr_has("--method: the explicit method needs explicit weights");
     Test::new()
         .args(["weights", "--method", "re", "--exponent", "-1"])
         .run()
         .code(2)
-        .stderr_has("invalid --exponent");
+        .stderr_has("--exponent: the exponent p = -1");
 }
 
 #[test]

@@ -17,6 +17,7 @@
     service: '',
     sector: '',
     region: '',
+    withinArea: '',
     withinKm: '',
     top: '',
     excludePartners: false,
@@ -96,6 +97,7 @@
     if (state.service) q.set('service', state.service);
     if (state.sector) q.set('sector', state.sector);
     if (state.region) q.set('region', state.region);
+    if (state.withinArea) q.set('within_area', state.withinArea);
     if (state.withinKm !== '') q.set('within_km', state.withinKm);
     if (state.top !== '' && String(state.top) !== String(state.meta.default_top)) q.set('top', state.top);
     if (state.excludePartners) q.set('exclude_partners', 'true');
@@ -115,6 +117,7 @@
     state.service = q.get('service') || '';
     state.sector = q.get('sector') || '';
     state.region = q.get('region') || '';
+    state.withinArea = q.get('within_area') || '';
     state.withinKm = q.get('within_km') || '';
     state.top = q.get('top') || String(state.meta.default_top);
     state.excludePartners = q.get('exclude_partners') === 'true';
@@ -129,6 +132,7 @@
     $('service').value = state.service;
     $('sector').value = state.sector;
     $('region').value = state.region;
+    $('within-area').value = state.withinArea;
     $('within-km').value = state.withinKm;
     $('top').value = state.top;
     $('exclude-partners').checked = state.excludePartners;
@@ -577,7 +581,8 @@
 
   // The page's control for each API parameter, so that errors speak the page's words.
   const CONTROLS = {
-    within_km: 'within-km', top: 'top', region: 'region', service: 'service',
+    within_km: 'within-km', top: 'top', region: 'region', within_area: 'within-area',
+    service: 'service',
     sector: 'sector', method: 'method', mutual: 'mutual', exclude_partners: 'exclude-partners',
     order: 'order', exponent: 'method', profile: 'statement-heading', shortlist: 'shortlist-heading',
   };
@@ -1040,6 +1045,7 @@
     bind('service', 'service', 'change', (e) => e.value);
     bind('sector', 'sector', 'change', (e) => e.value);
     bind('region', 'region', 'change', (e) => e.value);
+    bind('within-area', 'withinArea', 'change', (e) => e.value.trim());
     bind('within-km', 'withinKm', 'change', (e) => e.value.trim());
     bind('top', 'top', 'change', (e) => e.value.trim());
     bind('exclude-partners', 'excludePartners', 'change', (e) => e.checked);
