@@ -254,7 +254,7 @@ fn reason(
                     || ix.containers.of(x).binary_search(&(y as u32)).is_ok()
             };
             if facts.adjacent {
-                "shares a boundary".to_owned()
+                format!("shares a boundary, {:.0} km between centres", facts.distance_km)
             } else if inside(from, to) && inside(to, from) {
                 format!("same area as {}", b.display_name())
             } else if inside(from, to) {
@@ -328,6 +328,11 @@ fn reason(
         }
         Criterion::KindFit => match (a.kind, b.kind) {
             (Some(x), Some(y)) if x == y => format!("both {}", plural(x.label())),
+            (Some(x), Some(y))
+                if crate::score::county_and_district(x, y) && crate::score::one_area(ba, bb) =>
+            {
+                format!("{} and {}: the two tiers of one area", x.label(), y.label())
+            }
             (Some(x), Some(y)) => format!("{} and {}", x.label(), y.label()),
             _ if a.sector == b.sector => format!("both {} (kind not known)", a.sector.label()),
             _ => format!("{} and {} (kind not known)", a.sector.label(), b.sector.label()),
@@ -478,17 +483,14 @@ fn reason(
                     "both in the {} police force area",
                     a.police_force_area.as_deref().unwrap_or("same")
                 )
-            } else if same(ba.region, bb.region) {
-                format!("both in {}", a.region.as_deref().unwrap_or("the same region"))
-            } else if same(ba.nation, bb.nation) {
-                format!(
-                    "both in {}, different regions",
-                    a.nation.as_deref().unwrap_or("the same nation")
-                )
             } else if v.neutral {
                 "areas not known".to_owned()
+            } else if same(ba.region, bb.region) || same(ba.nation, bb.nation) {
+                // A region or nation alone counts `SAME_REGION` or `SAME_NATION` (0).
+                let place = if same(ba.region, bb.region) { &a.region } else { &a.nation };
+                format!("no area in common (both in {})", place.as_deref().unwrap_or("one region"))
             } else {
-                "different regions and nations".to_owned()
+                "no area in common".to_owned()
             }
         }
         Criterion::IctFit => {

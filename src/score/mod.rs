@@ -8,7 +8,7 @@ mod explain;
 mod kind_fit;
 
 pub use explain::{CriterionExplanation, Explanation, SideExplanation, StatedMark, explain};
-pub use kind_fit::{kind_fit, sector_fit};
+pub use kind_fit::{TWO_TIERS_OF_ONE_AREA, county_and_district, kind_fit, sector_fit};
 
 use crate::index::{Body, NONE, ScoringIndex, distance_km};
 use crate::model::{ControlType, Criterion};
@@ -20,18 +20,58 @@ use crate::model::{ControlType, Criterion};
 /// honestly states a concern. It is flagged as `neutral` ("no data") in every output.
 pub const NEUTRAL: f64 = 0.0;
 
+/// Shared geography of two bodies in the same region (England) with no area in common. 0: the
+/// English regions have had no role in local government since the regional development
+/// agencies and government offices closed (2010–2012), and partnerships across county
+/// boundaries are among those that broke up (LGA/Localis 2011). Cross-validated on real
+/// partnerships: 0 beats the former 0.5 (`docs/validity.md`). Exact pruning's bounds read it.
+pub const SAME_REGION: f64 = 0.0;
+
+/// Shared geography of two bodies in the same nation with no area or region in common. 0, as
+/// for a region (cross-validated: the former 0.25 does no better).
+pub const SAME_NATION: f64 = 0.0;
+
 /// Tunable constants of the criteria, with their documented defaults.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct ScoringParams {
     /// Distance at which proximity halves for bodies that do not touch (km). 25 km is about the
-    /// distance between neighbouring district centres, so a non-neighbour that close scores as
-    /// half a neighbour.
+    /// distance between neighbouring district centres, so a non-neighbour that close scores
+    /// 0.5. Leave-one-arrangement-out cross-validation on real partnerships keeps it
+    /// (`docs/validity.md`).
     pub proximity_half_km: f64,
+    /// Distance at which proximity halves for bodies that share a boundary (km), never below
+    /// the value at `proximity_half_km`. A boundary shared by two large areas whose centres lie
+    /// far apart is a weaker tie than one between two small neighbours; cross-validated on real
+    /// partnerships, 50 km (twice the non-neighbour figure) beats counting every shared
+    /// boundary as 1 (`docs/validity.md`).
+    pub neighbour_half_km: f64,
+}
+
+impl ScoringParams {
+    /// The documented defaults: 25 km apart, 50 km for neighbours.
+    pub const DEFAULT: ScoringParams =
+        ScoringParams { proximity_half_km: 25.0, neighbour_half_km: 50.0 };
+
+    /// Proximity of two bodies `distance_km` apart: 1 when one's area contains the other's;
+    /// max(0.5^(d / neighbour_half_km), 0.5^(d / proximity_half_km)) when they share a
+    /// boundary; else 0.5^(d / proximity_half_km). Non-decreasing as the distance shrinks, and
+    /// never lower for neighbours than for non-neighbours at the same distance.
+    #[inline]
+    pub fn proximity(&self, distance_km: f64, adjacent: bool, contains: bool) -> f64 {
+        let apart = (-distance_km / self.proximity_half_km).exp2();
+        if contains {
+            1.0
+        } else if adjacent {
+            (-distance_km / self.neighbour_half_km).exp2().max(apart)
+        } else {
+            apart
+        }
+    }
 }
 
 impl Default for ScoringParams {
     fn default() -> Self {
-        Self { proximity_half_km: 25.0 }
+        Self::DEFAULT
     }
 }
 
@@ -244,16 +284,13 @@ impl Context<'_> {
         weighted(self.index.weights(from), &self.values(from, to, facts))
     }
 
-    /// Proximity: 1 for bodies that share a boundary or whose areas contain one another (LGA
-    /// 2018: 98% of sharing councils share with a neighbour; Dixon & Elston 2020), else
-    /// 0.5^(d / h) with h = `proximity_half_km`.
+    /// Proximity (`ScoringParams::proximity`): 1 for bodies whose areas contain one another;
+    /// for neighbours 0.5^(d / 50 km), else 0.5^(d / 25 km) (LGA 2018: 98% of sharing councils
+    /// share with a neighbour; Dixon & Elston 2020; half-distances cross-validated on real
+    /// partnerships).
     #[inline]
     pub fn proximity(&self, facts: &PairFacts) -> Value {
-        if facts.adjacent || facts.contains {
-            Value::known(1.0)
-        } else {
-            Value::known((-facts.distance_km / self.params.proximity_half_km).exp2())
-        }
+        Value::known(self.params.proximity(facts.distance_km, facts.adjacent, facts.contains))
     }
 
     /// Service fit: the share of what `a` needs that `b` seeks too or offers; the savings
@@ -271,10 +308,14 @@ impl Context<'_> {
     }
 
     /// Kind fit: compatibility of sector and kind (`kind_fit` table; Dixon & Elston 2020 on
-    /// organisational similarity). Falls back to the sector table when a kind is not known.
+    /// organisational similarity); a county and a district that lies in it score
+    /// `TWO_TIERS_OF_ONE_AREA`. Falls back to the sector table when a kind is not known.
     #[inline]
     pub fn kind_fit(&self, a: &Body, b: &Body) -> Value {
         match (a.kind, b.kind) {
+            (Some(x), Some(y)) if county_and_district(x, y) && one_area(a, b) => {
+                Value::known(TWO_TIERS_OF_ONE_AREA)
+            }
             (Some(x), Some(y)) => Value::known(kind_fit(x, y)),
             _ => Value::known(sector_fit(a.sector, b.sector)),
         }
@@ -346,10 +387,12 @@ impl Context<'_> {
     /// Shared geography: 1 when one contains the other or an area contains both (the same
     /// county, police force area, fire and rescue authority, health body or combined
     /// authority, as bodies of the dataset), or the same combined authority or police force
-    /// area by name; 0.5 in the same region; 0.25 in the same nation; else 0 (LGA/Localis 2011:
+    /// area by name; `SAME_REGION` (0) in the same region; `SAME_NATION` (0) in the same
+    /// nation; else 0 (LGA/Localis 2011:
     /// partnerships across county boundaries broke up; Policing and Crime Act 2017 and Health
     /// and Care Act 2022: bodies of one area have a duty to collaborate). Neutral when no area
-    /// is known for both.
+    /// type is known for both (region, nation, combined authority, police force area by name,
+    /// or an area of the dataset each lies within); known for both and none shared is 0.
     #[inline]
     pub fn shared_geography(&self, a: &Body, b: &Body, facts: &PairFacts) -> Value {
         let same = |x: u32, y: u32| x != NONE && x == y;
@@ -361,11 +404,13 @@ impl Context<'_> {
         {
             Value::known(1.0)
         } else if same(a.region, b.region) {
-            Value::known(0.5)
+            Value::known(SAME_REGION)
         } else if same(a.nation, b.nation) {
-            Value::known(0.25)
+            Value::known(SAME_NATION)
         } else if both(a.region, b.region)
             || both(a.nation, b.nation)
+            || both(a.combined_authority, b.combined_authority)
+            || both(a.police_force_area, b.police_force_area)
             || (a.areas != 0 && b.areas != 0)
         {
             Value::known(0.0)
@@ -414,6 +459,14 @@ impl Context<'_> {
             _ => Value::NEUTRAL,
         }
     }
+}
+
+/// Whether one body is the other's parent (a district and its county). Parents and children
+/// are special candidates of exact pruning, scored in full, so a value that depends on this
+/// link never needs a bound of its own.
+#[inline]
+pub fn one_area(a: &Body, b: &Body) -> bool {
+    a.parent == b.idx || b.parent == a.idx
 }
 
 /// The barrier-risk value of `a` facing a partner of size asymmetry `g`: with the weighted

@@ -50,8 +50,8 @@ const INFORMATIVE: [Criterion; 4] =
 
 /// 150 fictional councils drawn from seeded rules: places uniform over a 2° × 3° box, kinds
 /// uniform over district, unitary and county, populations log-uniform over 50,000 to 1,000,000,
-/// regions uniform over three names, independently of place (so that shared geography and
-/// proximity can be told apart).
+/// regions and police force areas (the same three names) uniform, independently of place (so
+/// that shared geography and proximity can be told apart).
 fn synthetic() -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut unit = move || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
@@ -69,7 +69,11 @@ fn synthetic() -> Dataset {
             );
             o.kind = Some(kinds[(unit() * 3.0) as usize % 3]);
             o.population = Some(10f64.powf(4.7 + 1.3 * unit()) as u64);
-            o.region = Some(["North", "Middle", "South"][(unit() * 3.0) as usize % 3].to_owned());
+            // One of three areas by name, so that shared geography (1 for the same police
+            // force area; a region alone counts 0) is informative.
+            let area = ["North", "Middle", "South"][(unit() * 3.0) as usize % 3];
+            o.region = Some(area.to_owned());
+            o.police_force_area = Some(format!("{area} police force area"));
             // Each states it seeks nothing, so that service fit (which would otherwise follow
             // the kinds' statutory services) is 0 for every pair and says nothing.
             o.services_sought = Some(crate::model::ServiceSet::EMPTY);
