@@ -431,7 +431,7 @@ fn prepare(engine: &Engine, arrangement: &Arrangement) -> Result<Vec<Subject>, S
             let g = ctx.shared_geography(a, b, &facts);
             let same = |x: u32, y: u32| x != NONE && x == y;
             let geography = (!g.neutral).then(|| {
-                if g.value == 1.0 {
+                if g.value.to_bits() == 1f64.to_bits() {
                     3
                 } else if same(a.region, b.region) {
                     2
@@ -507,8 +507,11 @@ fn values(s: &Setting, p: &Pair) -> ([f64; C], [f64; C]) {
         if s.size_scale.is_infinite() {
             1.0
         } else {
-            let scale =
-                if s.size_scale == 10.0 { std::f64::consts::LN_10 } else { s.size_scale.ln() };
+            let scale = if s.size_scale.to_bits() == 10f64.to_bits() {
+                std::f64::consts::LN_10
+            } else {
+                s.size_scale.ln()
+            };
             (1.0 - gap / scale).clamp(0.0, 1.0)
         }
     });

@@ -274,7 +274,7 @@ mod tests {
                     }
                 }
                 if a == b {
-                    assert_eq!(kind_fit(*a, *b), 1.0);
+                    assert_eq!(kind_fit(*a, *b).to_bits(), 1f64.to_bits());
                 }
             }
         }
@@ -298,12 +298,15 @@ mod tests {
     #[test]
     fn the_documented_disagreements_are_settled() {
         // Central government with any other body 0.2, whichever way the pair sorts.
-        assert_eq!(kind_fit(Kind::Department, Kind::OtherBody), 0.2);
-        assert_eq!(kind_fit(Kind::OtherBody, Kind::Agency), 0.2);
-        assert_eq!(sector_fit(Sector::CentralGovernment, Sector::Other), 0.2);
+        assert_eq!(kind_fit(Kind::Department, Kind::OtherBody).to_bits(), 0.2f64.to_bits());
+        assert_eq!(kind_fit(Kind::OtherBody, Kind::Agency).to_bits(), 0.2f64.to_bits());
+        assert_eq!(
+            sector_fit(Sector::CentralGovernment, Sector::Other).to_bits(),
+            0.2f64.to_bits()
+        );
         // A district with an ambulance trust: 0.3, as with other NHS bodies (districts deliver
         // no health or care services).
-        assert_eq!(kind_fit(Kind::District, Kind::AmbulanceTrust), 0.3);
+        assert_eq!(kind_fit(Kind::District, Kind::AmbulanceTrust).to_bits(), 0.3f64.to_bits());
     }
 
     #[test]
