@@ -415,8 +415,10 @@ impl ScoringIndex {
 
     /// The bodies related to `a`: its land neighbours, the areas containing it and the
     /// bodies it contains, its partners and its partners' partners, sorted, each once,
-    /// without `a`. These are the only bodies that can score 1 on proximity (touching, or one
-    /// inside the other) or above 0 on trust (a partnership or a partner in common).
+    /// without `a`. These are the only bodies whose proximity can exceed the non-neighbour
+    /// distance decay (touching, or one inside the other), whose kind fit can be the two-tier
+    /// value (a county and its districts), or whose trust can exceed 0 (a partnership or a
+    /// partner in common).
     pub fn related(&self, a: usize) -> Vec<u32> {
         let mut out: Vec<u32> = self.neighbours.of(a).to_vec();
         out.extend_from_slice(self.containers.of(a));

@@ -788,9 +788,9 @@ pub fn upper_bound(
         {
             1.0
         } else if s.region_bit & g.regions != 0 {
-            0.5
+            crate::score::SAME_REGION
         } else if s.nation_bit & g.nations != 0 {
-            0.25
+            crate::score::SAME_NATION
         } else {
             0.0
         };

@@ -486,7 +486,8 @@ impl GroupBounds {
             priorities[i] = max(min(priorities[i], 1.0), reasons_floor[i]);
         }
         // Geography: 1 for an area (parent, police, fire, health, combined authority) in
-        // common, else 0.5 for a region, else 0.25 for a nation, else 0, raised to the neutral
+        // common, else `SAME_REGION` for a region, else `SAME_NATION` for a nation (rounded up
+        // to f32), else 0, raised to the neutral
         // value where no area type is known on both sides; as masks, so that every lane takes
         // the same path.
         let mut geography = [0.0f32; GROUP];
@@ -500,9 +501,9 @@ impl GroupBounds {
             let known = if near != 0 {
                 1.0
             } else if region != 0 {
-                0.5
+                f32_up(crate::score::SAME_REGION)
             } else if nation != 0 {
-                0.25
+                f32_up(crate::score::SAME_NATION)
             } else {
                 0.0
             };

@@ -234,8 +234,8 @@ pub fn context<'a>(
 }
 
 /// A distance beyond which an unrelated candidate cannot reach a threshold, for `rank`.
-/// "Unrelated": not touching the subject nor inside it or containing it (those have proximity
-/// 1 at any distance), not a partner and no partner in common (those may have trust above 0).
+/// "Unrelated": not touching the subject nor inside it or containing it (those can have a
+/// higher proximity at the same distance: 1 inside, a slower decay for neighbours), not a partner and no partner in common (those may have trust above 0).
 /// For such a body proximity is at most 0.5^(R·c / h) for a chord c between the centres (an
 /// arc is never shorter than R·c); trust is 0 when the subject's partnerships are known (else
 /// at most 0.5); the subject's barrier risk is at most its value without size asymmetry; every

@@ -69,7 +69,23 @@ fn family(kind: Kind) -> Family {
     }
 }
 
-/// Kind fit of two kinds, symmetric, in [0, 1].
+/// Kind fit of a county council and a district council that lies in it: the two tiers of one
+/// area's local government, which divide its services between them by statute (Local
+/// Government Act 1972; the district bills the council tax the county precepts, LGFA 1992; the
+/// district collects the waste the county disposes of, EPA 1990 ss.45, 51), so they fit as
+/// closely as two bodies of one kind. Cross-validated on real partnerships (`docs/validity.md`):
+/// 1 beats the cross-tier table value 0.6 for a county and its own districts.
+pub const TWO_TIERS_OF_ONE_AREA: f64 = 1.0;
+
+/// Whether two kinds are a county and a district (`TWO_TIERS_OF_ONE_AREA` applies when the
+/// district lies in that county).
+#[inline]
+pub fn county_and_district(a: Kind, b: Kind) -> bool {
+    matches!((a, b), (Kind::County, Kind::District) | (Kind::District, Kind::County))
+}
+
+/// Kind fit of two kinds, symmetric, in [0, 1]. The whole table is published in
+/// `docs/scoring.md`, and a test checks the two agree cell by cell.
 pub fn kind_fit(a: Kind, b: Kind) -> f64 {
     if a == b {
         // Same tier and type: the strongest organisational similarity (Dixon & Elston 2020);
@@ -114,8 +130,9 @@ pub fn kind_fit(a: Kind, b: Kind) -> f64 {
         (UsCounty | UsGeneral | UsSpecial, UsSchool) => 0.3,
         (LowerTier, NhsCommissioner | NhsProvider | Ambulance) => 0.3,
         (SingleTier | UpperTier | Combined | Parish, Ambulance) => 0.4,
-        (_, Central) => 0.2,
-        (_, Other) => 0.3,
+        // Central government with any other family, `Other` included (the pair is sorted, so
+        // central government can come first).
+        (_, Central) | (Central, _) => 0.2,
         _ => 0.3,
     }
 }
@@ -133,7 +150,8 @@ pub fn sector_fit(a: Sector, b: Sector) -> f64 {
         (Police | Fire, Health) => 0.6,
         (LocalGovernment, Health | Fire) => 0.5,
         (LocalGovernment, Police) => 0.4,
-        (_, CentralGovernment) => 0.2,
+        // Central government with any other sector, `Other` included (the pair is sorted).
+        (_, CentralGovernment) | (CentralGovernment, _) => 0.2,
         _ => 0.3,
     }
 }
@@ -158,6 +176,137 @@ mod tests {
                 assert!((sector_fit(*a, *b) - sector_fit(*b, *a)).abs() < 1e-15);
             }
         }
+    }
+
+    /// The family abbreviations and names the published table uses.
+    fn family_label(f: Family) -> (&'static str, &'static str) {
+        match f {
+            Family::SingleTier => ("ST", "single-tier council"),
+            Family::LowerTier => ("D", "district council"),
+            Family::UpperTier => ("C", "county council"),
+            Family::Combined => ("CA", "combined authority"),
+            Family::Parish => ("Par", "parish council"),
+            Family::UsCounty => ("USC", "US county"),
+            Family::UsGeneral => ("USG", "US general-purpose"),
+            Family::UsSpecial => ("USS", "US special district"),
+            Family::UsSchool => ("USD", "US school district"),
+            Family::Police => ("Pol", "police"),
+            Family::Fire => ("Fire", "fire and rescue"),
+            Family::Ambulance => ("Amb", "ambulance trust"),
+            Family::NhsProvider => ("NHS", "NHS provider"),
+            Family::NhsCommissioner => ("ICB", "integrated care board"),
+            Family::Central => ("Gov", "central government"),
+            Family::Other => ("Oth", "other body"),
+        }
+    }
+
+    fn number(v: f64) -> String {
+        format!("{v}")
+    }
+
+    /// The kind-fit and sector-fit tables as `docs/scoring.md` publishes them, generated from
+    /// the code: the families with their kinds, the family matrix, the sector matrix.
+    fn published_tables() -> String {
+        let mut families: Vec<(Family, Vec<Kind>)> = Vec::new();
+        for k in Kind::all() {
+            match families.iter_mut().find(|(f, _)| *f == family(*k)) {
+                Some((_, kinds)) => kinds.push(*k),
+                None => families.push((family(*k), vec![*k])),
+            }
+        }
+        let mut out = String::from("| family | kinds |\n|---|---|\n");
+        for (f, kinds) in &families {
+            let (short, name) = family_label(*f);
+            let names: Vec<String> = kinds.iter().map(|k| format!("`{}`", k.name())).collect();
+            out += &format!("| {short}: {name} | {} |\n", names.join(", "));
+        }
+        out += "\n|   |";
+        for (f, _) in &families {
+            out += &format!(" {} |", family_label(*f).0);
+        }
+        out += "\n|---|";
+        out += &"---|".repeat(families.len());
+        out += "\n";
+        for (f, fk) in &families {
+            out += &format!("| **{}** |", family_label(*f).0);
+            for (_, gk) in &families {
+                // Two different kinds of the families (one kind alone: the same kind, 1).
+                let pair =
+                    fk.iter().flat_map(|a| gk.iter().map(move |b| (*a, *b))).find(|(a, b)| a != b);
+                let v = pair.map_or(1.0, |(a, b)| kind_fit(a, b));
+                out += &format!(" {} |", number(v));
+            }
+            out += "\n";
+        }
+        out += "\n| sector |";
+        for s in Sector::all() {
+            out += &format!(" {} |", s.name());
+        }
+        out += "\n|---|";
+        out += &"---|".repeat(Sector::all().len());
+        out += "\n";
+        for a in Sector::all() {
+            out += &format!("| **{}** |", a.name());
+            for b in Sector::all() {
+                out += &format!(" {} |", number(sector_fit(*a, *b)));
+            }
+            out += "\n";
+        }
+        out
+    }
+
+    /// `docs/scoring.md` publishes the whole table (issue 22: an implementation written from
+    /// the docs alone must match), and it is the code's: every pair of distinct kinds has its
+    /// families' value, the same kind 1.
+    #[test]
+    fn the_published_kind_fit_table_is_the_code_s() {
+        for a in Kind::all() {
+            for b in Kind::all() {
+                let same_families =
+                    Kind::all().iter().flat_map(|x| Kind::all().iter().map(move |y| (*x, *y)));
+                for (x, y) in same_families {
+                    if family(x) == family(*a) && family(y) == family(*b) && x != y && a != b {
+                        assert_eq!(
+                            kind_fit(x, y).to_bits(),
+                            kind_fit(*a, *b).to_bits(),
+                            "{a:?} {b:?} {x:?} {y:?}"
+                        );
+                    }
+                }
+                if a == b {
+                    assert_eq!(kind_fit(*a, *b).to_bits(), 1f64.to_bits());
+                }
+            }
+        }
+        let doc = include_str!("../../docs/scoring.md");
+        let begin =
+            "<!-- kind-fit tables: generated from src/score/kind_fit.rs; a test checks them -->\n";
+        let end = "<!-- end of kind-fit tables -->";
+        let expected = published_tables();
+        let published = doc
+            .split_once(begin)
+            .and_then(|(_, rest)| rest.split_once(end))
+            .map(|(table, _)| table.trim())
+            .unwrap_or_default();
+        assert_eq!(
+            published,
+            expected.trim(),
+            "docs/scoring.md should hold, between its markers:\n{expected}"
+        );
+    }
+
+    #[test]
+    fn the_documented_disagreements_are_settled() {
+        // Central government with any other body 0.2, whichever way the pair sorts.
+        assert_eq!(kind_fit(Kind::Department, Kind::OtherBody).to_bits(), 0.2f64.to_bits());
+        assert_eq!(kind_fit(Kind::OtherBody, Kind::Agency).to_bits(), 0.2f64.to_bits());
+        assert_eq!(
+            sector_fit(Sector::CentralGovernment, Sector::Other).to_bits(),
+            0.2f64.to_bits()
+        );
+        // A district with an ambulance trust: 0.3, as with other NHS bodies (districts deliver
+        // no health or care services).
+        assert_eq!(kind_fit(Kind::District, Kind::AmbulanceTrust).to_bits(), 0.3f64.to_bits());
     }
 
     #[test]

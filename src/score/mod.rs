@@ -10,7 +10,7 @@ mod kind_fit;
 
 pub use criteria::barrier_risk::{asymmetry, barrier_ceiling};
 pub use explain::{CriterionExplanation, Explanation, SideExplanation, StatedMark, explain};
-pub use kind_fit::{kind_fit, sector_fit};
+pub use kind_fit::{TWO_TIERS_OF_ONE_AREA, county_and_district, kind_fit, sector_fit};
 
 use crate::index::{Body, ScoringIndex, distance_km};
 use crate::model::Criterion;
@@ -22,18 +22,58 @@ use crate::model::Criterion;
 /// honestly states a concern. It is flagged as `neutral` ("no data") in every output.
 pub const NEUTRAL: f64 = 0.0;
 
+/// Shared geography of two bodies in the same region (England) with no area in common. 0: the
+/// English regions have had no role in local government since the regional development
+/// agencies and government offices closed (2010–2012), and partnerships across county
+/// boundaries are among those that broke up (LGA/Localis 2011). Cross-validated on real
+/// partnerships: 0 beats the former 0.5 (`docs/validity.md`). Exact pruning's bounds read it.
+pub const SAME_REGION: f64 = 0.0;
+
+/// Shared geography of two bodies in the same nation with no area or region in common. 0, as
+/// for a region (cross-validated: the former 0.25 does no better).
+pub const SAME_NATION: f64 = 0.0;
+
 /// Tunable constants of the criteria, with their documented defaults.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct ScoringParams {
     /// Distance at which proximity halves for bodies that do not touch (km). 25 km is about the
-    /// distance between neighbouring district centres, so a non-neighbour that close scores as
-    /// half a neighbour.
+    /// distance between neighbouring district centres, so a non-neighbour that close scores
+    /// 0.5. Leave-one-arrangement-out cross-validation on real partnerships keeps it
+    /// (`docs/validity.md`).
     pub proximity_half_km: f64,
+    /// Distance at which proximity halves for bodies that share a boundary (km), never below
+    /// the value at `proximity_half_km`. A boundary shared by two large areas whose centres lie
+    /// far apart is a weaker tie than one between two small neighbours; cross-validated on real
+    /// partnerships, 50 km (twice the non-neighbour figure) beats counting every shared
+    /// boundary as 1 (`docs/validity.md`).
+    pub neighbour_half_km: f64,
+}
+
+impl ScoringParams {
+    /// The documented defaults: 25 km apart, 50 km for neighbours.
+    pub const DEFAULT: ScoringParams =
+        ScoringParams { proximity_half_km: 25.0, neighbour_half_km: 50.0 };
+
+    /// Proximity of two bodies `distance_km` apart: 1 when one's area contains the other's;
+    /// max(0.5^(d / neighbour_half_km), 0.5^(d / proximity_half_km)) when they share a
+    /// boundary; else 0.5^(d / proximity_half_km). Non-decreasing as the distance shrinks, and
+    /// never lower for neighbours than for non-neighbours at the same distance.
+    #[inline]
+    pub fn proximity(&self, distance_km: f64, adjacent: bool, contains: bool) -> f64 {
+        let apart = (-distance_km / self.proximity_half_km).exp2();
+        if contains {
+            1.0
+        } else if adjacent {
+            (-distance_km / self.neighbour_half_km).exp2().max(apart)
+        } else {
+            apart
+        }
+    }
 }
 
 impl Default for ScoringParams {
     fn default() -> Self {
-        Self { proximity_half_km: 25.0 }
+        Self::DEFAULT
     }
 }
 
@@ -261,6 +301,14 @@ impl Context<'_> {
     pub fn directional(&self, from: usize, to: usize, facts: &PairFacts) -> f64 {
         weighted(self.index.weights(from), &self.values(from, to, facts))
     }
+}
+
+/// Whether one body is the other's parent (a district and its county). Parents and children
+/// are special candidates of exact pruning, scored in full, so a value that depends on this
+/// link never needs a bound of its own.
+#[inline]
+pub fn one_area(a: &Body, b: &Body) -> bool {
+    a.parent == b.idx || b.parent == a.idx
 }
 
 /// Σ weight × value, summed in criterion order (the order explanations sum in too).

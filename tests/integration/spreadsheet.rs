@@ -52,7 +52,7 @@ fn rank_xlsx_has_the_numbers_of_rank_csv() {
     let bytes = std::fs::read(xlsx.dir().join("c.xlsx")).unwrap();
     let partners = sheet(bytes.clone(), "Partners");
     assert_same_cells(&partners, &csv.stdout());
-    assert_eq!(partners[1][2], Data::String("Tewkesbury Borough Council".into()));
+    assert_eq!(partners[1][2], Data::String("Cheltenham Borough Council".into()));
 
     // The sheet of weights and sources: the ranked body, every criterion's weight (summing to
     // one), and the data's licences.

@@ -12,7 +12,7 @@ use crate::engine::Engine;
 use crate::index::distance_km;
 use crate::model::Criterion;
 use crate::rank::{Eligibility, RankSettings, context};
-use crate::score::{Mutual, PairFacts};
+use crate::score::{Mutual, PairFacts, ScoringParams};
 use crate::weights::{Survey, WeightError, WeightSettings};
 
 const C: usize = Criterion::COUNT;
@@ -77,9 +77,11 @@ struct Subject {
     candidates: Vec<u32>,
     forward: Vec<[f64; C]>,
     backward: Vec<[f64; C]>,
-    /// Distance (km), and whether the two touch or one contains the other (proximity 1).
+    /// Distance (km), whether the two share a boundary, and whether one contains the other:
+    /// what proximity reads.
     distance: Vec<f64>,
-    touching: Vec<bool>,
+    adjacent: Vec<bool>,
+    contains: Vec<bool>,
     /// Each real partner's position in `candidates`, `None` when not eligible.
     partners: Vec<Option<usize>>,
 }
@@ -90,7 +92,7 @@ struct Subject {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     arrangements: Vec<Vec<Subject>>,
-    proximity_half_km: f64,
+    params: ScoringParams,
     mutual: Mutual,
 }
 
@@ -121,7 +123,8 @@ impl Prepared {
                             forward: Vec::new(),
                             backward: Vec::new(),
                             distance: Vec::new(),
-                            touching: Vec::new(),
+                            adjacent: Vec::new(),
+                            contains: Vec::new(),
                             partners: Vec::new(),
                         };
                         for c in 0..index.len() {
@@ -137,7 +140,8 @@ impl Prepared {
                             s.forward.push(f.map(|v| v.value));
                             s.backward.push(bw.map(|v| v.value));
                             s.distance.push(facts.distance_km);
-                            s.touching.push(facts.adjacent || facts.contains);
+                            s.adjacent.push(facts.adjacent);
+                            s.contains.push(facts.contains);
                         }
                         subjects.push(s);
                     }
@@ -149,11 +153,7 @@ impl Prepared {
                 subjects
             })
             .collect();
-        Ok(Self {
-            arrangements: prepared,
-            proximity_half_km: rank.params.proximity_half_km,
-            mutual: rank.mutual,
-        })
+        Ok(Self { arrangements: prepared, params: rank.params, mutual: rank.mutual })
     }
 
     /// The number of arrangements.
@@ -168,7 +168,7 @@ impl Prepared {
 
     /// The proximity half-distance the values were computed with (km).
     pub fn proximity_half_km(&self) -> f64 {
-        self.proximity_half_km
+        self.params.proximity_half_km
     }
 
     /// Every pair's rank, per arrangement, in `evaluate`'s pair order, under other weights
@@ -213,13 +213,14 @@ impl Prepared {
     fn scores(&self, s: &Subject, weights: &BodyWeights, half_km: f64, out: &mut Vec<f64>) {
         out.clear();
         let own = weights.of(s.body);
-        let same_half = half_km.to_bits() == self.proximity_half_km.to_bits();
+        let same_half = half_km.to_bits() == self.params.proximity_half_km.to_bits();
+        let params = ScoringParams { proximity_half_km: half_km, ..self.params };
         let p = Criterion::Proximity.index();
         for j in 0..s.candidates.len() {
             let (mut f, mut b) = (s.forward[j], s.backward[j]);
             if !same_half {
                 // The engine's proximity (`criteria::proximity::value`) at another half-distance.
-                let v = if s.touching[j] { 1.0 } else { (-s.distance[j] / half_km).exp2() };
+                let v = params.proximity(s.distance[j], s.adjacent[j], s.contains[j]);
                 f[p] = v;
                 b[p] = v;
             }

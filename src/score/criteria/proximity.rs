@@ -6,16 +6,13 @@ use super::*;
 /// The profile fields the value reads: the viewing side's, then the other side's.
 pub(super) const FIELDS: Fields = (PLACE, PLACE);
 
-/// Proximity: 1 for bodies that share a boundary or whose areas contain one another (LGA
-/// 2018: 98% of sharing councils share with a neighbour; Dixon & Elston 2020), else
-/// 0.5^(d / h) with h = `proximity_half_km`.
+/// Proximity (`ScoringParams::proximity`): 1 for bodies whose areas contain one another;
+/// for neighbours 0.5^(d / 50 km), else 0.5^(d / 25 km) (LGA 2018: 98% of sharing councils
+/// share with a neighbour; Dixon & Elston 2020; half-distances cross-validated on real
+/// partnerships).
 #[inline(always)]
 pub fn value(ctx: &Context<'_>, _a: &Body, _b: &Body, facts: &PairFacts) -> Value {
-    if facts.adjacent || facts.contains {
-        Value::known(1.0)
-    } else {
-        Value::known((-facts.distance_km / ctx.params.proximity_half_km).exp2())
-    }
+    Value::known(ctx.params.proximity(facts.distance_km, facts.adjacent, facts.contains))
 }
 
 /// The plain-English reason for the value.
@@ -27,7 +24,7 @@ pub(super) fn reason(p: &Pair<'_>) -> String {
         ix.body(x).parent == y as u32 || ix.containers.of(x).binary_search(&(y as u32)).is_ok()
     };
     if facts.adjacent {
-        "shares a boundary".to_owned()
+        format!("shares a boundary, {:.0} km between centres", facts.distance_km)
     } else if inside(from, to) && inside(to, from) {
         format!("same area as {}", b.display_name())
     } else if inside(from, to) {

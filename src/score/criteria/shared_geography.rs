@@ -9,10 +9,12 @@ pub(super) const FIELDS: Fields = (AREAS, AREAS);
 /// Shared geography: 1 when one contains the other or an area contains both (the same
 /// county, police force area, fire and rescue authority, health body or combined
 /// authority, as bodies of the dataset), or the same combined authority or police force
-/// area by name; 0.5 in the same region; 0.25 in the same nation; else 0 (LGA/Localis 2011:
-/// partnerships across county boundaries broke up; Policing and Crime Act 2017 and Health
-/// and Care Act 2022: bodies of one area have a duty to collaborate). Neutral when no area
-/// is known for both.
+/// area by name; `SAME_REGION` (0) in the same region; `SAME_NATION` (0) in the same
+/// nation; else 0 (LGA/Localis 2011: partnerships across county boundaries broke up; Policing
+/// and Crime Act 2017 and Health and Care Act 2022: bodies of one area have a duty to
+/// collaborate). Neutral when no area type is known for both (region, nation, combined
+/// authority, police force area by name, or an area of the dataset each lies within); known
+/// for both and none shared is 0.
 #[inline(always)]
 pub fn value(ctx: &Context<'_>, a: &Body, b: &Body, facts: &PairFacts) -> Value {
     let same = |x: u32, y: u32| x != NONE && x == y;
@@ -24,10 +26,14 @@ pub fn value(ctx: &Context<'_>, a: &Body, b: &Body, facts: &PairFacts) -> Value 
     {
         Value::known(1.0)
     } else if same(a.region, b.region) {
-        Value::known(0.5)
+        Value::known(crate::score::SAME_REGION)
     } else if same(a.nation, b.nation) {
-        Value::known(0.25)
-    } else if both(a.region, b.region) || both(a.nation, b.nation) || (a.areas != 0 && b.areas != 0)
+        Value::known(crate::score::SAME_NATION)
+    } else if both(a.region, b.region)
+        || both(a.nation, b.nation)
+        || both(a.combined_authority, b.combined_authority)
+        || both(a.police_force_area, b.police_force_area)
+        || (a.areas != 0 && b.areas != 0)
     {
         Value::known(0.0)
     } else {
@@ -60,13 +66,13 @@ pub(super) fn reason(p: &Pair<'_>) -> String {
             "both in the {} police force area",
             a.police_force_area.as_deref().unwrap_or("same")
         )
-    } else if same(ba.region, bb.region) {
-        format!("both in {}", a.region.as_deref().unwrap_or("the same region"))
-    } else if same(ba.nation, bb.nation) {
-        format!("both in {}, different regions", a.nation.as_deref().unwrap_or("the same nation"))
     } else if v.neutral {
         "areas not known".to_owned()
+    } else if same(ba.region, bb.region) || same(ba.nation, bb.nation) {
+        // A region or nation alone counts `SAME_REGION` or `SAME_NATION` (0).
+        let place = if same(ba.region, bb.region) { &a.region } else { &a.nation };
+        format!("no area in common (both in {})", place.as_deref().unwrap_or("one region"))
     } else {
-        "different regions and nations".to_owned()
+        "no area in common".to_owned()
     }
 }
