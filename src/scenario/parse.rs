@@ -394,6 +394,8 @@ pub struct Scenario {
 pub(super) struct BodyReferences {
     /// The dataset the bodies must be in.
     pub dataset: (Source, Option<Place>),
+    /// The profile layers laid over it, which may add bodies.
+    pub profiles: Vec<(Source, Place)>,
     /// The subjects listed.
     pub subjects: Subjects,
     /// The overrides, with the bodies each changes.
@@ -409,6 +411,7 @@ pub(super) fn read_body_references(path: &Path) -> Option<BodyReferences> {
     let file: Arc<Path> = source.path().clone();
     Some(BodyReferences {
         dataset: read_source(&root, "dataset", &file),
+        profiles: read_profiles(&root, &file),
         subjects: read_subjects(&root),
         overrides: read_overrides(&root),
     })

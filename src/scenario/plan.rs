@@ -644,7 +644,9 @@ pub(super) fn check_body_references(
     let mut problems = Problems::default();
     let mut datasets = HashMap::new();
     for r in references {
-        let Some(data) = load_data(&r.dataset, &[], &mut datasets, &mut problems) else { continue };
+        let Some(data) = load_data(&r.dataset, &r.profiles, &mut datasets, &mut problems) else {
+            continue;
+        };
         let _ = resolve_subjects(&r.subjects, &data.dataset, &mut problems);
         for o in &r.overrides {
             find_all(&o.bodies, &data.dataset, &mut problems);

@@ -640,6 +640,19 @@ fn all_problems_are_reported_in_one_run() {
         .stderr_has("s.toml:4:11")
         .stderr_has("unknown body \"Nowhere Council\"");
     assert!(!out.dir().join("r").exists());
+    // The bodies of a broken file are looked up in its dataset with its profile layers, so a
+    // body a layer adds is known and an unknown one is still reported in the same run.
+    let layer = "id = \"NEW1\"\nname = \"Newtown Council\"\nsector = \"local_government\"\n\
+                 location = { lat = 51.0, lon = -1.0 }\n";
+    let scenario = "name = \"layered\"\ntop = 0\nprofiles = [\"our.toml\"]\n[subjects]\n\
+                    bodies = [\"Newtown Council\", \"Nowhere Council\"]\n";
+    let out = Test::new()
+        .file("our.toml", layer)
+        .file("s.toml", scenario)
+        .args(["scenario", "run", "s.toml", "--out", "r"])
+        .run();
+    out.code(2).no_panic().stderr_has("s.toml:2:7").stderr_has("unknown body \"Nowhere Council\"");
+    assert!(!out.stderr().contains("\"Newtown Council\""), "{}", out.stderr());
     let out = Test::new()
         .file("t.csv", "id,name,lat,lon,sector\nA1,Alpha,51,0,polise\nB1,Beta,51,0,police\n")
         .file("edges.csv", "a,b\nA1,ZZ9\n")
