@@ -7,10 +7,9 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use partnermatch::engine::Engine;
-use partnermatch::export::{push_number, write_atomic};
+use partnermatch::export::{fast_rows, write_atomic};
 use partnermatch::model::OrganisationId;
 use partnermatch::rank::{AllRanker, Ranked};
-use serde::Serialize;
 
 use super::rank::{ScoringArgs, engine};
 use super::weight_args::WeightArgs;
@@ -70,21 +69,6 @@ pub struct Args {
     weighting: WeightArgs,
 }
 
-#[derive(Serialize)]
-struct LineCandidate<'a> {
-    id: &'a str,
-    score: f64,
-    forward: f64,
-    backward: f64,
-    distance_km: f64,
-}
-
-#[derive(Serialize)]
-struct Line<'a> {
-    id: &'a str,
-    candidates: Vec<LineCandidate<'a>>,
-}
-
 /// Runs `rank-all`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -117,59 +101,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let write = |w: &mut dyn Write| -> std::io::Result<partnermatch::rank::AllStats> {
         let format = args.format;
         if format == AllFormat::Csv {
-            writeln!(w, "id,rank,candidate_id,score,forward,backward,distance_km")?;
+            w.write_all(fast_rows::CSV_HEADER.as_bytes())?;
         }
-        // Formatting runs in parallel, runs of subjects' rows to a string; writing stays in
-        // order.
-        let render = |subject: usize, ranked: &[Ranked], text: &mut String| {
-            let id = ids[subject].as_str();
-            match format {
-                AllFormat::Csv => {
-                    let id = csv_field(id);
-                    // About the rows' length, so the text is seldom moved as it grows.
-                    text.reserve(ranked.len() * (2 * id.len() + 80));
-                    for (i, r) in ranked.iter().enumerate() {
-                        use std::fmt::Write as _;
-                        text.push_str(&id);
-                        text.push(',');
-                        let _ = write!(text, "{}", i + 1);
-                        text.push(',');
-                        text.push_str(&csv_field(ids[r.candidate].as_str()));
-                        text.push(',');
-                        for v in [r.score.mutual, r.score.forward, r.score.backward] {
-                            push_number(text, v);
-                            text.push(',');
-                        }
-                        push_number(text, r.distance_km);
-                        text.push('\n');
-                    }
-                }
-                AllFormat::Jsonl => {
-                    let record = Line {
-                        id,
-                        candidates: ranked
-                            .iter()
-                            .map(|r| LineCandidate {
-                                id: ids[r.candidate].as_str(),
-                                score: r.score.mutual,
-                                forward: r.score.forward,
-                                backward: r.score.backward,
-                                distance_km: r.distance_km,
-                            })
-                            .collect(),
-                    };
-                    // Serialising plain strings and finite numbers cannot fail.
-                    text.push_str(&serde_json::to_string(&record).unwrap_or_default());
-                    text.push('\n');
-                }
-            }
+        // Formatting runs in parallel, runs of subjects' rows to a buffer, without allocating
+        // per row (`export::fast_rows`); writing stays in order.
+        let render = |subject: usize, ranked: &[Ranked], bytes: &mut Vec<u8>| match format {
+            AllFormat::Csv => fast_rows::push_csv_rows(bytes, &ids, subject, ranked),
+            AllFormat::Jsonl => fast_rows::push_json_line(bytes, &ids, subject, ranked),
         };
-        ranker.run(
-            args.brute_force,
-            &render,
-            |text: String| w.write_all(text.as_bytes()),
-            &progress,
-        )
+        ranker.run(args.brute_force, &render, |bytes: Vec<u8>| w.write_all(&bytes), &progress)
     };
     let stats = match args.out.as_deref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
@@ -211,13 +151,4 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// Quotes a CSV field when it needs it (ids never do, but stay safe).
-fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains([',', '"', '\n', '\r']) {
-        std::borrow::Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
 }

@@ -8,6 +8,7 @@ mod check;
 mod embedded;
 mod find;
 mod layer;
+pub mod pack;
 mod sources;
 
 use std::collections::HashMap;
@@ -103,16 +104,25 @@ impl Dataset {
         Self { organisations, by_id, description: description.into(), stated: Stated::default() }
     }
 
-    /// Loads and checks the data at a path: a CSV table (by its `.csv` or `.tsv` extension), a
-    /// TOML profile file, or a directory of profiles.
+    /// Loads and checks the data at a path: a prepared dataset (`pack`: by its `.pmd`
+    /// extension or its signature, whatever the extension), a CSV table (by its `.csv` or `.tsv`
+    /// extension), a TOML profile file, or a directory of profiles.
     pub fn load(path: &Path) -> Result<Self, Diagnostics> {
         let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if extension.as_deref() == Some(pack::EXTENSION) || starts_like_a_pack(path) {
+            return pack::load(path);
+        }
         match extension.as_deref() {
             Some("csv" | "tsv") => crate::import::load_csv(path),
             _ => {
                 Self::from_parsed(crate::profiles::load_toml_path(path), path.display().to_string())
             }
         }
+    }
+
+    /// Writes the dataset as a prepared dataset (`pack`): see `pack` for the format.
+    pub fn to_pack(&self) -> Vec<u8> {
+        pack::to_bytes(self)
     }
 
     /// Every organisation, sorted by id.
@@ -157,4 +167,13 @@ impl Dataset {
     pub fn get(&self, id: &OrganisationId) -> Option<&Organisation> {
         self.index_of(id).map(|i| &self.organisations[i])
     }
+}
+
+/// Whether a regular file starts with the pack signature (a pack given any name).
+fn starts_like_a_pack(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut start = [0u8; 8];
+    path.is_file()
+        && std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut start)).is_ok()
+        && pack::is_pack(&start)
 }

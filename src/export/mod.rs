@@ -2,6 +2,7 @@
 //! not at all. Exporters for each output format live beside it.
 
 pub mod csv_safe;
+pub mod fast_rows;
 pub mod ranking;
 pub mod records;
 pub mod table;
