@@ -72,6 +72,13 @@ pub struct Args {
     #[arg(long)]
     force: bool,
 
+    /// Also write the candidate graph the matching solves to FILE, as a plain edge list: a
+    /// line `N M` (members, edges), then one line `U V W` per edge (member positions from 0
+    /// in id order, integer weight), for comparing with other matching solvers
+    /// (benches/lemon.sh). The exact optimum's integer weight goes to standard error.
+    #[arg(long, value_name = "FILE")]
+    graph_out: Option<PathBuf>,
+
     /// Put the step timings in the output too (they differ from run to run).
     #[arg(long)]
     timings: bool,
@@ -178,6 +185,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     output::check_sheet_out(args.format, args.out.as_deref())?;
     output::check_out(args.out.as_deref(), args.force)?;
+    if let Some(path) = &args.graph_out {
+        output::check_out_file(path, args.force, "")?;
+    }
     let engine = engine(global, &args.weighting)?;
     let rank = args.scoring.settings(&engine, args.candidates)?;
     let settings = PairsSettings {
@@ -189,6 +199,17 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     let loaded = started.elapsed();
     let plan = plan(&engine, &settings).map_err(analysis_error)?;
+    if let Some(path) = &args.graph_out {
+        partnermatch::export::write_atomic(path, |w| {
+            write_edge_list(w, plan.graph.n_bodies, &plan.edges)
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
+        if let Some(weight) = plan.exact_weight {
+            eprintln!(
+                "pairs: exact matching weight {weight} (integer, the sum of its edges' weights)"
+            );
+        }
+    }
     let explain_started = Instant::now();
     let view = PairView::new(&engine.index, &settings.rank).map_err(analysis_error)?;
     let explanations: Vec<Explanation> =
@@ -232,6 +253,26 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The candidate graph as `N M`, then `U V W` a line, in one large buffer.
+fn write_edge_list(
+    w: &mut dyn Write,
+    n: usize,
+    edges: &[partnermatch::analysis::matching::WeightedEdge],
+) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, w);
+    writeln!(w, "{n} {}", edges.len())?;
+    let (mut a, mut b, mut c) = (itoa::Buffer::new(), itoa::Buffer::new(), itoa::Buffer::new());
+    for e in edges {
+        for (text, end) in
+            [(a.format(e.u), b" "), (b.format(e.v), b" "), (c.format(e.weight), b"\n")]
+        {
+            w.write_all(text.as_bytes())?;
+            w.write_all(end)?;
+        }
+    }
+    w.flush()
 }
 
 fn write_json(
