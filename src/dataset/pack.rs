@@ -300,9 +300,14 @@ fn decode_from(len: u64, read_at: &ReadAt<'_>, description: String) -> Result<Da
     if u64_at(16) != vocabulary_fingerprint() {
         return Err(PackError::Vocabulary.into());
     }
-    let mut organisations = Vec::with_capacity(n_bodies);
+    let mut decoded = Vec::with_capacity(blocks.len());
     for (_, block) in blocks {
-        organisations.extend(block.map_err(|e| invalid(&e))?);
+        decoded.push(block.map_err(|e| invalid(&e))?);
+    }
+    // Sized from what was decoded, not from the header's count.
+    let mut organisations = Vec::with_capacity(decoded.iter().map(Vec::len).sum());
+    for block in decoded {
+        organisations.extend(block);
     }
     if organisations.windows(2).any(|w| w[0].id >= w[1].id) {
         return Err(invalid("the bodies are not in strictly increasing id order").into());
@@ -868,6 +873,15 @@ mod tests {
             PackError::Version { found: 9 }
         );
         assert_eq!(from_bytes(b"id,name\nA,B\n", String::new()).unwrap_err(), PackError::Foreign);
+    }
+
+    #[test]
+    fn a_forged_body_count_with_a_good_checksum_is_refused() {
+        let mut bytes = to_bytes(&sample());
+        bytes[24..32].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        let crc = checksum(&bytes[..40], &bytes[HEADER_LEN..]);
+        bytes[40..44].copy_from_slice(&crc.to_le_bytes());
+        assert!(from_bytes(&bytes, String::new()).is_err());
     }
 
     #[test]
