@@ -167,6 +167,11 @@ pub struct PairingPlan {
     pub graph: GraphStats,
     /// Step times.
     pub timings: Timings,
+    /// The candidate graph as the matching saw it: integer-weighted edges between member
+    /// positions (0 to `graph.n_bodies` − 1), for `pairs --graph-out` and outside solvers.
+    pub edges: Vec<matching::WeightedEdge>,
+    /// The exact matching's total integer weight (the sum of its edges' weights), when computed.
+    pub exact_weight: Option<i64>,
 }
 
 impl PairingPlan {
@@ -203,9 +208,11 @@ pub fn plan(engine: &Engine, settings: &PairsSettings) -> Result<PairingPlan, An
     let greedy_total = total_of(&greedy_pairs);
 
     let run_exact = settings.method == Method::Exact || settings.compare;
+    let mut exact_weight = None;
     let (exact_pairs, exact_time) = if run_exact {
         let exact_started = Instant::now();
         let exact = matching::maximum_weight_matching(n, &edges)?;
+        exact_weight = Some(exact.weight);
         (Some(pairs_of(&graph, &exact)), Some(exact_started.elapsed()))
     } else {
         (None, None)
@@ -250,6 +257,8 @@ pub fn plan(engine: &Engine, settings: &PairsSettings) -> Result<PairingPlan, An
         certified: run_exact,
         graph: stats,
         timings: Timings { candidates: candidates_time, exact: exact_time, greedy: greedy_time },
+        edges,
+        exact_weight,
     })
 }
 

@@ -70,6 +70,13 @@ pub struct Args {
     #[arg(long)]
     force: bool,
 
+    /// Also write the candidate graph the matching solves to FILE, as a plain edge list: a
+    /// line `N M` (members, edges), then one line `U V W` per edge (member positions from 0
+    /// in id order, integer weight), for comparing with other matching solvers
+    /// (benches/lemon.sh). The exact optimum's integer weight goes to standard error.
+    #[arg(long, value_name = "FILE")]
+    graph_out: Option<PathBuf>,
+
     /// Put the step timings in the output too (they differ from run to run).
     #[arg(long)]
     timings: bool,
@@ -91,6 +98,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     output::check_sheet_out(args.format, args.out.as_deref())?;
     output::check_out(args.out.as_deref(), args.force)?;
+    if let Some(path) = &args.graph_out {
+        output::check_out_file(path, args.force, "")?;
+    }
     let (engine, rank) = prepare(global, &args.scoring, &args.weighting, Top::N(args.candidates))?;
     let settings = PairsSettings {
         rank,
@@ -101,6 +111,17 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     let loaded = started.elapsed();
     let plan = plan(&engine, &settings).map_err(analysis_error)?;
+    if let Some(path) = &args.graph_out {
+        partnermatch::export::write_atomic(path, |w| {
+            document::write_edge_list(w, plan.graph.n_bodies, &plan.edges)
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
+        if let Some(weight) = plan.exact_weight {
+            eprintln!(
+                "pairs: exact matching weight {weight} (integer, the sum of its edges' weights)"
+            );
+        }
+    }
     let explain_started = Instant::now();
     let view = PairView::new(&engine.index, &settings.rank).map_err(analysis_error)?;
     let explanations: Vec<Explanation> =

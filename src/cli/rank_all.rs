@@ -16,7 +16,7 @@ use super::rank::{ScoringArgs, Top, prepare};
 use super::weight_args::WeightArgs;
 use super::{GlobalArgs, output};
 
-/// Output formats of `rank-all` (`export::rank_all::Format`).
+/// Output formats of `rank-all` (written by `export::rank_all`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AllFormat {
     /// CSV: one row per (body, candidate) pair.
@@ -99,22 +99,17 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     let progress = |done: usize| bar.set_position(done as u64);
     let write = |w: &mut dyn Write| -> std::io::Result<partnermatch::rank::AllStats> {
-        let format = match args.format {
-            AllFormat::Csv => document::Format::Csv,
-            AllFormat::Jsonl => document::Format::Jsonl,
+        let format = args.format;
+        if format == AllFormat::Csv {
+            w.write_all(document::CSV_HEADER.as_bytes())?;
+        }
+        // Formatting runs in parallel, runs of subjects' rows to a buffer, without allocating
+        // per row (`export::rank_all`); writing stays in order.
+        let render = |subject: usize, ranked: &[Ranked], bytes: &mut Vec<u8>| match format {
+            AllFormat::Csv => document::push_csv_rows(bytes, &ids, subject, ranked),
+            AllFormat::Jsonl => document::push_json_line(bytes, &ids, subject, ranked),
         };
-        w.write_all(format.header().as_bytes())?;
-        // Formatting runs in parallel, runs of subjects' rows to a string; writing stays in
-        // order.
-        let render = |subject: usize, ranked: &[Ranked], text: &mut String| {
-            document::render(format, &ids, subject, ranked, text);
-        };
-        ranker.run(
-            args.brute_force,
-            &render,
-            |text: String| w.write_all(text.as_bytes()),
-            &progress,
-        )
+        ranker.run(args.brute_force, &render, |bytes: Vec<u8>| w.write_all(&bytes), &progress)
     };
     let stats = match args.out.as_deref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {

@@ -8,6 +8,7 @@ mod check;
 mod embedded;
 mod find;
 mod layer;
+pub mod pack;
 mod sources;
 
 use std::collections::HashMap;
@@ -103,6 +104,11 @@ impl Dataset {
         Self { organisations, by_id, description: description.into(), stated: Stated::default() }
     }
 
+    /// Writes the dataset as a prepared dataset (`pack`): see `pack` for the format.
+    pub fn to_pack(&self) -> Vec<u8> {
+        pack::to_bytes(self)
+    }
+
     /// Every organisation, sorted by id.
     pub fn organisations(&self) -> &[Organisation] {
         &self.organisations
@@ -145,4 +151,13 @@ impl Dataset {
     pub fn get(&self, id: &OrganisationId) -> Option<&Organisation> {
         self.index_of(id).map(|i| &self.organisations[i])
     }
+}
+
+/// Whether a regular file starts with the pack signature (a pack given any name).
+pub fn starts_like_a_pack(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut start = [0u8; 8];
+    path.is_file()
+        && std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut start)).is_ok()
+        && pack::is_pack(&start)
 }

@@ -207,3 +207,24 @@ pub fn general_weights_sheet(
     ));
     Ok(weights_and_sources_sheet(engine, &lines, &weight_lines(order, weights.as_array())))
 }
+
+/// The candidate graph as `N M`, then `U V W` a line, in one large buffer.
+pub fn write_edge_list(
+    w: &mut dyn std::io::Write,
+    n: usize,
+    edges: &[crate::analysis::matching::WeightedEdge],
+) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, w);
+    use std::io::Write as _;
+    writeln!(w, "{n} {}", edges.len())?;
+    let (mut a, mut b, mut c) = (itoa::Buffer::new(), itoa::Buffer::new(), itoa::Buffer::new());
+    for e in edges {
+        for (text, end) in
+            [(a.format(e.u), b" "), (b.format(e.v), b" "), (c.format(e.weight), b"\n")]
+        {
+            w.write_all(text.as_bytes())?;
+            w.write_all(end)?;
+        }
+    }
+    w.flush()
+}

@@ -882,10 +882,16 @@ pub fn load_csv(path: &Path) -> Result<Dataset, Diagnostics> {
 // `Dataset::load` lives here, beside the readers it picks from, so that `dataset` (the checks
 // every reader's output goes through) depends on no reader: the data flows import → dataset.
 impl Dataset {
-    /// Loads and checks the data at a path: a CSV table (by its `.csv` or `.tsv` extension), a
-    /// TOML profile file, or a directory of profiles.
+    /// Loads and checks the data at a path: a prepared dataset (`pack`: by its `.pmd`
+    /// extension or its signature, whatever the extension), a CSV table (by its `.csv` or `.tsv`
+    /// extension), a TOML profile file, or a directory of profiles.
     pub fn load(path: &Path) -> Result<Self, Diagnostics> {
+        use crate::dataset::pack;
         let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if extension.as_deref() == Some(pack::EXTENSION) || crate::dataset::starts_like_a_pack(path)
+        {
+            return pack::load(path);
+        }
         match extension.as_deref() {
             Some("csv" | "tsv") => load_csv(path),
             _ => {

@@ -72,3 +72,27 @@ fn output_goes_to_a_file_and_an_existing_one_is_kept() {
     assert!(written.starts_with("id,rank,candidate_id,score,forward,backward,distance_km\n"));
     assert_eq!(written.lines().count(), 1 + 1500 * 3);
 }
+
+#[test]
+fn a_pack_gives_byte_identical_output_to_its_csv() {
+    let (keep, data) = generated();
+    let pack = keep.dir().join("b.pmd");
+    let out =
+        Test::new().args(["pack", data.to_str().unwrap(), "--out", pack.to_str().unwrap()]).run();
+    out.code(0).no_panic().stderr_has("packed 1,500 bodies");
+    for format in ["csv", "jsonl"] {
+        let args = ["--top", "7", "--format", format];
+        let from_csv = rank_all(&data, &args).stdout();
+        let from_pack = rank_all(&pack, &args).stdout();
+        assert!(from_csv == from_pack, "{format}: the pack's output differs from the CSV's");
+    }
+    // Recognised by its signature whatever its name, and usable by any command.
+    let renamed = keep.dir().join("b.bin");
+    std::fs::copy(&pack, &renamed).unwrap();
+    let out = Test::new().args(["validate"]).data_path(&renamed).run();
+    out.code(0).stdout_has("ok: 1500 organisations");
+    // Writing a pack over an existing file needs --force, like every --out.
+    let out =
+        Test::new().args(["pack", data.to_str().unwrap(), "--out", pack.to_str().unwrap()]).run();
+    out.code(2).stderr_has("pass --force");
+}

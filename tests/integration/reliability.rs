@@ -706,3 +706,49 @@ fn utf16_tables_and_deep_dotted_keys_are_located() {
     let dotted = format!("{PROFILE}x{} = 1\n", ".y".repeat(300));
     refused("dotted.toml", dotted, &["dotted.toml:5:1", "recursion limit"]);
 }
+
+#[test]
+fn damaged_truncated_stale_and_foreign_packs_are_refused() {
+    let made =
+        Test::new().args(["generate", "--bodies", "300", "--seed", "3", "--out", "d.csv"]).run();
+    made.code(0);
+    let dir = made.dir();
+    let out = Test::new()
+        .args(["pack"])
+        .args([dir.join("d.csv").to_str().unwrap(), "--out", dir.join("d.pmd").to_str().unwrap()])
+        .run();
+    out.code(0).no_panic();
+    let good = std::fs::read(dir.join("d.pmd")).unwrap();
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x04;
+    let mut version = good.clone();
+    version[8] = 99;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("truncated.pmd", good[..good.len() - 100].to_vec(), "truncated"),
+        ("header_only.pmd", good[..30].to_vec(), "truncated"),
+        ("flipped.pmd", flipped, "checksum does not match"),
+        ("stale.pmd", version, "format version 99"),
+        ("foreign.pmd", b"id,name\nA,B\n".to_vec(), "not a partnermatch pack"),
+        ("empty.pmd", Vec::new(), "not a partnermatch pack"),
+        (
+            "junk.pmd",
+            (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect(),
+            "not a partnermatch pack",
+        ),
+    ];
+    for (name, bytes, fragment) in cases {
+        for command in [&["validate"][..], &["rank-all", "--top", "3"][..]] {
+            let out = Test::new()
+                .file(name, &bytes)
+                .args(command.iter().copied())
+                .args(["--data", name])
+                .run();
+            out.code(2)
+                .no_panic()
+                .stderr_has(name)
+                .stderr_has(fragment)
+                .stderr_has("re-run `partnermatch pack`");
+        }
+    }
+}
