@@ -5,7 +5,7 @@
 use std::io::Write as _;
 
 use partnermatch::export::records::BodyRecord;
-use partnermatch::model::{Enumeration, Kind, Organisation, Sector};
+use partnermatch::model::{Enumeration, Organisation};
 use partnermatch::request::Request;
 
 use super::GlobalArgs;
@@ -14,13 +14,15 @@ use super::output::{self, Format};
 /// Arguments of `list`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    // Sectors and kinds are kept as typed and parsed by `run`, so that a misspelt name is
+    // reported with every other problem of the filter, not alone by clap (as `rank` does).
     /// Only bodies of this sector (repeatable).
-    #[arg(long = "sector", value_name = "SECTOR", value_parser = super::parse_enum::<Sector>)]
-    sectors: Vec<Sector>,
+    #[arg(long = "sector", value_name = "SECTOR")]
+    sectors: Vec<String>,
 
     /// Only bodies of this kind (repeatable), for example district or police_force.
-    #[arg(long = "kind", value_name = "KIND", value_parser = super::parse_enum::<Kind>)]
-    kinds: Vec<Kind>,
+    #[arg(long = "kind", value_name = "KIND")]
+    kinds: Vec<String>,
 
     /// Only bodies in this region (repeatable), for example "South East".
     #[arg(long = "region", value_name = "REGION")]
@@ -43,15 +45,17 @@ pub struct Args {
 /// Runs `list`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<()> {
     let dataset = super::load_dataset(global)?;
+    let mut problems = Vec::new();
     let request = Request {
-        sectors: args.sectors.clone(),
-        kinds: args.kinds.clone(),
+        sectors: super::names("--sector", &args.sectors, &mut problems),
+        kinds: super::names("--kind", &args.kinds, &mut problems),
         regions: args.regions.clone(),
         nations: args.nations.clone(),
         within_areas: args.within_areas.clone(),
         ..Request::default()
     };
-    let filter = request.validate_filter(&dataset).map_err(super::request_error)?;
+    // Every problem at once: the misspelt names, then what the data says of the rest.
+    let filter = super::checked(problems, request.validate_filter(&dataset))?;
     let bodies: Vec<&Organisation> = dataset
         .organisations()
         .iter()

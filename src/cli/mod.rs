@@ -173,6 +173,34 @@ fn problem_lines(problems: &Problems) -> Vec<String> {
         .collect()
 }
 
+/// The names given to a vocabulary flag (`--sector`, `--kind`, `--service`), parsed; each
+/// unknown name is a problem line naming the flag, with "did you mean" and the allowed values.
+/// Such flags are kept as text by clap and parsed here, so that a misspelt name is reported
+/// with every other problem of the request, not alone by clap.
+fn names<T: Enumeration>(flag: &str, given: &[String], problems: &mut Vec<String>) -> Vec<T> {
+    let mut out = Vec::with_capacity(given.len());
+    for text in given {
+        match T::parse_name(text) {
+            Ok(value) => out.push(value),
+            Err(err) => problems.push(format!("{flag}: {}\n  help: {}", err.message(), err.help())),
+        }
+    }
+    out
+}
+
+/// A validated request, or every problem as one usage error: the problem lines found before
+/// validation (misspelt names, from `names`) first, then the library's.
+fn checked<T>(mut problems: Vec<String>, validated: Result<T, Problems>) -> Result<T, UsageError> {
+    match validated {
+        Ok(valid) if problems.is_empty() => Ok(valid),
+        Ok(_) => Err(usage_error(problems)),
+        Err(found) => {
+            problems.extend(problem_lines(&found));
+            Err(usage_error(problems))
+        }
+    }
+}
+
 /// Problem lines as one usage error (exit 2), counted when there are several.
 fn usage_error(lines: Vec<String>) -> UsageError {
     match lines.as_slice() {

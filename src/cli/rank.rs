@@ -81,31 +81,18 @@ impl ScoringArgs {
     ) -> Request {
         Request {
             top,
-            sectors: names("--sector", &self.sectors, problems),
-            kinds: names("--kind", &self.kinds, problems),
+            sectors: super::names("--sector", &self.sectors, problems),
+            kinds: super::names("--kind", &self.kinds, problems),
             regions: self.regions.clone(),
             nations: self.nations.clone(),
             within_areas: self.within_areas.clone(),
             within_km: self.within_km,
-            services: names("--service", &self.services, problems),
+            services: super::names("--service", &self.services, problems),
             exclude_partners: self.exclude_partners,
             mutual: self.mutual,
             weighting: weighting.weighting(),
         }
     }
-}
-
-/// The names given to a vocabulary flag, parsed; each unknown name is a problem line naming
-/// the flag, with "did you mean" and the allowed values.
-fn names<T: Enumeration>(flag: &str, given: &[String], problems: &mut Vec<String>) -> Vec<T> {
-    let mut out = Vec::with_capacity(given.len());
-    for text in given {
-        match T::parse_name(text) {
-            Ok(value) => out.push(value),
-            Err(err) => problems.push(format!("{flag}: {}\n  help: {}", err.message(), err.help())),
-        }
-    }
-    out
 }
 
 /// How many candidates a command keeps: a number, or every body of the dataset.
@@ -132,14 +119,7 @@ pub fn prepare(
     };
     let mut problems = Vec::new();
     let request = scoring.request(top, weighting, &mut problems);
-    let valid = match request.validate(&dataset) {
-        Ok(valid) if problems.is_empty() => valid,
-        Ok(_) => return Err(super::usage_error(problems).into()),
-        Err(found) => {
-            problems.extend(super::problem_lines(&found));
-            return Err(super::usage_error(problems).into());
-        }
-    };
+    let valid = super::checked(problems, request.validate(&dataset))?;
     let survey = super::load_survey(global)?;
     let engine = Engine::new(dataset, survey, valid.weights.unwrap_or_default())
         .map_err(|e| UsageError(e.to_string()))?;

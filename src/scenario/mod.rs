@@ -1,10 +1,10 @@
 //! Scenarios: reproducible batches of rankings for consultants. A scenario file (TOML, format in
 //! `docs/scenarios.md`) names a dataset, weights, filters, barrier mitigation, profile overrides,
 //! the bodies to rank and parameters to sweep; this module parses it with located diagnostics
-//! (`parse`), expands its sweeps into named runs (`sweep`), resolves each run against its data
-//! (`plan`), ranks (`run`), writes results and a manifest atomically (`write`), compares runs
-//! with a baseline (`compare`, with Kendall's tau in `tau`) and writes and stacks long-format
-//! tables (`tidy`). The ranking itself is the engine's; this module only changes its inputs.
+//! (`parse`), expands its sweeps into named runs (`sweep`; the settings both share are in
+//! `spec`), resolves each run against its data (`plan`), ranks (`run`), writes results and a
+//! manifest atomically (`write`), compares runs with a baseline (`compare`, with Kendall's tau
+//! in `tau`) and writes and stacks long-format tables (`tidy`). The ranking itself is the engine's; this module only changes its inputs.
 //! Only `Scenario::load`, `plan`, `read_run`, `stack` and `write_runs` touch files, and nothing is written until every scenario and body has been checked and every run
 //! has been ranked.
 //!
@@ -34,6 +34,7 @@ mod compare;
 mod parse;
 mod plan;
 mod run;
+mod spec;
 mod sweep;
 mod tau;
 mod tidy;
@@ -43,16 +44,16 @@ pub use compare::{
     BodyComparison, CommonCandidate, Comparison, Comparisons, MovedCandidate, Movement,
     MovementRow, RunLabel, Summary, TAU_DEFINITION, compare, compare_body, compare_many,
 };
-pub use parse::{
-    At, FilterSpec, MAX_RUNS, MAX_TOP, Mitigation, OutputOptions, Override, ProfileChanges,
-    RunSettings, Scenario, Source, Subjects, WeightChoice, WeightSet, sha256_hex,
-};
+pub use parse::{OutputOptions, Override, ProfileChanges, Scenario, Source, Subjects, sha256_hex};
 pub use plan::{RunPlan, plan};
 pub use run::{
     BodyWeights, CandidateResult, CriterionResult, CriterionSide, DatasetInfo, EngineInfo, FORMAT,
     Manifest, MitigationInfo, MovedCriterion, NamedWeights, OutputFile, OutputInfo, OverrideInfo,
     PinnedWeight, Rankings, RunResult, ScenarioInfo, SubjectRanking, SubjectsInfo, SurveyInfo,
     WeightsInfo, execute,
+};
+pub use spec::{
+    At, FilterSpec, MAX_RUNS, MAX_TOP, Mitigation, RunSettings, WeightChoice, WeightSet,
 };
 pub use sweep::{Assignment, Parameter, RunSpec, SweepAxis, SweepValue};
 pub use tau::top_k_tau_b;

@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::sweep::{SweepAxis, read_sweep};
+use super::spec::{
+    At, FilterSpec, MAX_TOP, Mitigation, RunSettings, WeightChoice, WeightSet, place,
+};
+use super::sweep::{RunSpec, SweepAxis, read_sweep};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, Place, SourceText};
 use crate::filter::Filter;
 use crate::input::read_text;
@@ -23,14 +26,7 @@ use crate::profiles::{
     read_barriers, read_criteria_order, read_positive_integer, read_positive_number, read_services,
 };
 use crate::score::Mutual;
-use crate::weights::{ExplicitWeights, Method, MethodName, parse_order};
-
-/// The most runs one scenario may expand to: a guard against a sweep that multiplies out of
-/// hand (ten parameters of four values would be a million runs).
-pub const MAX_RUNS: usize = 1000;
-
-/// The largest `top` accepted. Comparing two runs is quadratic in it (Kendall's tau).
-pub const MAX_TOP: usize = 10_000;
+use crate::weights::{ExplicitWeights, MethodName, parse_order};
 
 /// The longest scenario name, so that run names stay well inside file-name limits.
 const MAX_NAME: usize = 80;
@@ -77,22 +73,6 @@ const OVERRIDE_FIELDS: &[&str] = &[
 ];
 const OUTPUT_FIELDS: &[&str] = &["csv", "explain"];
 
-/// A value with the place it was written, so that later checks can point back at it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct At<T> {
-    /// The value.
-    pub value: T,
-    /// Where it was written: file, line, column and field.
-    pub place: Place,
-}
-
-impl<T> At<T> {
-    /// Wraps a value and its place.
-    pub fn new(value: T, place: Place) -> Self {
-        Self { value, place }
-    }
-}
-
 /// Where a scenario's dataset or survey comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -118,76 +98,6 @@ impl Source {
     }
 }
 
-/// A named set of explicit criteria weights (`[weights.explicit]` or `[weight_sets.NAME]`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct WeightSet {
-    /// Its name (`explicit` for `[weights.explicit]`).
-    pub name: String,
-    /// One weight per criterion.
-    pub weights: ExplicitWeights,
-}
-
-/// How the criteria are weighted: what `[weights]` says, after sweeps. `None` keeps the survey
-/// file's choice.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WeightChoice {
-    /// A rank-based method.
-    pub method: Option<At<MethodName>>,
-    /// The exponent of `rank_exponent`.
-    pub exponent: Option<At<f64>>,
-    /// The criteria order.
-    pub order: Option<At<CriteriaOrder>>,
-    /// Explicit weights (the method is then explicit).
-    pub explicit: Option<At<WeightSet>>,
-    /// A criterion moved to a 1-based position of the order (a `position.CRITERION` sweep).
-    pub moved: Option<(Criterion, At<usize>)>,
-    /// A criterion given a weight, the others rescaled in proportion so that the weights still
-    /// sum to 1 (a `weight.CRITERION` sweep). Applied after `moved`.
-    pub pinned: Option<(Criterion, At<f64>)>,
-}
-
-impl WeightChoice {
-    /// The method these settings give, or `None` for the survey's. Never fails: the parser has
-    /// checked that explicit weights and `method = "explicit"` come together and that an
-    /// exponent comes only with `rank_exponent`.
-    pub fn method(&self) -> Option<Method> {
-        if let Some(explicit) = &self.explicit {
-            return Some(Method::Explicit(explicit.value.weights.clone()));
-        }
-        let name = self.method.as_ref()?.value;
-        match name {
-            MethodName::RankExponent => Some(Method::RankExponent {
-                p: self.exponent.as_ref().map_or(Method::DEFAULT_EXPONENT, |p| p.value),
-            }),
-            other => Method::from_name(other).ok(),
-        }
-    }
-
-    /// Where the weighting was chosen, for errors: the explicit weights, else the order, else
-    /// the method.
-    pub fn place(&self) -> Option<&Place> {
-        self.explicit
-            .as_ref()
-            .map(|e| &e.place)
-            .or(self.order.as_ref().map(|o| &o.place))
-            .or(self.method.as_ref().map(|m| &m.place))
-    }
-}
-
-/// A filter as written, with the place of every value so that a value no body has can be
-/// reported where it was written. Checked against the data by `plan`, through the library's
-/// one request check (`request::Request::validate`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilterSpec {
-    /// The filter as written (`within_areas` holds the areas' names as written).
-    pub filter: Filter,
-    /// Each value's place: (`sectors`, `kinds`, `regions`, `nations` or `within_areas`;
-    /// position in its list; place).
-    pub places: Vec<(&'static str, usize, Place)>,
-    /// The table the filter was written in, if any.
-    pub table: Option<Place>,
-}
-
 /// Which bodies a scenario ranks partners for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Subjects {
@@ -197,23 +107,6 @@ pub enum Subjects {
     Bodies(Vec<At<String>>),
     /// The bodies that pass a filter.
     Filter(Box<FilterSpec>),
-}
-
-/// Barrier mitigation: a barrier's severity scaled down for all or chosen bodies, as a pledge
-/// might ("a no-compulsory-redundancy pledge halves fear of job losses": `reduce_by = 0.5`).
-/// severity' = severity × (1 − reduce_by). Bodies whose barriers are unknown are unaffected.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mitigation {
-    /// The barrier.
-    pub barrier: Barrier,
-    /// The share of the severity removed, in [0, 1].
-    pub reduce_by: At<f64>,
-    /// The bodies it applies to, or `None` for every body.
-    pub bodies: Option<Vec<At<String>>>,
-    /// Why (the pledge or measure), for the manifest.
-    pub note: Option<String>,
-    /// Where the `[[mitigation]]` table was written.
-    pub place: Place,
 }
 
 /// What a profile override changes; fields left `None` are kept. Serialised into manifests.
@@ -330,27 +223,6 @@ impl Default for OutputOptions {
     }
 }
 
-/// The settings a sweep may change, as the file gives them before any sweep.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunSettings {
-    /// Weighting.
-    pub weights: WeightChoice,
-    /// How the two views combine.
-    pub mutual: Mutual,
-    /// How many candidates per body.
-    pub top: usize,
-    /// Services to focus on.
-    pub focus: ServiceSet,
-    /// Which bodies may be candidates.
-    pub candidates: FilterSpec,
-    /// Only candidates within this distance (km).
-    pub within_km: Option<f64>,
-    /// Leave out existing partners.
-    pub exclude_partners: bool,
-    /// Barrier mitigations, in file order.
-    pub mitigations: Vec<Mitigation>,
-}
-
 /// A parsed scenario file. Invariant: every value is valid on its own and the settings agree
 /// with each other (explicit weights with the explicit method, an exponent only with
 /// `rank_exponent`, sweeps that expand to at most `MAX_RUNS` distinctly named runs).
@@ -424,6 +296,13 @@ impl Scenario {
         Self::parse(&source)
     }
 
+    /// The scenario's runs: one per combination of swept values (the first parameter varies
+    /// slowest), or the scenario itself when nothing is swept. Named
+    /// `name__parameter=value__...` in sweep order.
+    pub fn runs(&self) -> Vec<RunSpec> {
+        super::sweep::expand(&self.name.value, &self.settings, &self.sweep)
+    }
+
     /// Parses a scenario file's text, reporting every problem found.
     pub fn parse(source: &SourceText) -> Result<Scenario, Diagnostics> {
         let reader = TomlReader::new(source);
@@ -446,11 +325,6 @@ impl Scenario {
             }
         }
     }
-}
-
-/// The place of a value in a table.
-pub(super) fn place(t: &Table<'_, '_>, span: Range<usize>, field: &str) -> Place {
-    Place::new(t.source().location(span.start), t.field_path(field))
 }
 
 /// The place of a key's value, or of the table when the key is absent.

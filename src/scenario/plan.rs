@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::parse::{At, FilterSpec, Mitigation, OutputOptions, Scenario, Source, Subjects};
+use super::parse::{OutputOptions, Scenario, Source, Subjects};
 use super::run::{MovedCriterion, PinnedWeight};
+use super::spec::{At, FilterSpec, Mitigation};
 use super::sweep::{Assignment, RunSpec};
 use crate::dataset::{Dataset, FindError};
 use crate::diagnostic::{Diagnostic, Diagnostics, Place};

@@ -8,7 +8,7 @@ use std::ops::Range;
 use ::toml::de::DeValue;
 use serde::Serialize;
 
-use super::parse::{At, MAX_RUNS, MAX_TOP, Mitigation, RunSettings, Scenario, WeightSet, place};
+use super::spec::{At, MAX_RUNS, MAX_TOP, Mitigation, RunSettings, WeightSet, place};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::input::toml::{Sp, Table};
 use crate::model::{Barrier, Criterion, Enumeration, Service, ServiceSet, UnknownValue, closest};
@@ -723,35 +723,33 @@ fn apply(parameter: Parameter, value: &At<SweepValue>, axis_place: &Place, s: &m
     }
 }
 
-impl Scenario {
-    /// The scenario's runs: one per combination of swept values (the first parameter varies
-    /// slowest), or the scenario itself when nothing is swept. Named
-    /// `name__parameter=value__...` in sweep order.
-    pub fn runs(&self) -> Vec<RunSpec> {
-        let n: usize = self.sweep.iter().map(|a| a.values.len()).product();
-        let mut out = Vec::with_capacity(n);
-        for combination in 0..n {
-            let mut settings = self.settings.clone();
-            let mut name = self.name.value.clone();
-            let mut assignments = Vec::with_capacity(self.sweep.len());
-            // Mixed-radix digits of `combination`, the last axis fastest.
-            let mut rest = combination;
-            let mut digits = vec![0; self.sweep.len()];
-            for (i, axis) in self.sweep.iter().enumerate().rev() {
-                let len = axis.values.len().max(1);
-                digits[i] = rest % len;
-                rest /= len;
-            }
-            for (axis, &d) in self.sweep.iter().zip(&digits) {
-                let Some(value) = axis.values.get(d) else { continue };
-                apply(axis.parameter, value, &axis.place, &mut settings);
-                let parameter = axis.parameter.name();
-                let label = value.value.label();
-                name.push_str(&format!("__{parameter}={label}"));
-                assignments.push(Assignment { parameter, value: label });
-            }
-            out.push(RunSpec { name, assignments, settings });
+/// The runs of a scenario named `scenario_name` with these settings and sweep: one per
+/// combination of swept values (the first parameter varies slowest), or the settings alone
+/// when nothing is swept. Named `name__parameter=value__...` in sweep order.
+pub(super) fn expand(scenario_name: &str, base: &RunSettings, sweep: &[SweepAxis]) -> Vec<RunSpec> {
+    let n: usize = sweep.iter().map(|a| a.values.len()).product();
+    let mut out = Vec::with_capacity(n);
+    for combination in 0..n {
+        let mut settings = base.clone();
+        let mut name = scenario_name.to_owned();
+        let mut assignments = Vec::with_capacity(sweep.len());
+        // Mixed-radix digits of `combination`, the last axis fastest.
+        let mut rest = combination;
+        let mut digits = vec![0; sweep.len()];
+        for (i, axis) in sweep.iter().enumerate().rev() {
+            let len = axis.values.len().max(1);
+            digits[i] = rest % len;
+            rest /= len;
         }
-        out
+        for (axis, &d) in sweep.iter().zip(&digits) {
+            let Some(value) = axis.values.get(d) else { continue };
+            apply(axis.parameter, value, &axis.place, &mut settings);
+            let parameter = axis.parameter.name();
+            let label = value.value.label();
+            name.push_str(&format!("__{parameter}={label}"));
+            assignments.push(Assignment { parameter, value: label });
+        }
+        out.push(RunSpec { name, assignments, settings });
     }
+    out
 }

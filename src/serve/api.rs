@@ -11,12 +11,12 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::AppState;
-use super::params::{ApiError, Format, RankRequest, SearchRequest};
+use super::params::{ApiError, Endpoint, Format, RankRequest, SearchRequest};
 use super::statement::{PanelView, Statement, take, take_statement};
 use crate::engine::Engine;
 use crate::export::ranking::{ExplainedRanking, RankDocument, write_csv, write_json, write_xlsx};
 use crate::model::{Barrier, Criterion, Enumeration, Kind, Organisation, Reason, Sector, Service};
-use crate::report::html::{CRITERION_COLOURS, mutual_description};
+use crate::report::html::CRITERION_COLOURS;
 use crate::report::{MapView, Report, ReportSettings};
 use crate::score::Mutual;
 use crate::weights::{Basis, MethodName, format_order};
@@ -146,18 +146,10 @@ pub fn meta(state: &AppState) -> Result<Body, ApiError> {
             .filter(|m| **m != MethodName::Explicit)
             .map(|m| MethodMeta { name: m.name(), label: m.label(), citation: m.citation() })
             .collect(),
-        mutual: [Mutual::Harmonic, Mutual::Arithmetic, Mutual::Minimum, Mutual::Forward]
-            .into_iter()
-            .map(|m| MutualMeta {
-                name: m.name(),
-                label: match m {
-                    Mutual::Harmonic => "harmonic mean (both must want it)",
-                    Mutual::Arithmetic => "arithmetic mean",
-                    Mutual::Minimum => "the lesser view",
-                    Mutual::Forward => "this body's view only",
-                },
-                description: mutual_description(m),
-            })
+        // `Mutual`'s own words, as every other output uses them.
+        mutual: Mutual::all()
+            .iter()
+            .map(|m| MutualMeta { name: m.name(), label: m.label(), description: m.description() })
             .collect(),
         default_mutual: Mutual::default(),
         default_top: crate::rank::RankSettings::default().top,
@@ -219,12 +211,12 @@ pub fn bodies(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiE
 fn prepare(
     state: &AppState,
     pairs: &[(String, String)],
-    allow_format: bool,
+    endpoint: Endpoint,
 ) -> Result<(Arc<Engine>, RankRequest, Option<Statement>), ApiError> {
     let (statement, pairs) = take_statement(pairs)?;
     let base = state.base();
     let layered = state.engine_for(None, statement.as_ref())?;
-    let request = RankRequest::parse(&pairs, &layered.dataset, &base.settings, allow_format)?;
+    let request = RankRequest::parse(&pairs, &layered.dataset, &base.settings, endpoint)?;
     let engine = match &request.weights {
         Some(weights) => state.engine_for(Some(weights), statement.as_ref())?,
         None => layered,
@@ -248,7 +240,7 @@ fn file_id(engine: &Engine, subject: usize) -> String {
 /// `GET /api/rank?body=...&format=json|csv|xlsx`: the ranking as `partnermatch rank` prints it, as
 /// a download.
 pub fn rank(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
-    let (engine, request, _) = prepare(state, pairs, true)?;
+    let (engine, request, _) = prepare(state, pairs, Endpoint::Rank)?;
     let explained = ExplainedRanking::new(&engine, request.subject, request.settings);
     let id = file_id(&engine, request.subject);
     match request.format {
@@ -309,7 +301,7 @@ struct View<'a> {
 /// `GET /api/view?body=...`: what the page shows for a ranking: the `rank` JSON document, the
 /// map and the weights in order.
 pub fn view(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
-    let (engine, request, statement) = prepare(state, pairs, false)?;
+    let (engine, request, statement) = prepare(state, pairs, Endpoint::View)?;
     let explained = ExplainedRanking::new(&engine, request.subject, request.settings);
     let subject = &engine.dataset.organisations()[request.subject];
     let order = engine.survey.order_for(subject, &engine.settings);
@@ -334,7 +326,7 @@ pub fn view(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiErr
             })
             .collect(),
         method: method.describe(),
-        mutual: mutual_description(explained.settings.mutual),
+        mutual: explained.settings.mutual.description(),
         neutral_for_all: explained.neutral_for_all(),
         map: MapView::new(&engine, &explained),
         ranking: explained.document(&engine),
@@ -347,7 +339,7 @@ pub fn view(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiErr
 /// template over the data with the statement, so that what the page states is filled in. Passed
 /// to the CLI with `--profile`, it gives the ranking the page shows.
 pub fn profile(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
-    let (engine, request, _) = prepare(state, pairs, false)?;
+    let (engine, request, _) = prepare(state, pairs, Endpoint::Profile)?;
     let id = file_id(&engine, request.subject);
     let file = format!("profile-{id}.toml");
     let o = &engine.dataset.organisations()[request.subject];
@@ -366,7 +358,7 @@ pub const MAX_SHORTLIST: usize = 20;
 /// ID,ID` writes for the same settings and statement: one self-contained HTML file.
 pub fn report(state: &AppState, pairs: &[(String, String)]) -> Result<Body, ApiError> {
     let (shortlist, pairs) = take(pairs, "shortlist")?;
-    let (engine, request, _) = prepare(state, &pairs, false)?;
+    let (engine, request, _) = prepare(state, &pairs, Endpoint::Report)?;
     let mut picked = Vec::new();
     for key in
         shortlist.as_deref().unwrap_or("").split(',').map(str::trim).filter(|k| !k.is_empty())

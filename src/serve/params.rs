@@ -37,6 +37,38 @@ pub const RANK_PARAMETERS: &[&str] = &[
     "format",
 ];
 
+/// The ranking endpoints. Each takes `RANK_PARAMETERS` (`format` only `/api/rank`) and the
+/// page's statement (`profile`); `/api/report` also takes `shortlist`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `/api/rank`: the downloads.
+    Rank,
+    /// `/api/view`: what the page draws.
+    View,
+    /// `/api/profile`: the statement as a profile template.
+    Profile,
+    /// `/api/report`: the report, with a shortlist.
+    Report,
+}
+
+impl Endpoint {
+    /// Every parameter the endpoint takes, in documented order, for the unknown-parameter
+    /// help. `profile` and `shortlist` are taken out of the query before `RankRequest::parse`
+    /// reads it, so listing them here only names them in the help.
+    pub fn parameters(self) -> Vec<&'static str> {
+        let mut known: Vec<&'static str> = RANK_PARAMETERS
+            .iter()
+            .copied()
+            .filter(|p| self == Endpoint::Rank || *p != "format")
+            .collect();
+        known.push(super::statement::PROFILE_PARAMETER);
+        if self == Endpoint::Report {
+            known.push("shortlist");
+        }
+        known
+    }
+}
+
 /// The parameters of `/api/bodies`.
 pub const SEARCH_PARAMETERS: &[&str] = &["q", "limit"];
 
@@ -105,8 +137,10 @@ impl ApiError {
             error: format!("there is no page at {path}"),
             parameter: None,
             help: Some(
-                "the page is at /; the API is /api/meta, /api/bodies?q=, /api/rank?body= and \
-                 /api/view?body="
+                "the page is at /; the API is /api/meta, /api/bodies?q=, /api/rank?body=, \
+                 /api/view?body=, /api/profile?body= and /api/report?body=&shortlist=; each of \
+                 the last four also takes the filters (sector, kind, region, nation, \
+                 within_area, within_km, ...) and profile= (the page's statement)"
                     .to_owned(),
             ),
             closest: Vec::new(),
@@ -330,8 +364,8 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 impl RankRequest {
-    /// Validates the parameters of `/api/rank` or `/api/view` (`allow_format` only for the
-    /// former) against a dataset and the server's weighting: the query fills the library's
+    /// Validates the parameters of a ranking endpoint (`format` only for `/api/rank`) against
+    /// a dataset and the server's weighting: the query fills the library's
     /// `Request`, which `Request::validate` checks; every problem is reported at once, each
     /// naming its parameter. `order` and `method` replace the server's, `exponent` goes with
     /// `method=rank_exponent`; explicit weights are not offered over the web.
@@ -339,10 +373,9 @@ impl RankRequest {
         pairs: &[(String, String)],
         dataset: &Dataset,
         base: &WeightSettings,
-        allow_format: bool,
+        endpoint: Endpoint,
     ) -> Result<Self, ApiError> {
-        let known: Vec<&'static str> =
-            RANK_PARAMETERS.iter().copied().filter(|p| allow_format || *p != "format").collect();
+        let known = endpoint.parameters();
         let params = Params::new(
             pairs,
             &known,
@@ -552,8 +585,9 @@ mod tests {
         parameter: Option<&str>,
         fragment: &str,
     ) -> ApiError {
-        let err = RankRequest::parse(&pairs(query), dataset, &WeightSettings::default(), true)
-            .unwrap_err();
+        let err =
+            RankRequest::parse(&pairs(query), dataset, &WeightSettings::default(), Endpoint::Rank)
+                .unwrap_err();
         assert_eq!(err.status, status, "{err:?}");
         assert_eq!(err.parameter, parameter, "{err:?}");
         let text = format!("{} {}", err.error, err.help.clone().unwrap_or_default());
@@ -668,10 +702,50 @@ mod tests {
             &pairs(&[("body", "adur"), ("format", "csv")]),
             &d,
             &WeightSettings::default(),
-            false,
+            Endpoint::View,
         )
         .unwrap_err();
         assert_eq!(err.status, 400);
+    }
+
+    /// The unknown-parameter help lists every parameter the endpoint takes (the statement and
+    /// the shortlist included), and the page-not-found help every endpoint.
+    #[test]
+    fn the_help_names_every_endpoint_and_parameter() {
+        let d = dataset();
+        let help = |endpoint, query: &[(&str, &str)]| {
+            let err = RankRequest::parse(&pairs(query), &d, &WeightSettings::default(), endpoint)
+                .unwrap_err();
+            err.help.unwrap_or_default()
+        };
+        let rank = help(Endpoint::Rank, &[("body", "adur"), ("colour", "red")]);
+        assert_eq!(
+            rank,
+            "known parameters: body, order, method, exponent, mutual, service, sector, kind, \
+             region, nation, within_area, within_km, exclude_partners, top, format, profile"
+        );
+        for endpoint in [Endpoint::View, Endpoint::Profile] {
+            let view = help(endpoint, &[("body", "adur"), ("colour", "red")]);
+            assert!(view.ends_with("exclude_partners, top, profile"), "{view}");
+        }
+        let report = help(Endpoint::Report, &[("body", "adur"), ("shortlst", "worthing")]);
+        assert!(report.starts_with("did you mean \"shortlist\"?"), "{report}");
+        assert!(report.ends_with("top, profile, shortlist"), "{report}");
+        let profile = help(Endpoint::View, &[("body", "adur"), ("profil", "id = \"adur\"")]);
+        assert!(profile.starts_with("did you mean \"profile\"?"), "{profile}");
+        let page = ApiError::no_page("/api/ranks").help.unwrap_or_default();
+        for named in [
+            "/api/meta",
+            "/api/bodies?q=",
+            "/api/rank?body=",
+            "/api/view?body=",
+            "/api/profile?body=",
+            "/api/report?body=&shortlist=",
+            "within_area",
+            "profile=",
+        ] {
+            assert!(page.contains(named), "{page:?} lacks {named:?}");
+        }
     }
 
     #[test]
@@ -712,7 +786,7 @@ mod tests {
             ]),
             &d,
             &WeightSettings::default(),
-            true,
+            Endpoint::Rank,
         )
         .unwrap();
         assert_eq!(d.organisations()[request.subject].id.as_str(), "E07000223");
@@ -733,7 +807,7 @@ mod tests {
             &pairs(&[("body", "E07000223")]),
             &d,
             &WeightSettings::default(),
-            false,
+            Endpoint::View,
         )
         .unwrap();
         assert_eq!(plain.weights, None);
@@ -786,7 +860,7 @@ mod tests {
             &pairs(&[("body", "cotswold"), ("within_area", "Gloucestershire")]),
             &d,
             &WeightSettings::default(),
-            false,
+            Endpoint::View,
         )
         .unwrap();
         assert_eq!(request.settings.filter.within_areas, ["E10000013"]);

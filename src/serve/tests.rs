@@ -10,7 +10,9 @@ use tower::ServiceExt;
 use super::*;
 use crate::dataset::Dataset;
 use crate::export::ranking::{ExplainedRanking, write_csv, write_json};
+use crate::model::Enumeration;
 use crate::rank::RankSettings;
+use crate::score::Mutual;
 use crate::weights::{Survey, parse_order};
 
 fn state() -> Arc<AppState> {
@@ -126,6 +128,18 @@ fn meta_lists_the_vocabularies() {
     assert_eq!(meta["method"], "rank_order_centroid");
     assert!(meta["regions"].as_array().unwrap().iter().any(|r| r == "South East"));
     assert!(meta["methods"].as_array().unwrap().iter().all(|m| m["name"] != "explicit"));
+    // The ways to combine both views in `Mutual`'s own words, not a wording of the page's.
+    let mutual: Vec<[String; 3]> = meta["mutual"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| ["name", "label", "description"].map(|k| m[k].as_str().unwrap().to_owned()))
+        .collect();
+    let expected: Vec<[String; 3]> = Mutual::all()
+        .iter()
+        .map(|m| [m.name(), m.label(), m.description()].map(str::to_owned))
+        .collect();
+    assert_eq!(mutual, expected);
 }
 
 #[test]

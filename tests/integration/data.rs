@@ -100,6 +100,27 @@ fn list_filters_and_rejects_unknown_regions() {
         .stderr_has("did you mean \"district\"?");
 }
 
+/// `list --sector` and `--kind` were parsed by clap, so a misspelt name was reported alone,
+/// hiding the other problems of the filter: now every problem at once, each naming its flag.
+#[test]
+fn list_reports_a_misspelt_sector_and_kind_together() {
+    Test::new()
+        .args(["list", "--sector", "polise", "--kind", "distrct", "--region", "Walez"])
+        .run()
+        .code(2)
+        .no_panic()
+        .stderr_has("3 problems with the options")
+        .stderr_has("--sector: unknown sector \"polise\"")
+        .stderr_has("--kind: unknown kind \"distrct\"")
+        .stderr_has("did you mean \"district\"?")
+        .stderr_has("--region: no body in the data has region \"Walez\"");
+    Test::new()
+        .args(["list", "--sector", "polise", "--kind", "distrct"])
+        .run()
+        .code(2)
+        .stderr_has("2 problems with the options");
+}
+
 #[test]
 fn a_csv_can_be_the_data_directly() {
     let table = repo().join("data/uk/uk_councils.csv");
