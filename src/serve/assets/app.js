@@ -162,45 +162,61 @@
       const weight = el('span', { class: 'weight', 'data-weight-for': name });
       label.appendChild(weight);
       li.appendChild(label);
-      const up = el('button', { type: 'button', class: 'up', 'aria-label': 'Move ' + info.label + ' up' }, '↑');
-      const down = el('button', { type: 'button', class: 'down', 'aria-label': 'Move ' + info.label + ' down' }, '↓');
-      up.disabled = i === 0;
-      down.disabled = i === state.order.length - 1;
-      up.addEventListener('click', () => move(name, -1));
-      down.addEventListener('click', () => move(name, +1));
-      li.appendChild(up);
-      li.appendChild(down);
-      li.addEventListener('dragstart', (e) => {
-        e.dataTransfer.setData('text/plain', name);
-        e.dataTransfer.effectAllowed = 'move';
-        li.classList.add('dragging');
+      reorderable({
+        list, li, name, index: i, items: () => state.order, what: info.label, prefix: '', focus, move,
+        drop: (order, dragged) => {
+          state.order = order;
+          renderOrder();
+          announce('Moved ' + criterionInfo.get(dragged).label + ' to place ' + (state.order.indexOf(dragged) + 1));
+          update();
+        },
       });
-      li.addEventListener('dragend', () => {
-        li.classList.remove('dragging');
-        for (const other of list.children) other.classList.remove('drop-target');
-      });
-      li.addEventListener('dragover', (e) => {
-        e.preventDefault();
-        li.classList.add('drop-target');
-      });
-      li.addEventListener('dragleave', () => li.classList.remove('drop-target'));
-      li.addEventListener('drop', (e) => {
-        e.preventDefault();
-        const dragged = e.dataTransfer.getData('text/plain');
-        if (!dragged || dragged === name || !state.order.includes(dragged)) return;
-        const without = state.order.filter((n) => n !== dragged);
-        without.splice(without.indexOf(name), 0, dragged);
-        state.order = without;
-        renderOrder();
-        announce('Moved ' + criterionInfo.get(dragged).label + ' to place ' + (state.order.indexOf(dragged) + 1));
-        update();
-      });
-      list.appendChild(li);
-      if (focus && focus.name === name) {
-        const target = focus.dir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down);
-        target.focus();
-      }
     });
+  }
+
+  // One item of a list reordered by dragging and by its up and down buttons (the criteria and
+  // the reasons for sharing). `items()` gives the list's order at the time; `move(name, dir)` moves by a button,
+  // `drop(order, dragged)` takes the order a drag made. The drag data carry `prefix`, so that
+  // one list does not take another's items. Appends the item to `list`, and focuses its button
+  // when `focus` names it (after a move by keyboard).
+  function reorderable({ list, li, name, index, items, what, prefix, focus, move, drop }) {
+    const up = el('button', { type: 'button', class: 'up', 'aria-label': 'Move ' + what + ' up' }, '↑');
+    const down = el('button', { type: 'button', class: 'down', 'aria-label': 'Move ' + what + ' down' }, '↓');
+    up.disabled = index === 0;
+    down.disabled = index === items().length - 1;
+    up.addEventListener('click', () => move(name, -1));
+    down.addEventListener('click', () => move(name, +1));
+    li.appendChild(up);
+    li.appendChild(down);
+    li.addEventListener('dragstart', (e) => {
+      e.dataTransfer.setData('text/plain', prefix + name);
+      e.dataTransfer.effectAllowed = 'move';
+      li.classList.add('dragging');
+    });
+    li.addEventListener('dragend', () => {
+      li.classList.remove('dragging');
+      for (const other of list.children) other.classList.remove('drop-target');
+    });
+    li.addEventListener('dragover', (e) => {
+      e.preventDefault();
+      li.classList.add('drop-target');
+    });
+    li.addEventListener('dragleave', () => li.classList.remove('drop-target'));
+    li.addEventListener('drop', (e) => {
+      e.preventDefault();
+      const data = e.dataTransfer.getData('text/plain') || '';
+      const dragged = data.startsWith(prefix) ? data.slice(prefix.length) : '';
+      const order = items();
+      if (!dragged || dragged === name || !order.includes(dragged)) return;
+      const without = order.filter((n) => n !== dragged);
+      without.splice(without.indexOf(name), 0, dragged);
+      drop(without, dragged);
+    });
+    list.appendChild(li);
+    if (focus && focus.name === name) {
+      const target = focus.dir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down);
+      target.focus();
+    }
   }
 
   function move(name, dir) {
@@ -444,41 +460,10 @@
       box.addEventListener('change', () => stateField('reasons', readReasons()));
       li.appendChild(box);
       li.appendChild(el('label', { for: id }, label));
-      const up = el('button', { type: 'button', class: 'up', 'aria-label': 'Move reason ' + label + ' up' }, '↑');
-      const down = el('button', { type: 'button', class: 'down', 'aria-label': 'Move reason ' + label + ' down' }, '↓');
-      up.disabled = i === 0;
-      down.disabled = i === reasonOrder.length - 1;
-      up.addEventListener('click', () => moveReason(name, -1));
-      down.addEventListener('click', () => moveReason(name, +1));
-      li.appendChild(up);
-      li.appendChild(down);
-      li.addEventListener('dragstart', (e) => {
-        e.dataTransfer.setData('text/plain', 'reason:' + name);
-        e.dataTransfer.effectAllowed = 'move';
-        li.classList.add('dragging');
+      reorderable({
+        list, li, name, index: i, items: () => reasonOrder, what: 'reason ' + label, prefix: 'reason:',
+        focus, move: moveReason, drop: (order, dragged) => placeReasons(order, dragged),
       });
-      li.addEventListener('dragend', () => {
-        li.classList.remove('dragging');
-        for (const other of list.children) other.classList.remove('drop-target');
-      });
-      li.addEventListener('dragover', (e) => {
-        e.preventDefault();
-        li.classList.add('drop-target');
-      });
-      li.addEventListener('dragleave', () => li.classList.remove('drop-target'));
-      li.addEventListener('drop', (e) => {
-        e.preventDefault();
-        const dragged = (e.dataTransfer.getData('text/plain') || '').replace(/^reason:/, '');
-        if (!dragged || dragged === name || !reasonOrder.includes(dragged)) return;
-        const without = reasonOrder.filter((n) => n !== dragged);
-        without.splice(without.indexOf(name), 0, dragged);
-        placeReasons(without, dragged);
-      });
-      list.appendChild(li);
-      if (focus && focus.name === name) {
-        const target = focus.dir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down);
-        target.focus();
-      }
     });
   }
 
